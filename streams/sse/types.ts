@@ -28,3 +28,57 @@ export interface FramingIssue {
   eventIndex: number;
   message: string;
 }
+
+/** A request that opens a stream. Header names in lower case. */
+export interface SseRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Every read is bounded: a stream that never starts or never ends becomes an end reason, not a hang. */
+export interface SseLimits {
+  /** Whole-stream deadline from send, in milliseconds. */
+  deadlineMs: number;
+  /** Stop after this many events. */
+  maxEvents: number;
+  /** Stop when no byte arrives for this long (optional). */
+  idleTimeoutMs?: number;
+  /** Run the strict framing validator on the bytes (default true; the load driver turns it off). */
+  validateFraming?: boolean;
+  /** Keep at most this many framing issues (default 100). */
+  maxIssues?: number;
+}
+
+export type SseEndReason = "closed" | "deadline" | "max-events" | "idle-timeout" | "aborted" | "error";
+
+export interface SseEnd {
+  reason: SseEndReason;
+  /** performance.now() when the stream ended. */
+  endAt: number;
+  bytes: number;
+  events: number;
+  /** True when the body closed in the middle of an event (bytes after the last blank line). */
+  partialEvent: boolean;
+  error?: string;
+}
+
+/** An open stream. `events()` may be iterated once; memory stays flat however long the stream is. */
+export interface SseStream {
+  status: number;
+  headers: Record<string, string>;
+  /** performance.now() just before the request was sent, and when response headers arrived. */
+  sentAt: number;
+  headersAt: number;
+  /** performance.now() when the first body byte arrived, once it has. */
+  firstByteAt?: number;
+  events(): AsyncIterable<SseEvent>;
+  /** Reads the whole body as text instead of events (for error responses); capped at 1 MiB. */
+  text(): Promise<string>;
+  /** Framing issues found so far (complete once `end` has resolved). */
+  readonly framingIssues: FramingIssue[];
+  /** Resolves when the stream is over, for whatever reason; never rejects. */
+  readonly end: Promise<SseEnd>;
+  abort(): void;
+}
