@@ -58,6 +58,11 @@ export class ScriptedChatModel extends BaseChatModel {
     return "scripted-fake";
   }
 
+  // Real chat models name themselves in their tracing metadata; messages-tuple metadata carries these keys.
+  override getLsParams(options: this["ParsedCallOptions"]) {
+    return { ...super.getLsParams(options), ls_provider: "scripted", ls_model_name: "scripted-fake" };
+  }
+
   // The agent factories bind tools; the script decides on its own when to call one.
   override bindTools(): this {
     return this;

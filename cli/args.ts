@@ -1,0 +1,169 @@
+/** Command-line and environment parsing. Every problem becomes a one-line CliError (exit 2). */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { CliError } from "./exit-codes.ts";
+
+export const PHASES = ["contract", "streams", "load"] as const;
+export type Phase = (typeof PHASES)[number];
+export const PROFILES = ["smoke", "full"] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export interface RunConfig {
+  managedUrl?: string;
+  agentServerUrl?: string;
+  apiKey?: string;
+  agentId?: string;
+  specs: string[];
+  only: Phase[];
+  profile: Profile;
+  seed: number;
+  seedGiven: boolean;
+  outDir: string;
+  faults: string[];
+  allowHosts: string[];
+  workers?: number;
+  shard?: string;
+}
+
+export interface ReferenceConfig {
+  port: number;
+  apiKey?: string;
+  faults: string[];
+  workers?: number;
+  listFaults: boolean;
+}
+
+export type Command = { name: "run"; config: RunConfig } | { name: "reference"; config: ReferenceConfig } | { name: "help" } | { name: "version" };
+
+const RUN_OPTIONS = {
+  target: { type: "string" },
+  "agent-server": { type: "string" },
+  "api-key": { type: "string" },
+  "agent-id": { type: "string" },
+  spec: { type: "string", multiple: true },
+  only: { type: "string" },
+  profile: { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  fault: { type: "string", multiple: true },
+  "allow-host": { type: "string", multiple: true },
+  workers: { type: "string" },
+  shard: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const REFERENCE_OPTIONS = {
+  port: { type: "string" },
+  "api-key": { type: "string" },
+  fault: { type: "string", multiple: true },
+  workers: { type: "string" },
+  "list-faults": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") return { name: "help" };
+  if (name === "version" || name === "--version") return { name: "version" };
+  if (name === "run") {
+    const values = parse(rest, RUN_OPTIONS);
+    if (values.help) return { name: "help" };
+    return { name: "run", config: runConfig(values, env) };
+  }
+  if (name === "reference") {
+    const values = parse(rest, REFERENCE_OPTIONS);
+    if (values.help) return { name: "help" };
+    return { name: "reference", config: referenceConfig(values, env) };
+  }
+  throw new CliError(`unknown command "${name}" (expected run or reference)`);
+}
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | string[] | boolean | undefined>;
+  } catch (error) {
+    // Node's messages are already one line; drop its advice about "--" which does not apply here.
+    throw new CliError((error as Error).message.split(". To specify")[0]!.replace(/\.$/, ""));
+  }
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+
+function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfig {
+  const managedUrl = url(str(v.target) ?? env.DEEPAGENTS_BASE_URL, "--target");
+  const agentServerUrl = url(str(v["agent-server"]) ?? env.AGENT_SERVER_URL, "--agent-server");
+  const apiKey = str(v["api-key"]) ?? (env.LANGSMITH_API_KEY || undefined);
+  const remote = managedUrl !== undefined || agentServerUrl !== undefined;
+  if (managedUrl && !apiKey) {
+    throw new CliError("a remote Managed Deep Agents target needs an API key: pass --api-key or set LANGSMITH_API_KEY");
+  }
+  const faults = [...list(v.fault), ...splitList(env.AGENTWIRE_FAULTS)];
+  if (remote && faults.length) throw new CliError("--fault applies to the embedded reference only; drop it or drop --target/--agent-server");
+  const seedText = str(v.seed) ?? env.AGENTWIRE_SEED;
+  return {
+    managedUrl,
+    agentServerUrl,
+    apiKey,
+    agentId: str(v["agent-id"]) ?? (env.AGENT_ID || undefined),
+    specs: list(v.spec),
+    only: phases(str(v.only)),
+    profile: oneOf(str(v.profile) ?? "smoke", PROFILES, "--profile"),
+    seed: seedText === undefined ? Math.floor(Math.random() * 2 ** 31) : integer(seedText, "--seed", 0, 2 ** 31 - 1),
+    seedGiven: seedText !== undefined,
+    outDir: str(v.out) ?? "reports",
+    faults,
+    allowHosts: list(v["allow-host"]),
+    workers: str(v.workers) === undefined ? undefined : integer(str(v.workers)!, "--workers", 1, 64),
+    shard: shard(str(v.shard)),
+  };
+}
+
+function referenceConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): ReferenceConfig {
+  return {
+    port: str(v.port) === undefined ? 0 : integer(str(v.port)!, "--port", 0, 65535),
+    apiKey: str(v["api-key"]),
+    faults: [...list(v.fault), ...splitList(env.AGENTWIRE_FAULTS)],
+    workers: str(v.workers) === undefined ? undefined : integer(str(v.workers)!, "--workers", 1, 1000),
+    listFaults: v["list-faults"] === true,
+  };
+}
+
+const splitList = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : []);
+
+function url(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new CliError(`${flag}: "${value}" is not a URL (expected e.g. https://api.example.com/v1/deepagents)`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new CliError(`${flag}: only http and https URLs are supported, got ${parsed.protocol}`);
+  if (parsed.username || parsed.password) throw new CliError(`${flag}: credentials in the URL are not allowed; use --api-key`);
+  return value.replace(/\/+$/, "");
+}
+
+function integer(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new CliError(`${flag}: expected an integer from ${min} to ${max}, got "${text}"`);
+  return n;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${flag}: expected one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
+function phases(text: string | undefined): Phase[] {
+  if (text === undefined) return [...PHASES];
+  const items = splitList(text);
+  if (items.length === 0) throw new CliError(`--only: expected a comma-separated list of ${PHASES.join(", ")}`);
+  return items.map((p) => oneOf(p, PHASES, "--only"));
+}
+
+function shard(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new CliError(`--shard: expected i/n with 1 ≤ i ≤ n, got "${text}"`);
+  return text;
+}

@@ -1,0 +1,51 @@
+/** agentwire command line: parses, dispatches, and turns every failure into a one-line message and exit code. */
+import { readFileSync } from "node:fs";
+import { parseCommand } from "./args.ts";
+import { CliError, EXIT } from "./exit-codes.ts";
+import { redact } from "../core/redact.ts";
+
+const HELP = `agentwire — conformance and load testing for agent-runtime APIs
+
+Usage:
+  agentwire run [--target URL] [--agent-server URL] [--api-key KEY] [--agent-id ID] [--spec FILE...]
+                [--only contract,streams,load] [--profile smoke|full] [--seed N] [--out DIR]
+                [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
+  agentwire reference [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
+
+With no --target and no --agent-server, run starts the embedded reference and tests it.
+Environment: DEEPAGENTS_BASE_URL, LANGSMITH_API_KEY, AGENT_ID, AGENT_SERVER_URL, AGENTWIRE_FAULTS, AGENTWIRE_SEED.
+Exit codes: 0 conforms, 1 findings or a broken gate, 2 usage or configuration error, 3 target unreachable,
+130 interrupted.`;
+
+async function main(): Promise<number> {
+  const command = parseCommand(process.argv.slice(2), process.env);
+  switch (command.name) {
+    case "help":
+      console.log(HELP);
+      return EXIT.conforms;
+    case "version": {
+      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+      console.log(pkg.version);
+      return EXIT.conforms;
+    }
+    case "reference":
+      return (await import("./commands/reference.ts")).reference(command.config);
+    case "run":
+      return (await import("./commands/run.ts")).run(command.config);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(`agentwire: ${redact(error.message)}`);
+      if (error.exitCode === EXIT.usage) console.error("Run `agentwire --help` for usage.");
+      process.exit(error.exitCode);
+    }
+    // A bug in the suite itself: still one line by default, the stack only on request.
+    console.error(`agentwire: internal error: ${redact((error as Error)?.message ?? String(error))}`);
+    if (process.env.AGENTWIRE_DEBUG) console.error(redact((error as Error)?.stack ?? ""));
+    process.exit(70);
+  },
+);

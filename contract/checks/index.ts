@@ -1,0 +1,21 @@
+/** Every per-exchange contract check, in report order. */
+import { authEnforced, negativeDataRejected, positiveDataAccepted, unknownIdNotFound } from "./intent.ts";
+import { contentTypeDocumented, notAServerError, responseHeadersDocumented, responseSchema, statusCodeDocumented } from "./response.ts";
+import type { Check, CheckInput } from "./types.ts";
+import type { Violation } from "../../core/finding.ts";
+
+export const EXCHANGE_CHECKS: Check[] = [
+  notAServerError,
+  statusCodeDocumented,
+  contentTypeDocumented,
+  responseSchema,
+  responseHeadersDocumented,
+  positiveDataAccepted,
+  negativeDataRejected,
+  authEnforced,
+  unknownIdNotFound,
+];
+
+export function runChecks(input: CheckInput, checks: Check[] = EXCHANGE_CHECKS): Violation[] {
+  return checks.flatMap((c) => c(input));
+}

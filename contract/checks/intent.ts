@@ -1,0 +1,49 @@
+/** Checks that judge the status against why the request was sent. */
+import { jsonBody } from "../../core/exchange.ts";
+import { defineCheck } from "./types.ts";
+
+/** 4xx answers a schema-valid request can still legitimately get when the document lists them. */
+const VALID_INPUT_MAY_GET = [404, 409, 422];
+
+export const positiveDataAccepted = defineCheck("positive_data_accepted", "A request valid against the document is accepted.", ({ exchange, contract, intent }) => {
+  if (intent.kind !== "valid") return [];
+  const { status } = exchange.response;
+  if (status < 300) return [];
+  if (VALID_INPUT_MAY_GET.includes(status) && contract.responseFor(status)?.key === String(status)) return [];
+  return status >= 500 ? [] : [`a valid request was refused with ${status}`];
+});
+
+export const negativeDataRejected = defineCheck("negative_data_rejected", "A request that breaks the document is rejected with a 4xx.", ({ exchange, intent }) => {
+  if (intent.kind !== "invalid") return [];
+  const { status } = exchange.response;
+  if (status >= 400 && status < 500) return [];
+  return status < 400 ? [`an invalid request (${intent.what}) was accepted with ${status}`] : [];
+});
+
+function flatError(body: unknown): string | undefined {
+  return typeof body === "object" && body !== null && typeof (body as { error?: unknown }).error === "string" ? (body as { error: string }).error : undefined;
+}
+
+export const authEnforced = defineCheck(
+  "auth_enforced",
+  'Without X-Api-Key the answer is 401 {"error": …}; with an unknown key it is 403 {"error": …}.',
+  ({ exchange, intent }) => {
+    if (intent.kind !== "no-auth" && intent.kind !== "bad-auth") return [];
+    const { status } = exchange.response;
+    const expected = intent.kind === "no-auth" ? 401 : 403;
+    const what = intent.kind === "no-auth" ? "without an API key" : "with an unknown API key";
+    if (status !== expected) return [`a request ${what} got ${status}, expected ${expected}`];
+    return flatError(jsonBody(exchange.response)) === undefined ? [`the ${status} body is not the flat {"error": …} object: ${exchange.response.body.slice(0, 120)}`] : [];
+  },
+);
+
+export const unknownIdNotFound = defineCheck(
+  "unknown_id_not_found",
+  "An id that does not exist gets 404 where the document lists 404 (elsewhere a documented non-error answer, e.g. idempotent DELETE).",
+  ({ exchange, contract, intent }) => {
+    if (intent.kind !== "unknown-id") return [];
+    const { status } = exchange.response;
+    if (contract.responseFor(404)?.key === "404") return status === 404 ? [] : [`an unknown ${intent.parameter} got ${status}, expected 404`];
+    return status < 400 || status === 404 ? [] : [`an unknown ${intent.parameter} got ${status}`];
+  },
+);

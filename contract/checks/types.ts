@@ -1,0 +1,44 @@
+/** What a contract check sees: one exchange, what the document says about its operation, and why it was sent. */
+import type { Exchange } from "../../core/exchange.ts";
+import type { Violation } from "../../core/finding.ts";
+
+export interface DocumentedResponse {
+  /** The status key as written in the document: "201", "4XX" or "default". */
+  key: string;
+  /** Documented media types; empty when the response documents no body. */
+  mediaTypes: string[];
+  headers: { name: string; required: boolean }[];
+}
+
+export interface ResponseContract {
+  /** Documented status keys of the operation, for messages. */
+  statuses: string[];
+  /** The documented response covering a status: exact code, then range (4XX), then default. */
+  responseFor(status: number): DocumentedResponse | undefined;
+  /** Validates a parsed body; undefined when the document gives no schema for it. */
+  validateBody(status: number, mediaType: string, body: unknown): string[] | undefined;
+  /** Validates a header value against its documented schema; undefined when none. */
+  validateHeader(status: number, name: string, value: string): string[] | undefined;
+}
+
+/** Why the request was sent, which decides what a correct answer is. */
+export type Intent =
+  | { kind: "valid" }
+  | { kind: "invalid"; what: string }
+  | { kind: "no-auth" }
+  | { kind: "bad-auth" }
+  | { kind: "unknown-id"; parameter: string };
+
+export interface CheckInput {
+  exchange: Exchange;
+  contract: ResponseContract;
+  intent: Intent;
+}
+
+export type Check = ((input: CheckInput) => Violation[]) & { readonly checkName: string; readonly description: string };
+
+/** Declares a check: a named plain function from an exchange to violations. */
+export function defineCheck(checkName: string, description: string, run: (input: CheckInput) => string[]): Check {
+  const check = (input: CheckInput) => run(input).map((message) => ({ check: checkName, message }));
+  return Object.assign(check, { checkName, description });
+}

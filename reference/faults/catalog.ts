@@ -1,0 +1,510 @@
+/**
+ * The named faults of the reference target. Each breaks exactly one documented rule, so that every check of
+ * the suite can be shown to fail on a target that breaks its rule (and to pass on the healthy reference).
+ * Most live in the front proxy as rewrites of real traffic; a few need an emulator option.
+ */
+import { randomUUID } from "node:crypto";
+import type { BufferedResponse, EventOutput, Fault, FaultHooks, ProxiedRequest, ProxyEvent } from "./types.ts";
+
+const M = "/v1/deepagents";
+const ID = "[^/]+";
+const on = (method: string, pattern: string) => {
+  const re = new RegExp(`^${pattern}$`);
+  return (r: ProxiedRequest) => r.method === method && re.test(r.path);
+};
+const any =
+  (...tests: ((r: ProxiedRequest) => boolean)[]) =>
+  (r: ProxiedRequest) =>
+    tests.some((t) => t(r));
+
+const STREAMS = any(
+  on("POST", `${M}/threads/${ID}/runs/stream`),
+  on("POST", `/threads/${ID}/runs/stream`),
+  on("POST", "/runs/stream"),
+  on("GET", `/threads/${ID}/runs/${ID}/stream`),
+  on("GET", `/runs/${ID}/stream`),
+);
+const GET_RUN = on("GET", `/threads/${ID}/runs/${ID}`);
+const AGENT_RESPONSES = any(
+  on("GET", `${M}/agents/${ID}`),
+  on("POST", `${M}/agents`),
+  on("PATCH", `${M}/agents/${ID}`),
+  on("POST", `${M}/agents/${ID}/clone`),
+);
+
+const readJson = (b: Buffer): any => {
+  try {
+    return JSON.parse(b.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+};
+const jsonResponse = (status: number, value: unknown, headers: Record<string, string> = {}): BufferedResponse => ({
+  status,
+  headers: { ...headers, "content-type": "application/json" },
+  body: Buffer.from(JSON.stringify(value)),
+});
+const errorBody = (status: number, code: string, detail: string) => ({ type: `https://docs.langchain.com/errors/${code}`, code, detail, status });
+const mapJson = (res: BufferedResponse, f: (v: any) => unknown): BufferedResponse => {
+  const v = readJson(res.body);
+  return v === undefined ? res : { ...res, body: Buffer.from(JSON.stringify(f(v))) };
+};
+const pass = (events: ProxyEvent[]): EventOutput => ({ events });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Rewrites complete lines of a byte stream (lines may arrive split across chunks). */
+function lineRewriter(rewrite: (line: string) => string): FaultHooks["stream"] {
+  return () => {
+    let pending = "";
+    const flush = (text: string) => [Buffer.from(text.split("\n").map(rewrite).join("\n"))];
+    return {
+      kind: "bytes",
+      chunk(b) {
+        const text = pending + b.toString("utf8");
+        const cut = text.lastIndexOf("\n") + 1;
+        pending = text.slice(cut);
+        return cut ? flush(text.slice(0, cut)) : [];
+      },
+      end: () => (pending ? flush(pending) : []),
+    };
+  };
+}
+
+export const FAULTS: Fault[] = [
+  // ── Managed Deep Agents API: status codes, bodies, auth ─────────────────────────────────────────────
+  {
+    name: "server-error",
+    apis: ["managed"],
+    rule: "A valid request never gets a 5xx (GET /agents answers 500).",
+    hooks: () => ({ match: on("GET", `${M}/agents`), request: () => jsonResponse(500, errorBody(500, "internal_error", "injected server error")) }),
+  },
+  {
+    name: "undocumented-status",
+    apis: ["managed"],
+    rule: "Status codes are the documented ones (POST /agents answers 200 where 201 is documented).",
+    hooks: () => ({ match: on("POST", `${M}/agents`), response: (res) => (res.status === 201 ? { ...res, status: 200 } : res) }),
+  },
+  {
+    name: "wrong-content-type",
+    apis: ["managed"],
+    rule: "Responses carry the documented media type (GET /agents/{agent_id} says text/plain for JSON).",
+    hooks: () => ({ match: on("GET", `${M}/agents/${ID}`), response: (res) => ({ ...res, headers: { ...res.headers, "content-type": "text/plain; charset=utf-8" } }) }),
+  },
+  {
+    name: "wrong-field-type",
+    apis: ["managed"],
+    rule: "Agent.created_at is a date-time string (sent as epoch milliseconds).",
+    hooks: () => ({
+      match: AGENT_RESPONSES,
+      response: (res) => (res.status < 300 ? mapJson(res, (a) => ({ ...a, created_at: Date.parse(a.created_at) })) : res),
+    }),
+  },
+  {
+    name: "error-body-shape",
+    apis: ["managed"],
+    rule: "Error bodies are ErrorResponse {type, code, detail, status: integer} (status sent as text).",
+    hooks: () => ({
+      match: (r) => r.path.startsWith(`${M}/`),
+      response: (res) => (res.status >= 400 && res.status !== 401 && res.status !== 403 ? mapJson(res, (e) => ({ ...e, status: `${e.status} error` })) : res),
+    }),
+  },
+  {
+    name: "auth-not-enforced",
+    apis: ["managed"],
+    rule: "Every operation requires X-Api-Key (requests without it are served).",
+    hooks: (ctx) => ({
+      match: (r) => r.path.startsWith(`${M}/`),
+      request: (r) => (r.headers["x-api-key"] ? r : { ...r, headers: { ...r.headers, "x-api-key": ctx.apiKey } }),
+    }),
+  },
+  {
+    name: "wrong-auth-error",
+    apis: ["managed"],
+    rule: 'An unknown key gets 403 {"error":"Forbidden"} (answered 401 Unauthorized instead).',
+    hooks: (ctx) => ({
+      match: (r) => r.path.startsWith(`${M}/`),
+      request: (r) => (r.headers["x-api-key"] && r.headers["x-api-key"] !== ctx.apiKey ? jsonResponse(401, { error: "Unauthorized" }) : r),
+    }),
+  },
+  {
+    name: "accepts-invalid-input",
+    apis: ["managed"],
+    rule: "Bodies with missing required fields or wrong types are rejected with 400 (accepted instead).",
+    emulator: { lenientValidation: true },
+  },
+  {
+    name: "rejects-valid-input",
+    apis: ["managed"],
+    rule: "Documented optional fields are accepted (POST /agents rejects `permissions`).",
+    hooks: () => ({
+      match: on("POST", `${M}/agents`),
+      request: (r) =>
+        readJson(r.body)?.permissions !== undefined ? jsonResponse(400, errorBody(400, "invalid_request_body", "permissions is not supported")) : r,
+    }),
+  },
+  {
+    name: "unknown-id-500",
+    apis: ["managed"],
+    rule: "An unknown agent id gets 404 agent_not_found (answered 500).",
+    hooks: () => ({
+      match: on("GET", `${M}/agents/${ID}`),
+      response: (res) => (res.status === 404 ? jsonResponse(500, errorBody(500, "internal_error", "agent lookup failed")) : res),
+    }),
+  },
+  {
+    name: "resurrect-after-delete",
+    apis: ["managed"],
+    rule: "A deleted agent is gone: GET after DELETE answers 404 (the old agent is served).",
+    hooks: () => {
+      const seen = new Map<string, BufferedResponse>();
+      const deleted = new Set<string>();
+      return {
+        match: any(on("GET", `${M}/agents/${ID}`), on("DELETE", `${M}/agents/${ID}`)),
+        response: (res, req) => {
+          if (req.method === "DELETE" && res.status === 204) deleted.add(req.path);
+          else if (res.status === 200) seen.set(req.path, res);
+          else if (res.status === 404 && deleted.has(req.path) && seen.has(req.path)) return seen.get(req.path)!;
+          return res;
+        },
+      };
+    },
+  },
+  {
+    name: "missing-route",
+    apis: ["managed"],
+    rule: "Every documented operation is implemented (POST /threads/bulk-modify answers 404 for the route).",
+    hooks: () => ({
+      match: on("POST", `${M}/threads/bulk-modify`),
+      request: () => ({ status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from("404 Not Found") }),
+    }),
+  },
+  {
+    name: "echo-secrets",
+    apis: ["managed"],
+    rule: "Stored MCP server header values are never returned in clear (they are echoed).",
+    hooks: () => {
+      const clear = new Map<string, string>();
+      return {
+        match: (r) => r.path.startsWith(`${M}/mcp-servers`),
+        request: (r) => {
+          for (const h of readJson(r.body)?.headers ?? []) if (h?.key && typeof h.value === "string") clear.set(h.key, h.value);
+          return r;
+        },
+        response: (res) => {
+          const reveal = (s: any) => (s && Array.isArray(s.headers) ? { ...s, headers: s.headers.map((h: any) => ({ ...h, value: clear.get(h.key) ?? h.value })) } : s);
+          return res.status < 300 ? mapJson(res, (v) => (Array.isArray(v) ? v.map(reveal) : reveal(v))) : res;
+        },
+      };
+    },
+  },
+  {
+    name: "auth-session-stuck",
+    apis: ["managed"],
+    rule: "An auth session becomes COMPLETED once its verification URL is visited (it stays PENDING).",
+    hooks: () => ({
+      match: on("GET", `/__reference/auth-sessions/${ID}/verify`),
+      request: () => ({ status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from("verified") }),
+    }),
+  },
+  {
+    name: "accepts-any-stream-mode",
+    apis: ["managed"],
+    rule: "The Managed run stream accepts only values, updates and messages-tuple (others are accepted).",
+    hooks: () => ({
+      match: on("POST", `${M}/threads/${ID}/runs/stream`),
+      request: (r) => {
+        const body = readJson(r.body);
+        if (!Array.isArray(body?.stream_mode)) return r;
+        const allowed = body.stream_mode.filter((m: unknown) => m === "values" || m === "updates" || m === "messages-tuple");
+        return { ...r, body: Buffer.from(JSON.stringify({ ...body, stream_mode: allowed.length ? allowed : ["values"] })) };
+      },
+    }),
+  },
+  {
+    name: "accepts-assistant-id",
+    apis: ["managed"],
+    rule: "The Managed run stream rejects `assistant_id` (it is silently used as agent_id).",
+    hooks: () => ({
+      match: on("POST", `${M}/threads/${ID}/runs/stream`),
+      request: (r) => {
+        const body = readJson(r.body);
+        if (!body || body.assistant_id === undefined) return r;
+        const { assistant_id, ...rest } = body;
+        return { ...r, body: Buffer.from(JSON.stringify({ agent_id: assistant_id, ...rest })) };
+      },
+    }),
+  },
+  {
+    name: "resolve-interrupt-noop",
+    apis: ["managed"],
+    rule: "resolve-interrupt resumes the interrupted thread (it answers 204 and does nothing).",
+    hooks: () => ({ match: on("POST", `${M}/threads/${ID}/resolve-interrupt`), request: () => ({ status: 204, headers: {}, body: Buffer.alloc(0) }) }),
+  },
+
+  // ── Streams of both APIs ────────────────────────────────────────────────────────────────────────────
+  {
+    name: "buffered-stream",
+    apis: ["managed", "agent-server"],
+    rule: "Run streams are delivered as they happen (all events are held back until the run ends).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => {
+        const held: Buffer[] = [];
+        return { kind: "bytes", chunk: (b) => (held.push(b), []), end: () => held };
+      },
+    }),
+  },
+  {
+    name: "wrong-event-name",
+    apis: ["managed", "agent-server"],
+    rule: "messages-tuple events are named `messages` and updates events `updates` (sent as `messages-tuple`, `update`).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => ({
+        kind: "events",
+        event: (e) => pass([{ ...e, event: e.event === "messages" ? "messages-tuple" : e.event === "updates" ? "update" : e.event }]),
+      }),
+    }),
+  },
+  {
+    name: "messages-not-tuple",
+    apis: ["managed", "agent-server"],
+    rule: "A `messages` event carries [chunk, metadata] (only the chunk is sent).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => ({
+        kind: "events",
+        event: (e) => {
+          const v = e.event === "messages" ? readJson(Buffer.from(e.data)) : undefined;
+          return pass([Array.isArray(v) ? { ...e, data: JSON.stringify(v[0]) } : e]);
+        },
+      }),
+    }),
+  },
+  {
+    name: "slow-first-token",
+    apis: ["managed", "agent-server"],
+    rule: "The first token arrives promptly (it is held back 3 s), so the default TTFT SLO breaks.",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => {
+        let first = true;
+        return {
+          kind: "events",
+          event: async (e) => {
+            if (first && (e.event === "messages" || e.event.startsWith("messages/partial"))) {
+              first = false;
+              await sleep(3000);
+            }
+            return pass([e]);
+          },
+        };
+      },
+    }),
+  },
+  {
+    name: "no-metadata-event",
+    apis: ["managed", "agent-server"],
+    rule: "Every run stream starts with a `metadata` event {run_id, attempt} (it is dropped).",
+    hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: (e) => pass(e.event === "metadata" ? [] : [e]) }) }),
+  },
+  {
+    name: "broken-framing",
+    apis: ["managed", "agent-server"],
+    rule: "Event-stream lines are `field: value` (the event field is written without its colon).",
+    hooks: () => ({ match: STREAMS, stream: lineRewriter((line) => (line.startsWith("event: ") ? `event ${line.slice(7)}` : line)) }),
+  },
+  {
+    name: "stream-content-type",
+    apis: ["managed", "agent-server"],
+    rule: "Run streams are served as text/event-stream (labelled application/json).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => ({ kind: "events", event: (e) => pass([e]), headers: (h) => ({ ...h, "content-type": "application/json" }) }),
+    }),
+  },
+  {
+    name: "ids-out-of-order",
+    apis: ["agent-server"],
+    rule: "Event ids of a run stream increase (they count down).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => ({ kind: "events", event: (e) => pass([e.id === undefined ? e : { ...e, id: String(100_000 - Number(e.id)) }]) }),
+    }),
+  },
+  {
+    name: "truncated-stream",
+    apis: ["managed", "agent-server"],
+    rule: "A run stream ends with the run's last event (it is cut after the third event).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => {
+        let n = 0;
+        return { kind: "events", event: (e) => ({ events: [e], close: ++n >= 3 }) };
+      },
+    }),
+  },
+  {
+    name: "endless-stream",
+    apis: ["managed", "agent-server"],
+    rule: "A run stream closes when the run is over (it stays open, sending keep-alive comments).",
+    hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: (e) => pass([e]), holdOpen: true }) }),
+  },
+  {
+    name: "error-event-shape",
+    apis: ["managed", "agent-server"],
+    rule: "An `error` event carries {error, message} (sent as {detail}).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => ({
+        kind: "events",
+        event: (e) => pass([e.event === "error" ? { ...e, data: JSON.stringify({ detail: readJson(Buffer.from(e.data))?.message ?? e.data }) } : e]),
+      }),
+    }),
+  },
+  {
+    name: "unrequested-mode",
+    apis: ["managed", "agent-server"],
+    rule: "Only the requested stream modes appear (a `debug` event is added).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => ({
+        kind: "events",
+        event: (e) =>
+          pass(e.event === "metadata" ? [e, { event: "debug", data: JSON.stringify({ type: "checkpoint", step: 0, timestamp: new Date().toISOString(), payload: {} }) }] : [e]),
+      }),
+    }),
+  },
+
+  // ── Agent Server API: runs, threads, resume ─────────────────────────────────────────────────────────
+  {
+    name: "missing-required-field",
+    apis: ["agent-server"],
+    rule: "A Run has every required field (run_id is left out of GET /threads/{thread_id}/runs/{run_id}).",
+    hooks: () => ({
+      match: GET_RUN,
+      response: (res) =>
+        res.status === 200
+          ? mapJson(res, ({ run_id, ...rest }) => {
+              void run_id;
+              return rest;
+            })
+          : res,
+    }),
+  },
+  {
+    name: "run-status-out-of-enum",
+    apis: ["agent-server"],
+    rule: "Run.status is one of its documented values (`success` is reported as `completed`).",
+    hooks: () => ({
+      match: any(GET_RUN, on("GET", `/threads/${ID}/runs`)),
+      response: (res) => {
+        const fix = (r: any) => (r?.status === "success" ? { ...r, status: "completed" } : r);
+        return res.status === 200 ? mapJson(res, (v) => (Array.isArray(v) ? v.map(fix) : fix(v))) : res;
+      },
+    }),
+  },
+  {
+    name: "run-status-regresses",
+    apis: ["agent-server"],
+    rule: "A run's status only moves forward (a finished run is reported as running again).",
+    hooks: () => {
+      const finished = new Set<string>();
+      return {
+        match: GET_RUN,
+        response: (res, req) =>
+          res.status !== 200
+            ? res
+            : mapJson(res, (r) => {
+                if (["success", "error", "interrupted", "timeout"].includes(r.status)) {
+                  if (finished.has(req.path)) return { ...r, status: "running" };
+                  finished.add(req.path);
+                }
+                return r;
+              }),
+      };
+    },
+  },
+  {
+    name: "thread-stays-busy",
+    apis: ["agent-server"],
+    rule: "A thread goes back to idle after its run (it stays busy).",
+    hooks: () => ({
+      match: on("GET", `/threads/${ID}`),
+      response: (res) => (res.status === 200 ? mapJson(res, (t) => (t.status === "idle" && t.values ? { ...t, status: "busy" } : t)) : res),
+    }),
+  },
+  {
+    name: "multitask-ignored",
+    apis: ["agent-server"],
+    rule: "multitask_strategy=reject refuses a second run on a busy thread (it is queued instead).",
+    hooks: () => ({
+      match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
+      request: (r) => {
+        const body = readJson(r.body);
+        if (!body || (body.multitask_strategy !== undefined && body.multitask_strategy !== "reject")) return r;
+        return { ...r, body: Buffer.from(JSON.stringify({ ...body, multitask_strategy: "enqueue" })) };
+      },
+    }),
+  },
+  {
+    name: "cancel-ignored",
+    apis: ["agent-server"],
+    rule: "Cancelling a run interrupts it (cancel answers 202 and the run goes on).",
+    hooks: () => ({ match: on("POST", `/threads/${ID}/runs/${ID}/cancel`), request: () => ({ status: 202, headers: {}, body: Buffer.alloc(0) }) }),
+  },
+  {
+    name: "ignore-disconnect",
+    apis: ["agent-server"],
+    rule: "on_disconnect=cancel cancels the run when the client goes away (the run goes on).",
+    hooks: () => ({ match: STREAMS, ignoreClientAbort: true }),
+  },
+  {
+    name: "drop-event-on-resume",
+    apis: ["agent-server"],
+    rule: "Resuming with Last-Event-ID gives every event after it (the first one is dropped).",
+    hooks: () => ({
+      match: (r) => STREAMS(r) && r.method === "GET" && r.headers["last-event-id"] !== undefined,
+      stream: () => {
+        let dropped = false;
+        return { kind: "events", event: (e) => pass(dropped ? [e] : ((dropped = true), [])) };
+      },
+    }),
+  },
+  {
+    name: "wrong-content-location",
+    apis: ["agent-server"],
+    rule: "Content-Location of a created run is that run's URL (it names a run that does not exist).",
+    hooks: () => {
+      const elsewhere = (h: Record<string, string>) =>
+        h["content-location"] ? { ...h, "content-location": h["content-location"].replace(/[^/]+$/, randomUUID()) } : h;
+      return {
+        match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
+        response: (res) => ({ ...res, headers: elsewhere(res.headers) }),
+        stream: () => ({ kind: "events", event: (e) => pass([e]), headers: elsewhere }),
+      };
+    },
+  },
+  {
+    name: "missing-content-location",
+    apis: ["agent-server"],
+    rule: "Creating a run answers with the documented Content-Location header (it is left out).",
+    hooks: () => ({
+      match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
+      response: (res) => stripHeader(res, "content-location"),
+      stream: () => ({ kind: "events", event: (e) => pass([e]), headers: (h) => withoutKey(h, "content-location") }),
+    }),
+  },
+];
+
+function withoutKey(h: Record<string, string>, key: string): Record<string, string> {
+  const { [key]: _dropped, ...rest } = h;
+  return rest;
+}
+const stripHeader = (res: BufferedResponse, key: string): BufferedResponse => ({ ...res, headers: withoutKey(res.headers, key) });
+
+export const FAULT_NAMES = FAULTS.map((f) => f.name);
+
+export function findFault(name: string): Fault | undefined {
+  return FAULTS.find((f) => f.name === name);
+}

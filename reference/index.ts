@@ -1,0 +1,82 @@
+/**
+ * The embedded reference target: the real Agent Server, a Managed Deep Agents emulator over it, a local
+ * MCP server, and the front proxy where named faults break documented rules on purpose.
+ */
+import { randomBytes } from "node:crypto";
+import { startManagedEmulator } from "./emulator/index.ts";
+import { findFault, FAULT_NAMES } from "./faults/catalog.ts";
+import type { Fault } from "./faults/types.ts";
+import { startFront } from "./front.ts";
+import { startMcpServer } from "./mcp/index.ts";
+import { startUpstream, type Upstream } from "./upstream/launch.ts";
+
+export interface ReferenceOptions {
+  /** Port of the front (0 picks a free one). */
+  port?: number;
+  /** The accepted X-Api-Key; a random one when absent. */
+  apiKey?: string;
+  faults?: string[];
+  /** Agent Server run workers. */
+  workers?: number;
+  /** Reuse a running Agent Server (tests share one across many fronts); it is not stopped with this reference. */
+  upstream?: Upstream;
+}
+
+export interface Reference {
+  managedUrl: string;
+  agentServerUrl: string;
+  apiKey: string;
+  faults: string[];
+  stop(): Promise<void>;
+}
+
+export class UnknownFaultError extends Error {}
+
+export function resolveFaults(names: string[]): Fault[] {
+  return [...new Set(names)].map((name) => {
+    const fault = findFault(name);
+    if (!fault) throw new UnknownFaultError(`unknown fault "${name}" (known: ${FAULT_NAMES.join(", ")})`);
+    return fault;
+  });
+}
+
+export async function startReference(options: ReferenceOptions = {}): Promise<Reference> {
+  const faults = resolveFaults(options.faults ?? []);
+  const apiKey = options.apiKey ?? `ref-${randomBytes(12).toString("hex")}`;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const [upstream, mcp] = await Promise.all([options.upstream ?? startUpstream({ workers: options.workers }), startMcpServer()]);
+    if (!options.upstream) stops.push(() => upstream.stop());
+    stops.push(() => mcp.stop());
+    let frontUrl = "";
+    const emulator = await startManagedEmulator({
+      upstreamUrl: upstream.url,
+      apiKey,
+      publicUrl: () => frontUrl,
+      mcpCa: mcp.ca,
+      lenientValidation: faults.some((f) => f.emulator?.lenientValidation),
+    });
+    stops.push(() => emulator.stop());
+    const front = await startFront({
+      port: options.port ?? 0,
+      emulatorUrl: emulator.url,
+      upstreamUrl: upstream.url,
+      hooks: faults.flatMap((f) => (f.hooks ? [f.hooks({ apiKey })] : [])),
+    });
+    stops.push(() => front.stop());
+    frontUrl = front.url;
+    return {
+      managedUrl: `${front.url}/v1/deepagents`,
+      agentServerUrl: front.url,
+      apiKey,
+      faults: faults.map((f) => f.name),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

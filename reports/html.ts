@@ -1,0 +1,94 @@
+/** reports/index.html: one self-contained page (no scripts, no network) rendered from the summary. */
+import type { Finding } from "../core/finding.ts";
+import type { OperationResult, Summary } from "./summary.ts";
+
+const esc = (s: unknown) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1f24}
+h1{margin:0 0 .25rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
+.verdict{display:inline-block;padding:.2rem .7rem;border-radius:1rem;font-weight:600;color:#fff}
+.pass{background:#1a7f37}.fail{background:#cf222e}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eaeef2;vertical-align:top}
+th{background:#f6f8fa}code,pre{font:12px ui-monospace,monospace}pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.5rem;border-radius:4px;margin:.25rem 0}
+.v-passed{color:#1a7f37}.v-failed{color:#cf222e;font-weight:600}.v-waived{color:#9a6700}.v-skipped,.v-not-implemented{color:#57606a}
+.meta td:first-child{color:#57606a;width:12rem}.waived{opacity:.8}
+`;
+
+export function renderHtml(s: Summary): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>agentwire — ${esc(s.verdict)}</title><style>${STYLE}</style></head><body>
+<h1>agentwire report <span class="verdict ${s.verdict}">${s.verdict.toUpperCase()}</span></h1>
+${meta(s)}
+${gates(s)}
+${findings(s.findings)}
+${operations(s.operations)}
+${streams(s)}
+${load(s)}
+</body></html>
+`;
+}
+
+function meta(s: Summary): string {
+  const rows: [string, string][] = [
+    ["Started", s.startedAt],
+    ["Duration", `${(s.durationMs / 1000).toFixed(1)} s${s.interrupted ? " (interrupted)" : ""}`],
+    ["Target", s.targets.embedded ? `embedded reference${s.targets.faults.length ? ` with faults: ${s.targets.faults.join(", ")}` : ""}` : "remote"],
+    ["Managed Deep Agents API", s.targets.managedDeepAgents ?? "—"],
+    ["Agent Server API", s.targets.agentServer ?? "—"],
+    ["Profile / seed", `${s.profile} / ${s.seed} (replay with --seed ${s.seed})`],
+    ["Phases", s.phases.map((p) => `${p.name}${p.ran ? ` ${(p.durationMs / 1000).toFixed(1)} s` : " (not run)"}${p.note ? ` — ${p.note}` : ""}`).join("; ")],
+    ["Machine", `${s.machine.cpus} CPUs, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.platform}`],
+  ];
+  return `<table class="meta">${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("")}</table>`;
+}
+
+function gates(s: Summary): string {
+  if (s.gates.length === 0) return "";
+  return `<h2>Gates</h2><table><tr><th>Gate</th><th>Result</th><th>Detail</th></tr>${s.gates
+    .map((g) => `<tr><td>${esc(g.name)}</td><td class="v-${g.passed ? "passed" : "failed"}">${g.passed ? "met" : "broken"}</td><td>${esc(g.detail)}</td></tr>`)
+    .join("")}</table>`;
+}
+
+function findings(list: Finding[]): string {
+  const open = list.filter((f) => !f.waived);
+  const waived = list.filter((f) => f.waived);
+  const item = (f: Finding) => `<tr class="${f.waived ? "waived" : ""}"><td><code>${esc(f.check)}</code></td><td>${esc(f.spec)}<br><code>${esc(f.operationId)}</code></td>
+<td>${esc(f.message)}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.seed ? `seed <code>${esc(f.seed)}</code>` : ""}</td></tr>`;
+  const table = (rows: Finding[]) => `<table><tr><th>Check</th><th>Operation</th><th>Finding and reproducer</th></tr>${rows.map(item).join("")}</table>`;
+  return `<h2>Findings (${open.length} open, ${waived.length} waived)</h2>${open.length ? table(open) : "<p>No open findings.</p>"}${waived.length ? `<h3>Waived</h3>${table(waived)}` : ""}`;
+}
+
+function operations(ops: OperationResult[]): string {
+  if (ops.length === 0) return "";
+  const bySpec = new Map<string, OperationResult[]>();
+  for (const o of ops) bySpec.set(o.spec, [...(bySpec.get(o.spec) ?? []), o]);
+  return [...bySpec]
+    .map(([spec, rows]) => {
+      const counts = countBy(rows.map((r) => r.verdict));
+      return `<h2>Operations — ${esc(spec)} (${rows.length})</h2><p>${Object.entries(counts).map(([k, n]) => `<span class="v-${k}">${n} ${esc(k)}</span>`).join(" · ")}</p>
+<table><tr><th>Operation</th><th>Method</th><th>Path</th><th>Verdict</th><th>Requests</th></tr>${rows
+        .map((r) => `<tr><td><code>${esc(r.operationId)}</code></td><td>${esc(r.method)}</td><td><code>${esc(r.path)}</code></td><td class="v-${r.verdict}">${esc(r.verdict)}</td><td>${r.requests}</td></tr>`)
+        .join("")}</table>`;
+    })
+    .join("");
+}
+
+function streams(s: Summary): string {
+  if (s.streams.length === 0) return "";
+  return `<h2>Streams (${s.streams.length} checks)</h2><table><tr><th>Spec</th><th>Operation</th><th>Mode</th><th>Check</th><th>Verdict</th></tr>${s.streams
+    .map((r) => `<tr><td>${esc(r.spec)}</td><td><code>${esc(r.operationId)}</code></td><td>${esc(r.streamMode)}</td><td><code>${esc(r.check)}</code></td><td class="v-${r.verdict}">${esc(r.verdict)}</td></tr>`)
+    .join("")}</table>`;
+}
+
+function load(s: Summary): string {
+  if (!s.load) return "";
+  const rows = Object.entries(s.load.metrics);
+  return `<h2>Load</h2><p>Highest concurrency within SLO: <strong>${esc(s.load.maxConcurrencyWithinSlo ?? "—")}</strong></p>
+<table><tr><th>Metric (ms)</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>samples</th></tr>${rows
+    .map(([k, p]) => `<tr><td>${esc(k)}</td>${[p.p50, p.p90, p.p95, p.p99, p.p999].map((v) => `<td>${v.toFixed(1)}</td>`).join("")}<td>${p.count}</td></tr>`)
+    .join("")}</table>`;
+}
+
+const countBy = (xs: string[]) => xs.reduce<Record<string, number>>((acc, x) => ((acc[x] = (acc[x] ?? 0) + 1), acc), {});

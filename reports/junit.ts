@@ -1,0 +1,55 @@
+/** reports/junit.xml: one test case per operation and per stream check, failures carrying the findings. */
+import type { Finding } from "../core/finding.ts";
+import type { Summary } from "./summary.ts";
+
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+
+interface Case {
+  suite: string;
+  name: string;
+  failures: Finding[];
+  skipped?: string;
+}
+
+export function renderJunit(s: Summary): string {
+  const cases: Case[] = [];
+  const open = s.findings.filter((f) => !f.waived);
+  for (const op of s.operations) {
+    cases.push({
+      suite: op.spec,
+      name: `${op.operationId} (${op.method} ${op.path})`,
+      failures: open.filter((f) => f.spec === op.spec && f.operationId === op.operationId),
+      skipped: op.verdict === "skipped" ? "not run" : undefined,
+    });
+  }
+  for (const st of s.streams) {
+    cases.push({
+      suite: `${st.spec} streams`,
+      name: `${st.operationId} ${st.streamMode} ${st.check}`,
+      failures: st.verdict === "failed" ? open.filter((f) => f.spec === st.spec && f.operationId === st.operationId && f.check === st.check) : [],
+      skipped: st.verdict === "skipped" ? "not run" : undefined,
+    });
+  }
+  for (const g of s.gates) {
+    cases.push({ suite: "gates", name: g.name, failures: g.passed ? [] : [{ check: g.name, spec: "agent-server", operationId: "-", message: g.detail, reproducer: "" }] });
+  }
+  const suites = new Map<string, Case[]>();
+  for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
+  const body = [...suites]
+    .map(([name, cs]) => {
+      const failures = cs.filter((c) => c.failures.length).length;
+      const skipped = cs.filter((c) => c.skipped).length;
+      return `  <testsuite name="${esc(name)}" tests="${cs.length}" failures="${failures}" skipped="${skipped}">\n${cs.map(renderCase).join("")}  </testsuite>\n`;
+    })
+    .join("");
+  const total = cases.length;
+  const failed = cases.filter((c) => c.failures.length).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentwire" tests="${total}" failures="${failed}" time="${(s.durationMs / 1000).toFixed(3)}">\n${body}</testsuites>\n`;
+}
+
+function renderCase(c: Case): string {
+  const inner = c.skipped
+    ? `<skipped message="${esc(c.skipped)}"/>`
+    : c.failures.map((f) => `<failure type="${esc(f.check)}" message="${esc(f.message)}">${esc(`${f.message}\n${f.reproducer}${f.seed ? `\nseed ${f.seed}` : ""}`)}</failure>`).join("");
+  return `    <testcase classname="${esc(c.suite)}" name="${esc(c.name)}">${inner}</testcase>\n`;
+}

@@ -1,0 +1,66 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { EXCHANGE_CHECKS, runChecks } from "../../contract/checks/index.ts";
+import type { Intent, ResponseContract } from "../../contract/checks/types.ts";
+import type { Exchange } from "../../core/exchange.ts";
+
+// A tiny contract: 201 JSON {id: string}, 400/404 JSON errors, 401 flat error, 204 empty; header X-Req required on 201.
+const contract: ResponseContract = {
+  statuses: ["201", "204", "400", "401", "403", "404"],
+  responseFor(status) {
+    if (![201, 204, 400, 401, 403, 404].includes(status)) return undefined;
+    return { key: String(status), mediaTypes: status === 204 ? [] : ["application/json"], headers: status === 201 ? [{ name: "X-Req", required: true }] : [] };
+  },
+  validateBody(status, _media, body) {
+    if (status === 201) return typeof (body as { id?: unknown })?.id === "string" ? [] : ["/id: must be string"];
+    return typeof body === "object" && body !== null ? [] : ["must be object"];
+  },
+  validateHeader: (_s, _n, value) => (/^\d+$/.test(value) ? [] : ["must be digits"]),
+};
+
+function x(status: number, body: unknown, headers: Record<string, string> = {}): Exchange {
+  const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+  return {
+    request: { method: "POST", url: "http://t/things", headers: {} },
+    response: { status, headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers }, body: text },
+    timings: { sentAt: 0, headersAt: 1, endAt: 2 },
+  };
+}
+const judge = (e: Exchange, intent: Intent = { kind: "valid" }) => runChecks({ exchange: e, contract, intent });
+const checksOf = (e: Exchange, intent?: Intent) => [...new Set(judge(e, intent).map((v) => v.check))].sort();
+
+test("a conforming exchange passes every check", () => {
+  assert.deepEqual(judge(x(201, { id: "a" }, { "x-req": "7" })), []);
+  assert.deepEqual(judge(x(204, undefined)), []);
+});
+
+test("each check fires on its own breach", () => {
+  assert.deepEqual(checksOf(x(503, { id: "a" })), ["not_a_server_error", "status_code_documented"]);
+  assert.deepEqual(checksOf(x(200, { id: "a" })), ["status_code_documented"]);
+  assert.deepEqual(checksOf(x(201, { id: "a" }, { "x-req": "7", "content-type": "text/plain" })), ["content_type_documented"]);
+  assert.deepEqual(checksOf(x(201, { id: 5 }, { "x-req": "7" })), ["response_schema"]);
+  assert.deepEqual(checksOf(x(201, "not json{", { "x-req": "7" })), ["response_schema"]);
+  assert.deepEqual(checksOf(x(201, { id: "a" })), ["response_headers_documented"]);
+  assert.deepEqual(checksOf(x(201, { id: "a" }, { "x-req": "seven" })), ["response_headers_documented"]);
+  assert.deepEqual(checksOf(x(400, { code: "bad" })), ["positive_data_accepted"]);
+  assert.deepEqual(checksOf(x(201, { id: "a" }, { "x-req": "1" }), { kind: "invalid", what: "name: wrong type" }), ["negative_data_rejected"]);
+  assert.deepEqual(checksOf(x(201, { id: "a" }, { "x-req": "1" }), { kind: "no-auth" }), ["auth_enforced"]);
+  assert.deepEqual(checksOf(x(403, "Forbidden", { "content-type": "application/json" }), { kind: "bad-auth" }), ["auth_enforced", "response_schema"]);
+  assert.deepEqual(checksOf(x(400, { code: "x" }), { kind: "unknown-id", parameter: "agent_id" }), ["unknown_id_not_found"]);
+});
+
+test("intent decides what a correct status is", () => {
+  assert.deepEqual(judge(x(400, { code: "bad" }), { kind: "invalid", what: "x" }), []);
+  assert.deepEqual(judge(x(404, { code: "nf" })), [], "a documented 404 is a fine answer to a valid request");
+  assert.deepEqual(judge(x(401, { error: "Unauthorized" }), { kind: "no-auth" }), []);
+  assert.deepEqual(judge(x(403, { error: "Forbidden" }), { kind: "bad-auth" }), []);
+  assert.deepEqual(judge(x(404, { code: "nf" }), { kind: "unknown-id", parameter: "id" }), []);
+});
+
+test("every check is named and described", () => {
+  for (const c of EXCHANGE_CHECKS) {
+    assert.match(c.checkName, /^[a-z_]+$/);
+    assert.ok(c.description.length > 10);
+  }
+  assert.equal(new Set(EXCHANGE_CHECKS.map((c) => c.checkName)).size, EXCHANGE_CHECKS.length);
+});

@@ -1,0 +1,322 @@
+/**
+ * Every named fault changes the behaviour it names: each probe below is run against the healthy reference
+ * and against a reference with that one fault, and the two observations must differ in the named way.
+ * (That each check of the suite catches its fault is tested with the checks themselves.)
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { startReference, type Reference } from "../../reference/index.ts";
+import { FAULTS } from "../../reference/faults/catalog.ts";
+import { startUpstream, type Upstream } from "../../reference/upstream/launch.ts";
+import { agentServer, managed, poll, sleep } from "../support/clients.ts";
+
+type Probe = (ref: Reference) => Promise<unknown>;
+interface Case {
+  observe: Probe;
+  healthy(o: any): boolean;
+  broken(o: any): boolean;
+}
+
+const slowModel = { runtime: { model: { model_id: "scripted:tokens=40,delay_ms=20" } } };
+const api = (ref: Reference) => managed(ref.managedUrl, ref.apiKey);
+const as = (ref: Reference) => agentServer(ref.agentServerUrl);
+
+async function agentAndThread(ref: Reference, extra: object = {}) {
+  const agent = (await api(ref).post("/agents", { name: "probe", ...slowModel, ...extra })).json;
+  const thread = (await api(ref).post("/threads", { agent_id: agent.id })).json;
+  return { agent, thread };
+}
+async function managedStream(ref: Reference, body: object = {}, limits = {}) {
+  const { agent, thread } = await agentAndThread(ref);
+  return api(ref).stream(`/threads/${thread.id}/runs/stream`, { agent_id: agent.id, input: { messages: [{ role: "user", content: "hi" }] }, ...body }, limits);
+}
+async function upstreamThread(ref: Reference) {
+  return (await as(ref).post("/threads", {})).json.thread_id as string;
+}
+const slowRun = { assistant_id: "agent", input: { messages: [{ role: "user", content: "hi" }] }, config: { configurable: { fake_tokens: 40, fake_delay_ms: 20 } } };
+async function finishedRun(ref: Reference) {
+  const tid = await upstreamThread(ref);
+  const run = (await as(ref).post(`/threads/${tid}/runs`, { assistant_id: "agent", input: { messages: [{ role: "user", content: "hi" }] } })).json;
+  await poll(() => as(ref).get(`/threads/${tid}`), (r) => r.json?.status !== "busy");
+  return { tid, rid: run.run_id as string };
+}
+const names = (events: { event: string }[]) => events.map((e) => e.event);
+
+const CASES: Record<string, Case> = {
+  "server-error": { observe: async (r) => (await api(r).get("/agents")).status, healthy: (s) => s === 200, broken: (s) => s === 500 },
+  "undocumented-status": { observe: async (r) => (await api(r).post("/agents", { name: "x" })).status, healthy: (s) => s === 201, broken: (s) => s === 200 },
+  "wrong-content-type": {
+    observe: async (r) => (await api(r).get(`/agents/${(await api(r).post("/agents", { name: "x" })).json.id}`)).headers["content-type"],
+    healthy: (ct) => ct.startsWith("application/json"),
+    broken: (ct) => ct.startsWith("text/plain"),
+  },
+  "wrong-field-type": {
+    observe: async (r) => typeof (await api(r).post("/agents", { name: "x" })).json.created_at,
+    healthy: (t) => t === "string",
+    broken: (t) => t === "number",
+  },
+  "error-body-shape": {
+    observe: async (r) => (await api(r).get(`/agents/${randomUUID()}`)).json,
+    healthy: (b) => b.status === 404 && b.code === "agent_not_found",
+    broken: (b) => typeof b.status === "string",
+  },
+  "auth-not-enforced": { observe: async (r) => (await api(r).get("/agents", {})).status, healthy: (s) => s === 401, broken: (s) => s === 200 },
+  "wrong-auth-error": {
+    observe: async (r) => (await api(r).get("/agents", { "x-api-key": "not-the-key" })).json,
+    healthy: (b) => b.error === "Forbidden",
+    broken: (b) => b.error === "Unauthorized",
+  },
+  "accepts-invalid-input": { observe: async (r) => (await api(r).post("/agents", { name: 42 })).status, healthy: (s) => s === 400, broken: (s) => s === 201 },
+  "rejects-valid-input": {
+    observe: async (r) => (await api(r).post("/agents", { name: "x", permissions: { identity: "personal" } })).status,
+    healthy: (s) => s === 201,
+    broken: (s) => s === 400,
+  },
+  "unknown-id-500": { observe: async (r) => (await api(r).get(`/agents/${randomUUID()}`)).status, healthy: (s) => s === 404, broken: (s) => s === 500 },
+  "resurrect-after-delete": {
+    observe: async (r) => {
+      const id = (await api(r).post("/agents", { name: "x" })).json.id;
+      await api(r).get(`/agents/${id}`);
+      await api(r).delete(`/agents/${id}`);
+      return (await api(r).get(`/agents/${id}`)).status;
+    },
+    healthy: (s) => s === 404,
+    broken: (s) => s === 200,
+  },
+  "missing-route": {
+    observe: async (r) => (await api(r).post("/threads/bulk-modify", { thread_ids: [], data: { metadata: {} } })).status,
+    healthy: (s) => s === 200,
+    broken: (s) => s === 404,
+  },
+  "echo-secrets": {
+    observe: async (r) => (await api(r).post("/mcp-servers", { name: `m-${randomUUID()}`, url: "https://127.0.0.1:1/mcp", headers: [{ key: "Authorization", value: "Bearer s3cret-token" }] })).text,
+    healthy: (t) => !t.includes("s3cret-token"),
+    broken: (t) => t.includes("s3cret-token"),
+  },
+  "auth-session-stuck": {
+    observe: async (r) => {
+      const s = (await api(r).post("/auth-sessions", { provider_id: "p", scopes: ["read"], strategy: "CREATE" })).json;
+      await fetch(s.verification_url);
+      return (await api(r).get(`/auth-sessions/${s.id}`)).json.status;
+    },
+    healthy: (s) => s === "COMPLETED",
+    broken: (s) => s === "PENDING",
+  },
+  "accepts-any-stream-mode": {
+    observe: async (r) => (await managedStream(r, { stream_mode: ["events"] })).stream.status,
+    healthy: (s) => s === 400,
+    broken: (s) => s === 200,
+  },
+  "accepts-assistant-id": {
+    observe: async (r) => {
+      const { agent, thread } = await agentAndThread(r);
+      return (await api(r).stream(`/threads/${thread.id}/runs/stream`, { assistant_id: agent.id, input: { messages: [{ role: "user", content: "hi" }] } })).stream.status;
+    },
+    healthy: (s) => s === 400,
+    broken: (s) => s === 200,
+  },
+  "resolve-interrupt-noop": {
+    observe: async (r) => {
+      const { agent, thread } = await agentAndThread(r, { tools: { interrupt_config: { write_todos: true } } });
+      await api(r).stream(`/threads/${thread.id}/runs/stream`, { agent_id: agent.id, input: { messages: [{ role: "user", content: "hi" }] } });
+      await api(r).post(`/threads/${thread.id}/resolve-interrupt`);
+      return (await poll(() => api(r).get(`/threads/${thread.id}`), (t) => t.json?.status === "idle", 5000)).json.status;
+    },
+    healthy: (s) => s === "idle",
+    broken: (s) => s === "interrupted",
+  },
+  "buffered-stream": {
+    observe: async (r) => {
+      const { events } = await managedStream(r, { stream_mode: ["messages-tuple"] });
+      return events.at(-1)!.receivedAt - events[0]!.receivedAt;
+    },
+    // 40 tokens 20 ms apart: streamed, they spread over most of the run; buffered, they arrive together.
+    healthy: (spread) => spread > 400,
+    broken: (spread) => spread < 50,
+  },
+  "wrong-event-name": {
+    observe: async (r) => names((await managedStream(r, { stream_mode: ["messages-tuple", "updates"] })).events),
+    healthy: (n) => n.includes("messages") && n.includes("updates"),
+    broken: (n) => n.includes("messages-tuple") && n.includes("update") && !n.includes("messages"),
+  },
+  "messages-not-tuple": {
+    observe: async (r) => JSON.parse((await managedStream(r, { stream_mode: ["messages-tuple"] })).events.find((e) => e.event === "messages")!.data),
+    healthy: (d) => Array.isArray(d) && d.length === 2,
+    broken: (d) => !Array.isArray(d) && typeof d.content === "string",
+  },
+  "slow-first-token": {
+    observe: async (r) => {
+      const { events, sentAt } = await managedStream(r, { stream_mode: ["messages-tuple"] });
+      return events.find((e) => e.event === "messages")!.receivedAt - sentAt;
+    },
+    healthy: (ttft) => ttft < 3000,
+    broken: (ttft) => ttft >= 3000,
+  },
+  "no-metadata-event": {
+    observe: async (r) => (await managedStream(r)).events[0]?.event,
+    healthy: (e) => e === "metadata",
+    broken: (e) => e !== "metadata",
+  },
+  "broken-framing": {
+    observe: async (r) => (await managedStream(r)).stream.framingIssues.map((i) => i.rule),
+    healthy: (rules) => rules.length === 0,
+    broken: (rules) => rules.length > 0,
+  },
+  "stream-content-type": {
+    observe: async (r) => (await managedStream(r)).stream.headers["content-type"],
+    healthy: (ct) => ct.startsWith("text/event-stream"),
+    broken: (ct) => ct.startsWith("application/json"),
+  },
+  "ids-out-of-order": {
+    observe: async (r) => (await as(r).stream(`/threads/${await upstreamThread(r)}/runs/stream`, { ...slowRun, stream_mode: ["values"] })).events.map((e) => Number(e.id)),
+    healthy: (ids) => ids.every((id: number, i: number) => i === 0 || id > ids[i - 1]),
+    broken: (ids) => ids.every((id: number, i: number) => i === 0 || id < ids[i - 1]),
+  },
+  "truncated-stream": {
+    observe: async (r) => (await managedStream(r, { stream_mode: ["messages-tuple"] })).events.length,
+    healthy: (n) => n > 40,
+    broken: (n) => n === 3,
+  },
+  "endless-stream": {
+    observe: async (r) => (await managedStream(r, {}, { deadlineMs: 4000 })).end.reason,
+    healthy: (reason) => reason === "closed",
+    broken: (reason) => reason === "deadline",
+  },
+  "error-event-shape": {
+    observe: async (r) => {
+      const { events } = await as(r).stream(`/threads/${await upstreamThread(r)}/runs/stream`, { assistant_id: "error", input: { messages: [{ role: "user", content: "hi" }] } });
+      return JSON.parse(events.find((e) => e.event === "error")!.data);
+    },
+    healthy: (d) => typeof d.error === "string" && typeof d.message === "string",
+    broken: (d) => d.error === undefined && typeof d.detail === "string",
+  },
+  "unrequested-mode": {
+    observe: async (r) => new Set(names((await managedStream(r, { stream_mode: ["values"] })).events)),
+    healthy: (n) => !n.has("debug"),
+    broken: (n) => n.has("debug"),
+  },
+  "missing-required-field": {
+    observe: async (r) => {
+      const { tid, rid } = await finishedRun(r);
+      return (await as(r).get(`/threads/${tid}/runs/${rid}`)).json;
+    },
+    healthy: (run) => typeof run.run_id === "string",
+    broken: (run) => run.run_id === undefined && typeof run.thread_id === "string",
+  },
+  "run-status-out-of-enum": {
+    observe: async (r) => {
+      const { tid, rid } = await finishedRun(r);
+      return (await as(r).get(`/threads/${tid}/runs/${rid}`)).json.status;
+    },
+    healthy: (s) => s === "success",
+    broken: (s) => s === "completed",
+  },
+  "run-status-regresses": {
+    observe: async (r) => {
+      const { tid, rid } = await finishedRun(r);
+      return [(await as(r).get(`/threads/${tid}/runs/${rid}`)).json.status, (await as(r).get(`/threads/${tid}/runs/${rid}`)).json.status];
+    },
+    healthy: ([a, b]) => a === "success" && b === "success",
+    broken: ([a, b]) => a === "success" && b === "running",
+  },
+  "thread-stays-busy": {
+    observe: async (r) => {
+      const { tid } = await finishedRun(r);
+      await sleep(200);
+      return (await as(r).get(`/threads/${tid}`)).json.status;
+    },
+    healthy: (s) => s === "idle",
+    broken: (s) => s === "busy",
+  },
+  "multitask-ignored": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      await as(r).post(`/threads/${tid}/runs`, slowRun);
+      return (await as(r).post(`/threads/${tid}/runs`, { ...slowRun, multitask_strategy: "reject" })).status;
+    },
+    healthy: (s) => s === 422 || s === 409,
+    broken: (s) => s === 200,
+  },
+  "cancel-ignored": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      const run = (await as(r).post(`/threads/${tid}/runs`, { ...slowRun, config: { configurable: { fake_tokens: 100, fake_delay_ms: 20 } } })).json;
+      await poll(() => as(r).get(`/threads/${tid}/runs/${run.run_id}`), (x) => x.json?.status === "running");
+      await as(r).post(`/threads/${tid}/runs/${run.run_id}/cancel`);
+      return (await poll(() => as(r).get(`/threads/${tid}/runs/${run.run_id}`), (x) => !["pending", "running"].includes(x.json?.status))).json.status;
+    },
+    healthy: (s) => s === "interrupted",
+    broken: (s) => s === "success",
+  },
+  "ignore-disconnect": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      const { events } = await as(r).stream(
+        `/threads/${tid}/runs/stream`,
+        { ...slowRun, config: { configurable: { fake_tokens: 60, fake_delay_ms: 20 } }, on_disconnect: "cancel", stream_mode: ["messages-tuple"] },
+        { abortAfter: 3 },
+      );
+      const rid = JSON.parse(events[0]!.data).run_id;
+      return (await poll(() => as(r).get(`/threads/${tid}/runs/${rid}`), (x) => !["pending", "running"].includes(x.json?.status))).json.status;
+    },
+    healthy: (s) => s === "interrupted",
+    broken: (s) => s === "success",
+  },
+  "drop-event-on-resume": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      const first = await as(r).stream(`/threads/${tid}/runs/stream`, { ...slowRun, stream_resumable: true, stream_mode: ["values"] });
+      const rid = JSON.parse(first.events[0]!.data).run_id;
+      const resumed = await as(r).join(`/threads/${tid}/runs/${rid}/stream`, { "last-event-id": "1" }, { deadlineMs: 5000 });
+      return resumed.events[0]?.id;
+    },
+    healthy: (id) => id === "2",
+    broken: (id) => id === "3",
+  },
+  "wrong-content-location": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      const created = await as(r).post(`/threads/${tid}/runs`, slowRun);
+      return [created.json.run_id, (await as(r).get(created.headers["content-location"]!)).status];
+    },
+    healthy: ([, status]) => status === 200,
+    broken: ([, status]) => status === 404,
+  },
+  "missing-content-location": {
+    observe: async (r) => (await as(r).post(`/threads/${await upstreamThread(r)}/runs`, slowRun)).headers["content-location"],
+    healthy: (h) => typeof h === "string" && h.startsWith("/threads/"),
+    broken: (h) => h === undefined,
+  },
+};
+
+describe("reference faults", () => {
+  let upstream: Upstream;
+  let healthy: Reference;
+  before(async () => {
+    upstream = await startUpstream({ workers: 20 });
+    healthy = await startReference({ upstream });
+  });
+  after(async () => {
+    await healthy?.stop();
+    await upstream?.stop();
+  });
+
+  test("every fault in the catalogue has a probe here", () => {
+    assert.deepEqual(FAULTS.map((f) => f.name).sort(), Object.keys(CASES).sort());
+  });
+
+  for (const fault of FAULTS) {
+    test(`${fault.name}: ${fault.rule}`, async () => {
+      const c = CASES[fault.name]!;
+      const faulty = await startReference({ upstream, faults: [fault.name] });
+      try {
+        const [good, bad] = await Promise.all([c.observe(healthy), c.observe(faulty)]);
+        assert.ok(c.healthy(good), `healthy reference: unexpected observation ${JSON.stringify(good)}`);
+        assert.ok(c.broken(bad), `with fault ${fault.name}: unexpected observation ${JSON.stringify(bad)}`);
+      } finally {
+        await faulty.stop();
+      }
+    });
+  }
+});

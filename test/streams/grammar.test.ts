@@ -1,0 +1,112 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { streamRules, type StreamExpectation, type StreamOutcome } from "../../streams/grammar/rules.ts";
+import { allowedEvents, MODE_EXCEPTIONS } from "../../streams/grammar/modes.ts";
+import type { SseEvent } from "../../streams/sse/types.ts";
+
+const RUN = "01a201bb-126d-776a-b2ad-dfdea5eab7c1";
+const chunk = (content: string) => ({ content, type: "ai", id: "run-1", tool_calls: [] });
+const meta = { langgraph_node: "agent", langgraph_step: 1, run_id: RUN, thread_id: RUN };
+
+function events(list: [string, unknown, string?][], spacingMs = 20): SseEvent[] {
+  return list.map(([event, data, id], index) => ({
+    index,
+    event,
+    data: typeof data === "string" ? data : JSON.stringify(data),
+    id,
+    lastEventId: id ?? "",
+    offset: index * 100,
+    receivedAt: 1000 + index * spacingMs,
+  }));
+}
+
+const expectation = (over: Partial<StreamExpectation> = {}): StreamExpectation => ({
+  modes: ["messages-tuple"],
+  subgraphs: false,
+  idsRequired: false,
+  expectError: false,
+  tupleMetadataKeys: ["langgraph_node"],
+  ...over,
+});
+
+const outcome = (evs: SseEvent[], over: Partial<StreamOutcome> = {}): StreamOutcome => ({
+  status: 200,
+  headers: { "content-type": "text/event-stream" },
+  sentAt: 990,
+  end: { reason: "closed", endAt: (evs.at(-1)?.receivedAt ?? 1000) + 500, bytes: 1, events: evs.length, partialEvent: false },
+  framingIssues: [],
+  ...over,
+});
+
+function judge(evs: SseEvent[], x = expectation(), o = outcome(evs)) {
+  const rules = streamRules(x);
+  for (const e of evs) for (const r of rules) r.event(e);
+  return rules.flatMap((r) => r.finish(o));
+}
+
+const healthy = () =>
+  events([
+    ["metadata", { run_id: RUN, attempt: 1 }, "0"],
+    ...Array.from({ length: 20 }, (_, i): [string, unknown, string] => ["messages", [chunk(`tok${i} `), meta], String(i + 1)]),
+  ]);
+
+test("a stream shaped like the real server's passes every rule", () => {
+  assert.deepEqual(judge(healthy()), []);
+});
+
+test("each rule reports its own breach", () => {
+  const base = healthy();
+  const cases: [string, SseEvent[], Partial<StreamExpectation>?, Partial<StreamOutcome>?][] = [
+    ["metadata_first", base.slice(1).map((e, index) => ({ ...e, index }))],
+    ["event_names", base.map((e) => (e.event === "messages" ? { ...e, event: "messages-tuple" } : e))],
+    ["event_payloads", base.map((e) => (e.event === "messages" ? { ...e, data: JSON.stringify(chunk("x")) } : e))],
+    ["event_payloads", base, { tupleMetadataKeys: ["langgraph_node", "ls_model_name"] }],
+    ["ids_increase", base.map((e) => ({ ...e, id: String(100 - e.index) }))],
+    ["ids_present", base.map(({ id: _id, ...e }) => e), { idsRequired: true }],
+    ["error_event", base, { expectError: true }],
+    ["stream_content_type", base, {}, { headers: { "content-type": "application/json" } }],
+    ["stream_terminates", base, {}, { end: { reason: "deadline", endAt: 60_000, bytes: 1, events: 21, partialEvent: false } }],
+    ["sse_framing", base, {}, { framingIssues: [{ rule: "line-without-colon", offset: 7, eventIndex: 0, message: "x" }] }],
+    ["delivered_incrementally", base.map((e) => ({ ...e, receivedAt: 2000 }))],
+  ];
+  for (const [check, evs, x, o] of cases) {
+    const found = judge(evs, expectation(x), outcome(evs, o));
+    assert.ok(found.length > 0, `${check}: no violation`);
+    assert.deepEqual([...new Set(found.map((v) => v.check))], [check], `${check}: ${JSON.stringify(found)}`);
+  }
+});
+
+test("an error event must end the stream and appear only when the run fails", () => {
+  const evs = events([
+    ["metadata", { run_id: RUN, attempt: 1 }, "0"],
+    ["error", { error: "ReferenceFailure", message: "boom" }, "1"],
+  ]);
+  assert.deepEqual(judge(evs, expectation({ expectError: true })), []);
+  assert.equal(judge(evs).filter((v) => v.check === "error_event").length, 1);
+  const after = events([...evs.map((e): [string, unknown, string?] => [e.event, JSON.parse(e.data), e.id]), ["values", {}, "2"]]);
+  assert.match(judge(after, expectation({ expectError: true, modes: ["values"] })).map((v) => v.message).join(), /follows the error event/);
+});
+
+test("namespaced events need stream_subgraphs, and the checkpoints exception applies only with subgraphs + values", () => {
+  const ns = events([
+    ["metadata", { run_id: RUN, attempt: 1 }, "0"],
+    ["values|research:1d86", { messages: [] }, "1"],
+  ]);
+  assert.match(judge(ns, expectation({ modes: ["values"] })).map((v) => v.message).join(), /stream_subgraphs/);
+  assert.deepEqual(judge(ns, expectation({ modes: ["values"], subgraphs: true })), []);
+  assert.ok(allowedEvents(["values"], true).has("checkpoints"));
+  assert.ok(!allowedEvents(["values"], false).has("checkpoints"));
+  assert.equal(MODE_EXCEPTIONS.length, 1);
+});
+
+test("a short stream is not judged for buffering (too short to tell)", () => {
+  const evs = events([["metadata", { run_id: RUN, attempt: 1 }, "0"]], 0);
+  assert.deepEqual(judge(evs, expectation(), outcome(evs, { sentAt: 999 })), []);
+});
+
+test("violations are capped per rule with a count of the rest", () => {
+  const evs = healthy().map((e) => (e.event === "messages" ? { ...e, event: "bogus" } : e));
+  const names = judge(evs).filter((v) => v.check === "event_names");
+  assert.equal(names.length, 4);
+  assert.match(names[3]!.message, /17 more/);
+});
