@@ -19,6 +19,7 @@ export interface RunConfig {
   seedGiven: boolean;
   outDir: string;
   faults: string[];
+  waivers: string[];
   allowHosts: string[];
   workers?: number;
   shard?: string;
@@ -45,6 +46,7 @@ const RUN_OPTIONS = {
   seed: { type: "string" },
   out: { type: "string" },
   fault: { type: "string", multiple: true },
+  waivers: { type: "string", multiple: true },
   "allow-host": { type: "string", multiple: true },
   workers: { type: "string" },
   shard: { type: "string" },
@@ -112,6 +114,7 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfi
     seedGiven: seedText !== undefined,
     outDir: str(v.out) ?? "reports",
     faults,
+    waivers: list(v.waivers),
     allowHosts: list(v["allow-host"]),
     workers: str(v.workers) === undefined ? undefined : integer(str(v.workers)!, "--workers", 1, 64),
     shard: shard(str(v.shard)),

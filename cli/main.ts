@@ -1,15 +1,15 @@
 /** agentwire command line: parses, dispatches, and turns every failure into a one-line message and exit code. */
-import { readFileSync } from "node:fs";
 import { parseCommand } from "./args.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 import { redact } from "../core/redact.ts";
+import { packageInfo } from "./package-info.ts";
 
 const HELP = `agentwire — conformance and load testing for agent-runtime APIs
 
 Usage:
   agentwire run [--target URL] [--agent-server URL] [--api-key KEY] [--agent-id ID] [--spec FILE...]
                 [--only contract,streams,load] [--profile smoke|full] [--seed N] [--out DIR]
-                [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
+                [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
   agentwire reference [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
 
 With no --target and no --agent-server, run starts the embedded reference and tests it.
@@ -23,11 +23,9 @@ async function main(): Promise<number> {
     case "help":
       console.log(HELP);
       return EXIT.conforms;
-    case "version": {
-      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-      console.log(pkg.version);
+    case "version":
+      console.log(packageInfo().version);
       return EXIT.conforms;
-    }
     case "reference":
       return (await import("./commands/reference.ts")).reference(command.config);
     case "run":

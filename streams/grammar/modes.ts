@@ -17,6 +17,9 @@ export const MODE_EVENTS: Record<string, string[]> = {
   tools: ["tools"],
 };
 
+/** The stream modes the Agent Server's document lists (the JS server also knows `tools`). */
+export const AGENT_SERVER_MODES = ["values", "messages", "messages-tuple", "tasks", "checkpoints", "updates", "events", "debug", "custom"];
+
 /** The only modes the Managed Deep Agents API accepts. */
 export const MANAGED_MODES = ["values", "updates", "messages-tuple"];
 

@@ -4,8 +4,10 @@
  */
 
 export interface PayloadContext {
-  /** Keys the metadata half of a messages-tuple event must carry. */
+  /** Keys the metadata half of every messages-tuple event must carry. */
   tupleMetadataKeys: string[];
+  /** Further keys it must carry when the chunk comes from the model (an AI chunk, not a tool message). */
+  modelMetadataKeys: string[];
 }
 
 type Shape = (data: unknown, ctx: PayloadContext) => string | undefined;
@@ -44,7 +46,8 @@ export const PAYLOADS: Record<string, Shape> = {
     const chunk = messageProblem(d[0], "the chunk");
     if (chunk) return chunk;
     if (!isObject(d[1])) return "the metadata half of [chunk, metadata] is not an object";
-    const missing = ctx.tupleMetadataKeys.filter((k) => !(k in (d[1] as object)));
+    const fromModel = ["ai", "AIMessageChunk"].includes((d[0] as { type: string }).type);
+    const missing = [...ctx.tupleMetadataKeys, ...(fromModel ? ctx.modelMetadataKeys : [])].filter((k) => !(k in (d[1] as object)));
     return missing.length ? `the [chunk, metadata] metadata lacks ${missing.join(", ")}` : undefined;
   },
   "messages/partial": (d) => messageList(d, "messages/partial"),

@@ -16,6 +16,8 @@ export interface StreamExpectation extends PayloadContext {
   idsRequired: boolean;
   /** The run is expected to fail, so the stream must end with an `error` event. */
   expectError: boolean;
+  /** The stream resumes after a Last-Event-ID, so it starts mid-run (no metadata event first). */
+  resumed?: boolean;
 }
 
 /** Everything known once the stream is over. */
@@ -76,17 +78,17 @@ export const streamTerminates = (): StreamRule =>
     if (o.end.partialEvent) p.add("the body closed in the middle of an event (bytes after the last blank line)");
   });
 
-export function metadataFirst(): StreamRule {
+export function metadataFirst(x: StreamExpectation): StreamRule {
   let seen = false;
   return rule(
     "metadata_first",
     (e, p) => {
-      if (e.index !== 0) return;
+      if (e.index !== 0 || x.resumed) return;
       seen = true;
       if (e.event !== "metadata") p.add(`the first event is ${JSON.stringify(e.event)}, not metadata`);
     },
     (o, p) => {
-      if (!seen && o.status < 300) p.add("the stream carried no event at all");
+      if (!seen && o.status < 300 && !x.resumed) p.add("the stream carried no event at all");
     },
   );
 }
@@ -186,7 +188,7 @@ export function streamRules(x: StreamExpectation): StreamRule[] {
     streamContentType(),
     sseFraming(),
     streamTerminates(),
-    metadataFirst(),
+    metadataFirst(x),
     eventNames(x),
     eventPayloads(x),
     errorEvent(x),
@@ -195,3 +197,6 @@ export function streamRules(x: StreamExpectation): StreamRule[] {
     deliveredIncrementally(),
   ];
 }
+
+/** Names of the rules every judged stream reports, in order. */
+export const STREAM_RULE_NAMES = streamRules({ modes: [], subgraphs: false, idsRequired: false, expectError: false, tupleMetadataKeys: [], modelMetadataKeys: [] }).map((r) => r.check);

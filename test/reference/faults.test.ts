@@ -38,7 +38,8 @@ const slowRun = { assistant_id: "agent", input: { messages: [{ role: "user", con
 async function finishedRun(ref: Reference) {
   const tid = await upstreamThread(ref);
   const run = (await as(ref).post(`/threads/${tid}/runs`, { assistant_id: "agent", input: { messages: [{ role: "user", content: "hi" }] } })).json;
-  await poll(() => as(ref).get(`/threads/${tid}`), (r) => r.json?.status !== "busy");
+  // join blocks until the run is over without reading its status, which some faults rewrite.
+  await as(ref).get(`/threads/${tid}/runs/${run.run_id}/join`);
   return { tid, rid: run.run_id as string };
 }
 const names = (events: { event: string }[]) => events.map((e) => e.event);
@@ -266,7 +267,7 @@ const CASES: Record<string, Case> = {
   "drop-event-on-resume": {
     observe: async (r) => {
       const tid = await upstreamThread(r);
-      const first = await as(r).stream(`/threads/${tid}/runs/stream`, { ...slowRun, stream_resumable: true, stream_mode: ["values"] });
+      const first = await as(r).stream(`/threads/${tid}/runs/stream`, { ...slowRun, stream_resumable: true, stream_mode: ["values", "messages-tuple"] });
       const rid = JSON.parse(first.events[0]!.data).run_id;
       const resumed = await as(r).join(`/threads/${tid}/runs/${rid}/stream`, { "last-event-id": "1" }, { deadlineMs: 5000 });
       return resumed.events[0]?.id;

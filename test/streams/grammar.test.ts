@@ -26,6 +26,7 @@ const expectation = (over: Partial<StreamExpectation> = {}): StreamExpectation =
   idsRequired: false,
   expectError: false,
   tupleMetadataKeys: ["langgraph_node"],
+  modelMetadataKeys: [],
   ...over,
 });
 
@@ -60,7 +61,8 @@ test("each rule reports its own breach", () => {
     ["metadata_first", base.slice(1).map((e, index) => ({ ...e, index }))],
     ["event_names", base.map((e) => (e.event === "messages" ? { ...e, event: "messages-tuple" } : e))],
     ["event_payloads", base.map((e) => (e.event === "messages" ? { ...e, data: JSON.stringify(chunk("x")) } : e))],
-    ["event_payloads", base, { tupleMetadataKeys: ["langgraph_node", "ls_model_name"] }],
+    ["event_payloads", base, { modelMetadataKeys: ["ls_model_name"] }],
+    ["metadata_first", base.slice(1).map((e, index) => ({ ...e, index })), { resumed: false }],
     ["ids_increase", base.map((e) => ({ ...e, id: String(100 - e.index) }))],
     ["ids_present", base.map(({ id: _id, ...e }) => e), { idsRequired: true }],
     ["error_event", base, { expectError: true }],

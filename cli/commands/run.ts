@@ -1,0 +1,112 @@
+/**
+ * `agentwire run`: resolve the target (starting the embedded reference when none is given), run the
+ * phases, write summary.json, index.html and junit.xml, and exit with a code a CI gate can trust.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { registerSecret } from "../../core/redact.ts";
+import { renderHtml } from "../../reports/html.ts";
+import { renderJunit } from "../../reports/junit.ts";
+import { describeMachine } from "../../reports/machine.ts";
+import { SCHEMA_VERSION, verdictOf, type Gate, type LoadResult, type Summary } from "../../reports/summary.ts";
+import { operationVerdicts } from "../../runner/verdicts.ts";
+import { mergeResults, type UnitResult } from "../../runner/record.ts";
+import { applyWaivers } from "../../runner/waivers.ts";
+import type { RunConfig } from "../args.ts";
+import { EXIT } from "../exit-codes.ts";
+import { onInterrupt } from "../interrupt.ts";
+import { assertReachable, resolveTarget } from "../target.ts";
+import { resolveSpecs, resolveWaivers } from "../specs.ts";
+import { runConformance } from "../phases/conformance.ts";
+import { runLoadPhase } from "../phases/load.ts";
+import { packageInfo } from "../package-info.ts";
+
+export async function run(config: RunConfig): Promise<number> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  registerSecret(config.apiKey);
+  const pkg = packageInfo();
+  log(`agentwire ${pkg.version} — seed ${config.seed}${config.seedGiven ? "" : " (replay this run with --seed " + config.seed + ")"}, profile ${config.profile}`);
+
+  const specs = await resolveSpecs(config.specs);
+  const interrupt = new AbortController();
+  onInterrupt(() => {
+    log("interrupted: stopping, writing what was measured so far (Ctrl-C again to force)");
+    interrupt.abort();
+  });
+
+  const resolved = await resolveTarget(config, log);
+  try {
+    await assertReachable(resolved.target);
+    const waivers = resolveWaivers(config, resolved.target.embedded);
+    const phases: Summary["phases"] = [];
+    const results: UnitResult[] = [];
+    let load: LoadResult | null = null;
+    const gates: Gate[] = [];
+    const conformance = config.only.filter((p) => p !== "load") as ("contract" | "streams")[];
+
+    if (conformance.length && !interrupt.signal.aborted) {
+      const started = performance.now();
+      const out = await runConformance({ config, target: resolved.target, specs: specs.files, waivers, projects: conformance, signal: interrupt.signal, log });
+      results.push(out.result);
+      for (const p of conformance) phases.push({ name: p, ran: true, durationMs: performance.now() - started, note: out.note });
+    }
+    if (config.only.includes("load") && !interrupt.signal.aborted) {
+      const started = performance.now();
+      const out = await runLoadPhase({ config, target: resolved.target, signal: interrupt.signal, log });
+      load = out.load;
+      gates.push(...out.gates);
+      phases.push({ name: "load", ran: out.ran, durationMs: performance.now() - started, note: out.note });
+    }
+    for (const name of ["contract", "streams", "load"]) if (!phases.some((p) => p.name === name)) phases.push({ name, ran: false, durationMs: 0 });
+
+    const merged = mergeResults(results);
+    const { findings, unused } = applyWaivers(merged.findings, waivers.waivers);
+    if (unused.length) log(`note: waivers that matched nothing this run: ${unused.join(", ")}`);
+    const partial: Omit<Summary, "verdict"> = {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: pkg.name, version: pkg.version },
+      interrupted: interrupt.signal.aborted,
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      targets: { embedded: resolved.target.embedded, managedDeepAgents: resolved.target.managedUrl, agentServer: resolved.target.agentServerUrl, faults: resolved.faults },
+      seed: config.seed,
+      profile: config.profile,
+      phases,
+      operations: operationVerdicts(specs.set, merged.operations, findings),
+      findings,
+      streams: merged.streams,
+      load,
+      gates,
+      machine: describeMachine(),
+    };
+    const summary: Summary = { ...partial, verdict: verdictOf(partial) };
+    writeReports(summary, config.outDir);
+    printOutcome(summary, config.outDir, log);
+    if (summary.interrupted) return EXIT.interrupted;
+    return summary.verdict === "pass" ? EXIT.conforms : EXIT.findings;
+  } finally {
+    await resolved.stop();
+  }
+}
+
+function writeReports(summary: Summary, outDir: string) {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(outDir, "index.html"), renderHtml(summary));
+  writeFileSync(join(outDir, "junit.xml"), renderJunit(summary));
+  rmSync(join(outDir, ".parts"), { recursive: true, force: true });
+}
+
+function printOutcome(s: Summary, outDir: string, log: (line: string) => void) {
+  const open = s.findings.filter((f) => !f.waived).length;
+  const waived = s.findings.length - open;
+  const counts = s.operations.reduce<Record<string, number>>((acc, o) => ((acc[o.verdict] = (acc[o.verdict] ?? 0) + 1), acc), {});
+  log("");
+  log(`operations: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ") || "none"}`);
+  log(`findings: ${open} open, ${waived} waived`);
+  for (const g of s.gates) log(`gate ${g.name}: ${g.passed ? "met" : "BROKEN"} — ${g.detail}`);
+  log(`reports: ${join(outDir, "index.html")}, ${join(outDir, "summary.json")}, ${join(outDir, "junit.xml")}`);
+  log(`verdict: ${s.verdict.toUpperCase()}${s.interrupted ? " (interrupted)" : ""}`);
+}

@@ -1,0 +1,58 @@
+/** Which documents a run uses (the bundled copies unless --spec names others) and which waivers apply. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { SpecId } from "../core/finding.ts";
+import { BUNDLED_SPECS, loadSpec, SpecError } from "../contract/model/load.ts";
+import { loadSpecSet, type SpecFiles, type SpecSet } from "../runner/specs.ts";
+import { loadWaivers, WaiverError, type Waiver } from "../runner/waivers.ts";
+import type { RunConfig } from "./args.ts";
+import { CliError } from "./exit-codes.ts";
+import { PACKAGE_ROOT } from "./package-info.ts";
+
+export type { SpecFiles };
+
+const IDS: SpecId[] = ["managed-deep-agents", "agent-server"];
+
+/** `--spec FILE` (the API is recognised from the document) or `--spec managed-deep-agents=FILE`. */
+export async function resolveSpecs(args: string[]): Promise<{ files: SpecFiles; set: SpecSet }> {
+  const files: SpecFiles = { ...BUNDLED_SPECS };
+  for (const arg of args) {
+    const named = /^(managed-deep-agents|agent-server)=(.+)$/.exec(arg);
+    const file = named ? named[2]! : arg;
+    let id = named?.[1] as SpecId | undefined;
+    if (!id) {
+      const spec = await load(file);
+      if (!IDS.includes(spec.id as SpecId)) throw new CliError(`--spec ${file}: cannot tell which API it describes; name it, e.g. --spec agent-server=${file}`);
+      id = spec.id as SpecId;
+    }
+    files[id] = file;
+  }
+  try {
+    return { files, set: await loadSpecSet(files) };
+  } catch (error) {
+    if (error instanceof SpecError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+async function load(file: string) {
+  try {
+    return await loadSpec(file);
+  } catch (error) {
+    if (error instanceof SpecError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** The reference's known deviations are waived only when the target is the embedded reference. */
+export const REFERENCE_WAIVERS = join(PACKAGE_ROOT, "reference", "waivers.yaml");
+
+export function resolveWaivers(config: RunConfig, embedded: boolean): { files: string[]; waivers: Waiver[] } {
+  const files = [...(embedded && existsSync(REFERENCE_WAIVERS) ? [REFERENCE_WAIVERS] : []), ...config.waivers];
+  try {
+    return { files, waivers: files.flatMap(loadWaivers) };
+  } catch (error) {
+    if (error instanceof WaiverError) throw new CliError(error.message);
+    throw error;
+  }
+}

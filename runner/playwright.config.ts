@@ -1,0 +1,26 @@
+/** Playwright runs the conformance units as tests, one per operation and check family or stream rule. */
+import { defineConfig } from "@playwright/test";
+import { join } from "node:path";
+import { readSettings } from "./settings.ts";
+
+const settings = readSettings();
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: ["contract.spec.ts", "streams.spec.ts"],
+  // Tests of one operation are independent; fully parallel lets --shard split them evenly.
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 180_000,
+  outputDir: join(settings.outDir, ".playwright-output"),
+  reporter: [
+    ["list", { printSteps: false }],
+    ["html", { outputFolder: join(settings.outDir, "playwright"), open: "never" }],
+    ["./reporter.ts"],
+  ],
+  projects: [
+    { name: "contract", testMatch: "contract.spec.ts" },
+    { name: "streams", testMatch: "streams.spec.ts" },
+  ],
+});

@@ -1,0 +1,93 @@
+/**
+ * Opens a stream, feeds every event to the stream rules as it arrives, and keeps only a bounded digest:
+ * the verdict of each rule, delivery timings, and the first events (for the report), never the whole stream.
+ */
+import type { Violation } from "../core/finding.ts";
+import type { HttpRequest } from "../core/exchange.ts";
+import { openSse } from "./sse/reader.ts";
+import type { SseEnd, SseEvent, SseLimits } from "./sse/types.ts";
+import { streamRules, type StreamExpectation } from "./grammar/rules.ts";
+
+export interface StreamTimings {
+  /** Milliseconds from send. */
+  headersMs: number;
+  firstEventMs?: number;
+  /** First event carrying model output (a messages or messages/partial chunk with content). */
+  firstTokenMs?: number;
+  endMs: number;
+}
+
+export interface JudgedStream {
+  status: number;
+  headers: Record<string, string>;
+  /** Body of a non-stream (error) response. */
+  body?: string;
+  /** Violations by rule name; every rule that ran has an entry (empty when it passed). */
+  rules: Map<string, Violation[]>;
+  timings: StreamTimings;
+  end: SseEnd;
+  /** The first events, with data cut short. */
+  head: { event: string; id?: string; data: string }[];
+  events: number;
+  /** Resumable identity of each event (id, name, data hash); kept only when asked for. */
+  log?: { id?: string; event: string; data: string }[];
+}
+
+export interface JudgeOptions {
+  limits?: Partial<SseLimits>;
+  /** Keep every event (for resume comparisons on short streams). */
+  keepLog?: boolean;
+  /** Called with each event, e.g. to abort after a few. */
+  onEvent?(e: SseEvent, abort: () => void): void;
+}
+
+const HEAD = 20;
+
+export function carriesToken(e: SseEvent): boolean {
+  const base = e.event.split("|")[0];
+  if (base !== "messages" && base !== "messages/partial") return false;
+  try {
+    const data = JSON.parse(e.data);
+    const chunk = Array.isArray(data) ? data[0] : undefined;
+    const content = chunk?.content;
+    return (typeof content === "string" && content.length > 0) || (Array.isArray(content) && content.length > 0);
+  } catch {
+    return false;
+  }
+}
+
+export async function judgeStream(req: HttpRequest, x: StreamExpectation, options: JudgeOptions = {}): Promise<JudgedStream> {
+  const stream = await openSse(req, { deadlineMs: 60_000, maxEvents: 100_000, idleTimeoutMs: 30_000, ...options.limits });
+  const sentAt = stream.sentAt;
+  const headersMs = stream.headersAt - sentAt;
+  if (stream.status >= 300) {
+    const body = await stream.text();
+    const end = await stream.end;
+    return { status: stream.status, headers: stream.headers, body, rules: new Map(), timings: { headersMs, endMs: end.endAt - sentAt }, end, head: [], events: 0 };
+  }
+  const rules = streamRules(x);
+  const head: JudgedStream["head"] = [];
+  const log: JudgedStream["log"] = options.keepLog ? [] : undefined;
+  let firstEventMs: number | undefined;
+  let firstTokenMs: number | undefined;
+  for await (const e of stream.events()) {
+    firstEventMs ??= e.receivedAt - sentAt;
+    if (firstTokenMs === undefined && carriesToken(e)) firstTokenMs = e.receivedAt - sentAt;
+    for (const r of rules) r.event(e);
+    if (head.length < HEAD) head.push({ event: e.event, id: e.id, data: e.data.slice(0, 300) });
+    log?.push({ id: e.id, event: e.event, data: e.data });
+    options.onEvent?.(e, () => stream.abort());
+  }
+  const end = await stream.end;
+  const outcome = { status: stream.status, headers: stream.headers, sentAt, end, framingIssues: stream.framingIssues };
+  return {
+    status: stream.status,
+    headers: stream.headers,
+    rules: new Map(rules.map((r) => [r.check, r.finish(outcome)])),
+    timings: { headersMs, firstEventMs, firstTokenMs, endMs: end.endAt - sentAt },
+    end,
+    head,
+    events: end.events,
+    log,
+  };
+}

@@ -1,0 +1,99 @@
+/** Stream scenarios of the Agent Server API: every stream mode, subgraphs, errors, stateless runs and joins. */
+import type { NamedScenario, ScenarioContext } from "./context.ts";
+import { AGENT_SERVER_MODES } from "../grammar/modes.ts";
+import { STREAM_RULE_NAMES, type StreamExpectation } from "../grammar/rules.ts";
+import { AGENT_SERVER, AGENT_SERVER_TUPLE_KEYS, json, pollUntil, serverReq, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
+
+const THREAD_STREAM = "stream_run_threads__thread_id__runs_stream_post";
+const STATELESS_STREAM = "stream_run_stateless_runs_stream_post";
+const JOIN_STREAM = "stream_run_http_threads__thread_id__runs__run_id__join_get";
+export const STREAMED = ["stream_opened", ...STREAM_RULE_NAMES];
+// 30 tokens × 15 ms: long enough to judge delivery; "tool:" makes the agent call its tool first.
+const SLOW = { configurable: { fake_tokens: 30, fake_delay_ms: 15 } };
+
+export const expectation = (modes: string[], over: Partial<StreamExpectation> = {}): StreamExpectation => ({
+  modes,
+  subgraphs: false,
+  idsRequired: true,
+  expectError: false,
+  ...AGENT_SERVER_TUPLE_KEYS,
+  ...over,
+});
+
+export async function newThread(ctx: ScenarioContext): Promise<string | undefined> {
+  const x = await ctx.call(AGENT_SERVER, "create_thread_threads_post", serverReq(ctx.target, "POST", "/threads", { metadata: { agentwire: ctx.tag } }));
+  return json(x)?.thread_id;
+}
+
+export async function deleteThread(ctx: ScenarioContext, threadId: string) {
+  await ctx.call(AGENT_SERVER, "delete_thread_threads__thread_id__delete", serverReq(ctx.target, "DELETE", `/threads/${threadId}`));
+}
+
+/** Runs `body` with a fresh thread that is deleted afterwards. */
+export async function withThread(ctx: ScenarioContext, body: (threadId: string) => Promise<void>) {
+  const threadId = await newThread(ctx);
+  if (!threadId) return;
+  try {
+    await body(threadId);
+  } finally {
+    await deleteThread(ctx, threadId);
+  }
+}
+
+function threadStream(ctx: ScenarioContext, label: string, body: Record<string, unknown>, x: StreamExpectation) {
+  return withThread(ctx, async (tid) => {
+    await ctx.stream(AGENT_SERVER, THREAD_STREAM, label, streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, body)), x);
+  });
+}
+
+const modeScenario = (mode: string): NamedScenario => ({
+  title: `agent-server › stream mode ${mode}`,
+  spec: AGENT_SERVER,
+  checks: STREAMED,
+  run: (ctx) => threadStream(ctx, mode, { assistant_id: "agent", input: userMessage("tool: hi"), config: SLOW, stream_mode: [mode] }, expectation([mode])),
+});
+
+const subgraphs: NamedScenario = {
+  title: "agent-server › subgraph events are namespaced",
+  spec: AGENT_SERVER,
+  checks: STREAMED,
+  run: (ctx) => {
+    const modes = ["values", "updates", "messages-tuple"];
+    return threadStream(ctx, `${modes.join("+")}+subgraphs`, { assistant_id: "subgraph", input: userMessage(), config: SLOW, stream_mode: modes, stream_subgraphs: true }, expectation(modes, { subgraphs: true }));
+  },
+};
+
+const failing: NamedScenario = {
+  title: "agent-server › a failing run ends with an error event",
+  spec: AGENT_SERVER,
+  checks: STREAMED,
+  run: (ctx) => threadStream(ctx, "values+error", { assistant_id: "error", input: userMessage(), stream_mode: ["values", "messages-tuple"] }, expectation(["values", "messages-tuple"], { expectError: true })),
+};
+
+const stateless: NamedScenario = {
+  title: "agent-server › stateless run stream",
+  spec: AGENT_SERVER,
+  checks: STREAMED,
+  run: async (ctx) => {
+    const modes = ["values", "messages-tuple"];
+    const req = streamReq(serverReq(ctx.target, "POST", "/runs/stream", { assistant_id: "agent", input: userMessage(), config: SLOW, stream_mode: modes }));
+    await ctx.stream(AGENT_SERVER, STATELESS_STREAM, modes.join("+"), req, expectation(modes));
+  },
+};
+
+const join: NamedScenario = {
+  title: "agent-server › joining a background run's stream",
+  spec: AGENT_SERVER,
+  checks: STREAMED,
+  run: (ctx) =>
+    withThread(ctx, async (tid) => {
+      const created = await ctx.call(AGENT_SERVER, "create_run_threads__thread_id__runs_post", serverReq(ctx.target, "POST", `/threads/${tid}/runs`, { assistant_id: "agent", input: userMessage(), config: SLOW }));
+      const rid = json(created)?.run_id;
+      if (!rid) return;
+      // A background run streams `values` by default; its joiner sees the whole log from the start.
+      await ctx.stream(AGENT_SERVER, JOIN_STREAM, "values (join)", streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`)), expectation(["values"]));
+      await pollUntil(async () => json(await ctx.call(AGENT_SERVER, "get_run_http_threads__thread_id__runs__run_id__get", serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}`)))?.status, (s) => TERMINAL_RUN.includes(s));
+    }),
+};
+
+export const AGENT_SERVER_STREAM_SCENARIOS: NamedScenario[] = [...AGENT_SERVER_MODES.map(modeScenario), subgraphs, failing, stateless, join];

@@ -1,0 +1,192 @@
+/**
+ * Run-lifecycle scenarios on the Agent Server: statuses move forward, threads go busy and back, cancel,
+ * the four multitask strategies and the documented default, on_disconnect, and resumable streams.
+ */
+import type { HttpRequest } from "../../core/exchange.ts";
+import type { NamedScenario, ScenarioContext } from "./context.ts";
+import { expectation, STREAMED, withThread } from "./agent-server.ts";
+import { AGENT_SERVER, json, pollUntil, serverReq, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
+
+const CREATE_RUN = "create_run_threads__thread_id__runs_post";
+const GET_RUN = "get_run_http_threads__thread_id__runs__run_id__get";
+const GET_THREAD = "get_thread_threads__thread_id__get";
+const CANCEL = "cancel_run_http_threads__thread_id__runs__run_id__cancel_post";
+const THREAD_STREAM = "stream_run_threads__thread_id__runs_stream_post";
+const JOIN_STREAM = "stream_run_http_threads__thread_id__runs__run_id__join_get";
+
+/** A run long enough (~1.5 s) that a second request reliably finds it in flight. */
+const LONG = { assistant_id: "agent", input: userMessage(), config: { configurable: { fake_tokens: 60, fake_delay_ms: 25 } } };
+const RANK: Record<string, number> = { pending: 0, running: 1, success: 2, error: 2, interrupted: 2, timeout: 2 };
+
+const getRun = async (ctx: ScenarioContext, tid: string, rid: string) =>
+  json(await ctx.call(AGENT_SERVER, GET_RUN, serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}`)))?.status as string | undefined;
+const getThread = async (ctx: ScenarioContext, tid: string) => json(await ctx.call(AGENT_SERVER, GET_THREAD, serverReq(ctx.target, "GET", `/threads/${tid}`)))?.status as string | undefined;
+
+async function startRun(ctx: ScenarioContext, tid: string, body: object = LONG): Promise<{ rid?: string; req: HttpRequest; status: number }> {
+  const req = serverReq(ctx.target, "POST", `/threads/${tid}/runs`, body);
+  const x = await ctx.call(AGENT_SERVER, CREATE_RUN, req);
+  return { rid: json(x)?.run_id, req, status: x.response.status };
+}
+
+async function runUntilEnd(ctx: ScenarioContext, tid: string, rid: string): Promise<string[]> {
+  return pollUntil(async () => (await getRun(ctx, tid, rid)) ?? "missing", (s) => TERMINAL_RUN.includes(s) || s === "missing");
+}
+
+/** Waits until the run is picked up by a worker (the JS server polls its queue with up to 1 s of jitter). */
+const untilRunning = (ctx: ScenarioContext, tid: string, rid: string) => pollUntil(async () => (await getRun(ctx, tid, rid)) ?? "missing", (s) => s !== "pending");
+
+const runStatusForward: NamedScenario = {
+  title: "agent-server › run status only moves forward",
+  spec: AGENT_SERVER,
+  checks: ["run_status_forward_only"],
+  run: (ctx) =>
+    withThread(ctx, async (tid) => {
+      const { rid, req } = await startRun(ctx, tid);
+      if (!rid) return;
+      const seen = await runUntilEnd(ctx, tid, rid);
+      for (let i = 0; i < 2; i++) seen.push((await getRun(ctx, tid, rid)) ?? "missing");
+      const problems: string[] = [];
+      for (let i = 1; i < seen.length; i++) {
+        const [a, b] = [seen[i - 1]!, seen[i]!];
+        if ((RANK[b] ?? -1) < (RANK[a] ?? -1) || (RANK[a] === 2 && a !== b)) problems.push(`status went ${a} → ${b} (sequence ${seen.join(" → ")})`);
+      }
+      if (!TERMINAL_RUN.includes(seen.at(-1)!)) problems.push(`the run never reached a terminal status (last: ${seen.at(-1)})`);
+      ctx.verdict(AGENT_SERVER, GET_RUN, "-", "run_status_forward_only", problems.slice(0, 1), { ...req, method: "GET", url: `${ctx.target.agentServerUrl}/threads/${tid}/runs/${rid}`, body: undefined });
+    }),
+};
+
+const threadStatus: NamedScenario = {
+  title: "agent-server › thread status follows its runs",
+  spec: AGENT_SERVER,
+  checks: ["thread_status_lifecycle"],
+  run: async (ctx) => {
+    const cases: [string, object, string][] = [
+      ["success", LONG, "idle"],
+      ["error", { assistant_id: "error", input: userMessage() }, "error"],
+      ["interrupt", { assistant_id: "interrupt", input: userMessage() }, "interrupted"],
+    ];
+    for (const [label, body, after] of cases)
+      await withThread(ctx, async (tid) => {
+        const problems: string[] = [];
+        const initial = await getThread(ctx, tid);
+        if (initial !== "idle") problems.push(`a new thread is ${initial}, expected idle`);
+        const { rid, req } = await startRun(ctx, tid, body);
+        if (!rid) return;
+        const during = await getThread(ctx, tid);
+        if (during !== "busy") problems.push(`a thread with a run in flight is ${during}, expected busy`);
+        await runUntilEnd(ctx, tid, rid);
+        // The thread's status is written just after the run's own; allow it a moment.
+        const final = (await pollUntil(() => getThread(ctx, tid), (s) => s === after, 3000)).at(-1);
+        if (final !== after) problems.push(`after a run that ended in ${label}, the thread is ${final}, expected ${after}`);
+        ctx.verdict(AGENT_SERVER, GET_THREAD, label, "thread_status_lifecycle", problems, req);
+      });
+  },
+};
+
+const cancel: NamedScenario = {
+  title: "agent-server › cancel interrupts a running run",
+  spec: AGENT_SERVER,
+  checks: ["cancel_interrupts_run"],
+  run: (ctx) =>
+    withThread(ctx, async (tid) => {
+      const { rid } = await startRun(ctx, tid);
+      if (!rid) return;
+      await untilRunning(ctx, tid, rid);
+      const req = serverReq(ctx.target, "POST", `/threads/${tid}/runs/${rid}/cancel`);
+      await ctx.call(AGENT_SERVER, CANCEL, req);
+      const final = (await runUntilEnd(ctx, tid, rid)).at(-1);
+      ctx.verdict(AGENT_SERVER, CANCEL, "-", "cancel_interrupts_run", final === "interrupted" ? [] : [`a cancelled run ended ${final}, expected interrupted`], req);
+    }),
+};
+
+/** What each multitask strategy must do to the first run and the second, per the Agent Server's documentation. */
+const STRATEGIES: { strategy?: string; check: string; expect: string }[] = [
+  { strategy: "reject", check: "multitask_reject", expect: "the second run is refused with 409 and the first finishes" },
+  { strategy: "enqueue", check: "multitask_enqueue", expect: "both runs succeed, the second after the first" },
+  { strategy: "interrupt", check: "multitask_interrupt", expect: "the first run is interrupted and the second succeeds" },
+  { strategy: "rollback", check: "multitask_rollback", expect: "the first run is deleted and the second succeeds" },
+  { check: "multitask_default", expect: "without a strategy the documented default, enqueue, applies" },
+];
+
+const multitask = (s: (typeof STRATEGIES)[number]): NamedScenario => ({
+  title: `agent-server › multitask ${s.strategy ?? "default"}`,
+  spec: AGENT_SERVER,
+  checks: [s.check],
+  run: (ctx) =>
+    withThread(ctx, async (tid) => {
+      const first = await startRun(ctx, tid);
+      if (!first.rid) return;
+      await untilRunning(ctx, tid, first.rid);
+      const second = await startRun(ctx, tid, s.strategy ? { ...LONG, multitask_strategy: s.strategy } : LONG);
+      const problems: string[] = [];
+      const strategy = s.strategy ?? "enqueue";
+      if (strategy === "reject") {
+        if (second.status !== 409) problems.push(`the second run got ${second.status}, expected 409 Conflict`);
+        const end1 = (await runUntilEnd(ctx, tid, first.rid)).at(-1);
+        if (end1 !== "success") problems.push(`the first run ended ${end1}, expected success`);
+      } else {
+        if (!second.rid) problems.push(`the second run was not created (${second.status})`);
+        else {
+          const end2 = (await runUntilEnd(ctx, tid, second.rid)).at(-1);
+          const end1 = (await runUntilEnd(ctx, tid, first.rid)).at(-1);
+          if (end2 !== "success") problems.push(`the second run ended ${end2}, expected success`);
+          const want = { enqueue: "success", interrupt: "interrupted", rollback: "missing" }[strategy];
+          if (end1 !== want) problems.push(`the first run ${end1 === "missing" ? "was deleted" : `ended ${end1}`}, expected ${want === "missing" ? "it to be deleted (404)" : want}`);
+        }
+      }
+      ctx.verdict(AGENT_SERVER, CREATE_RUN, strategy, s.check, problems.map((p) => `${p} — ${s.expect}`), second.req);
+    }),
+});
+
+const onDisconnect = (mode: "cancel" | "continue"): NamedScenario => ({
+  title: `agent-server › on_disconnect ${mode}`,
+  spec: AGENT_SERVER,
+  checks: [...STREAMED, `on_disconnect_${mode}`],
+  run: (ctx) =>
+    withThread(ctx, async (tid) => {
+      const req = streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, { ...LONG, on_disconnect: mode, stream_mode: ["messages-tuple"] }));
+      let rid: string | undefined;
+      await ctx.stream(AGENT_SERVER, THREAD_STREAM, `on_disconnect=${mode}`, req, expectation(["messages-tuple"]), {
+        onEvent(e, abort) {
+          if (e.index === 0) rid = JSON.parse(e.data)?.run_id;
+          if (e.index === 3) abort();
+        },
+      });
+      if (!rid) return;
+      const final = (await runUntilEnd(ctx, tid, rid)).at(-1);
+      const want = mode === "cancel" ? "interrupted" : "success";
+      ctx.verdict(AGENT_SERVER, THREAD_STREAM, `on_disconnect=${mode}`, `on_disconnect_${mode}`, final === want ? [] : [`after the client left, the run ended ${final}, expected ${want}`], req);
+    }),
+});
+
+const resume: NamedScenario = {
+  title: "agent-server › resumable stream replays and resumes exactly",
+  spec: AGENT_SERVER,
+  checks: [...STREAMED, "resume_replay_equals_original", "resume_after_id_exact"],
+  run: (ctx) =>
+    withThread(ctx, async (tid) => {
+      const body = { assistant_id: "agent", input: userMessage(), stream_resumable: true, stream_mode: ["values", "messages-tuple"], config: { configurable: { fake_tokens: 12, fake_delay_ms: 5 } } };
+      const original = await ctx.stream(AGENT_SERVER, THREAD_STREAM, "values+messages-tuple (resumable)", streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, body)), expectation(["values", "messages-tuple"]), { keepLog: true });
+      const log = original.log ?? [];
+      const rid = log[0] ? JSON.parse(log[0].data)?.run_id : undefined;
+      if (!rid || log.length < 4) return;
+      const join = (lastEventId: string) =>
+        ctx.stream(AGENT_SERVER, JOIN_STREAM, `resume from ${lastEventId}`, streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": lastEventId }), expectation(["values", "messages-tuple"], { resumed: lastEventId !== "-1" }), { keepLog: true, limits: { deadlineMs: 15_000 } });
+      const key = (e: { id?: string; event: string; data: string }) => `${e.id}|${e.event}|${e.data}`;
+      const compare = (got: typeof log, want: typeof log) => {
+        const g = got.map(key);
+        const w = want.map(key);
+        if (g.length === w.length && g.every((x, i) => x === w[i])) return [];
+        const firstDiff = w.findIndex((x, i) => g[i] !== x);
+        return [`got ${g.length} events, expected ${w.length}; first difference at position ${firstDiff < 0 ? g.length : firstDiff} (expected id ${want[firstDiff]?.id ?? "-"}, got id ${got[firstDiff]?.id ?? "-"})`];
+      };
+      const replayReq = streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": "-1" });
+      ctx.verdict(AGENT_SERVER, JOIN_STREAM, "Last-Event-ID: -1", "resume_replay_equals_original", compare((await join("-1")).log ?? [], log), replayReq);
+      const middle = log[Math.floor(log.length / 2)]!;
+      const after = log.slice(log.indexOf(middle) + 1);
+      const resumeReq = streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": middle.id ?? "" });
+      ctx.verdict(AGENT_SERVER, JOIN_STREAM, `Last-Event-ID: ${middle.id}`, "resume_after_id_exact", compare((await join(middle.id ?? "")).log ?? [], after), resumeReq);
+    }),
+};
+
+export const LIFECYCLE_SCENARIOS: NamedScenario[] = [runStatusForward, threadStatus, cancel, ...STRATEGIES.map(multitask), onDisconnect("cancel"), onDisconnect("continue"), resume];

@@ -1,0 +1,120 @@
+/** Stream scenarios of the Managed Deep Agents API: its three stream modes, what it must refuse, and interrupts. */
+import type { ScenarioContext, NamedScenario } from "./context.ts";
+import { AGENT_SERVER_MODES, MANAGED_MODES } from "../grammar/modes.ts";
+import { STREAM_RULE_NAMES } from "../grammar/rules.ts";
+import { json, MANAGED, MANAGED_TUPLE_KEYS, managedReq, pollUntil, streamReq, userMessage } from "./wire.ts";
+
+const STREAM_OP = "streamManagedDeepAgentThreadRun";
+const STREAMED = ["stream_opened", ...STREAM_RULE_NAMES];
+// Long enough (30 tokens × 15 ms) for delivery to be judged, short enough to keep the suite quick.
+const MODEL = { model: { model_id: "scripted:tokens=30,delay_ms=15" } };
+
+async function withAgent(ctx: ScenarioContext, extra: object, body: (agentId: string) => Promise<void>) {
+  const created = await ctx.call(MANAGED, "createManagedDeepAgent", managedReq(ctx.target, "POST", "/agents", { name: `agentwire stream ${ctx.tag}`, runtime: MODEL, extras: { agentwire: ctx.tag }, ...extra }));
+  const agentId = json(created)?.id as string | undefined;
+  if (created.response.status !== 201 || !agentId) {
+    ctx.verdict(MANAGED, "createManagedDeepAgent", "-", "fixture_created", [`could not create an agent for the stream checks (${created.response.status})`], created.request);
+    return;
+  }
+  try {
+    await body(agentId);
+  } finally {
+    await ctx.call(MANAGED, "deleteManagedDeepAgent", managedReq(ctx.target, "DELETE", `/agents/${agentId}`));
+  }
+}
+
+async function newThread(ctx: ScenarioContext, agentId: string): Promise<string | undefined> {
+  const x = await ctx.call(MANAGED, "createManagedDeepAgentThread", managedReq(ctx.target, "POST", "/threads", { agent_id: agentId, metadata: { agentwire: ctx.tag } }));
+  return json(x)?.id;
+}
+
+async function streamOnce(ctx: ScenarioContext, agentId: string, label: string, body: object) {
+  const threadId = await newThread(ctx, agentId);
+  if (!threadId) return;
+  try {
+    const req = streamReq(managedReq(ctx.target, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
+    const modes = (body as { stream_mode?: string[] }).stream_mode ?? ["values"];
+    return await ctx.stream(MANAGED, STREAM_OP, label, req, {
+      modes,
+      subgraphs: (body as { stream_subgraphs?: boolean }).stream_subgraphs === true,
+      idsRequired: false,
+      expectError: false,
+      ...MANAGED_TUPLE_KEYS,
+    });
+  } finally {
+    await ctx.call(MANAGED, "deleteManagedDeepAgentThread", managedReq(ctx.target, "DELETE", `/threads/${threadId}`));
+  }
+}
+
+const modeScenario = (mode: string): NamedScenario => ({
+  title: `managed › stream mode ${mode}`,
+  spec: MANAGED,
+  checks: STREAMED,
+  run: (ctx) => withAgent(ctx, {}, async (agentId) => void (await streamOnce(ctx, agentId, mode, { stream_mode: [mode] }))),
+});
+
+const combined: NamedScenario = {
+  title: "managed › all stream modes with subgraphs",
+  spec: MANAGED,
+  checks: STREAMED,
+  run: (ctx) =>
+    withAgent(ctx, {}, async (agentId) => void (await streamOnce(ctx, agentId, MANAGED_MODES.join("+"), { stream_mode: MANAGED_MODES, stream_subgraphs: true }))),
+};
+
+/** Modes the Agent Server knows but the Managed API documents as not accepted. */
+const REFUSED_MODES = AGENT_SERVER_MODES.filter((m) => !MANAGED_MODES.includes(m));
+
+const refusals: NamedScenario = {
+  title: "managed › refuses other stream modes and assistant_id",
+  spec: MANAGED,
+  checks: ["managed_stream_modes_restricted", "managed_assistant_id_rejected"],
+  run: (ctx) =>
+    withAgent(ctx, {}, async (agentId) => {
+      const threadId = await newThread(ctx, agentId);
+      if (!threadId) return;
+      const attempt = async (label: string, check: string, body: object, what: string) => {
+        const req = streamReq(managedReq(ctx.target, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
+        const x = await ctx.call(MANAGED, STREAM_OP, req, { kind: "invalid", what });
+        const { status } = x.response;
+        const code = json(x)?.code;
+        const problems = status === 400 && code === "invalid_request_body" ? [] : [`expected 400 invalid_request_body, got ${status}${code ? ` ${code}` : ""}`];
+        ctx.verdict(MANAGED, STREAM_OP, label, check, problems, req);
+      };
+      for (const mode of REFUSED_MODES) await attempt(mode, "managed_stream_modes_restricted", { stream_mode: [mode] }, `stream_mode ${mode} is not accepted`);
+      await attempt("values", "managed_assistant_id_rejected", { assistant_id: agentId, stream_mode: ["values"] }, "assistant_id is rejected");
+      await ctx.call(MANAGED, "deleteManagedDeepAgentThread", managedReq(ctx.target, "DELETE", `/threads/${threadId}`));
+    }),
+};
+
+const resolveInterrupt: NamedScenario = {
+  title: "managed › interrupt then resolve-interrupt",
+  spec: MANAGED,
+  checks: [...STREAMED, "managed_resolve_interrupt"],
+  run: (ctx) =>
+    withAgent(ctx, { tools: { interrupt_config: { write_todos: true } } }, async (agentId) => {
+      const threadId = await newThread(ctx, agentId);
+      if (!threadId) return;
+      const op = "resolveManagedDeepAgentThreadInterrupt";
+      const streamed = await ctx.stream(
+        MANAGED,
+        STREAM_OP,
+        "updates",
+        streamReq(managedReq(ctx.target, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), stream_mode: ["updates"] })),
+        { modes: ["updates"], subgraphs: false, idsRequired: false, expectError: false, ...MANAGED_TUPLE_KEYS },
+      );
+      const problems: string[] = [];
+      if (!streamed.head.some((e) => e.data.includes("__interrupt__"))) problems.push("the run needing approval did not stop at an interrupt (__interrupt__ update)");
+      const getThread = () => ctx.call(MANAGED, "getManagedDeepAgentThread", managedReq(ctx.target, "GET", `/threads/${threadId}`));
+      const before = json(await getThread())?.status;
+      if (before !== "interrupted") problems.push(`an interrupted thread reports status ${JSON.stringify(before)}`);
+      const resolveReq = managedReq(ctx.target, "POST", `/threads/${threadId}/resolve-interrupt`);
+      const resolved = await ctx.call(MANAGED, op, resolveReq);
+      if (resolved.response.status !== 204) problems.push(`resolve-interrupt answered ${resolved.response.status}, expected 204`);
+      const statuses = await pollUntil(async () => json(await getThread())?.status, (s) => s === "idle" || s === "error");
+      if (statuses.at(-1) !== "idle") problems.push(`after resolve-interrupt the thread stayed ${JSON.stringify(statuses.at(-1))} (expected it to resume and go idle)`);
+      ctx.verdict(MANAGED, op, "updates", "managed_resolve_interrupt", problems, resolveReq);
+      await ctx.call(MANAGED, "deleteManagedDeepAgentThread", managedReq(ctx.target, "DELETE", `/threads/${threadId}`));
+    }),
+};
+
+export const MANAGED_SCENARIOS: NamedScenario[] = [...MANAGED_MODES.map(modeScenario), combined, refusals, resolveInterrupt];

@@ -1,0 +1,85 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSyntheticSource, type SyntheticSource } from "../../reference/synthetic/source.ts";
+import { poissonArrivals } from "../../load/driver/arrivals.ts";
+import { runLoad, type LoadResult } from "../../load/driver/driver.ts";
+import { assertAllowedTarget } from "../../load/driver/safety.ts";
+import { agentServerScenario, managedScenario } from "../../load/driver/scenario.ts";
+
+let source: SyntheticSource;
+before(async () => {
+  source = await startSyntheticSource();
+});
+after(() => source.stop());
+
+const agent = (model = { tokens: 3, delayMs: 1 }) => agentServerScenario({ baseUrl: source.url, assistantId: "agent", model });
+
+/** Every started run is counted exactly once: as ok or under exactly one error kind. */
+function assertCountedOnce(r: LoadResult) {
+  const errors = Object.values(r.summary.errors).reduce((a, b) => a + b, 0);
+  assert.equal(r.summary.runs.finished, r.started);
+  assert.equal(r.summary.runs.ok + errors, r.started);
+  assert.equal(r.offered, r.started + r.dropped);
+}
+
+test("closed loop: stops at the request cap and counts every run once, with every token", async () => {
+  const r = await runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 3 }, durationMs: 60_000, maxRequests: 7 });
+  assertCountedOnce(r);
+  assert.equal(r.stoppedBy, "max-requests");
+  assert.deepEqual([r.started, r.summary.runs.ok], [7, 7]);
+  assert.ok(r.peakInFlight <= 3);
+  assert.equal(r.summary.output_tokens, 21);
+  assert.equal(r.summary.latency_ms.ttft.count, 7);
+  assert.equal(r.summary.latency_ms.itl.count, 14);
+  assert.equal(r.summary.latency_ms.tpot.count, 7);
+});
+
+test("closed loop: the duration cap ends a load whose request cap is far away", async () => {
+  const r = await runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 2 }, durationMs: 200, maxRequests: 1_000_000 });
+  assertCountedOnce(r);
+  assert.equal(r.stoppedBy, "duration");
+  assert.ok(r.started < 1_000_000);
+});
+
+test("open loop: runs the seeded Poisson schedule until the duration cap, each arrival counted once", async () => {
+  const shape = { kind: "open" as const, ratePerSec: 40, seed: 7 };
+  const r = await runLoad({ scenario: agent(), shape, durationMs: 500, maxRequests: 10_000, threads: { pool: 4 } });
+  assertCountedOnce(r);
+  assert.equal(r.stoppedBy, "duration");
+  assert.equal(r.offered, [...poissonArrivals(40, 500, 0, 7)].length);
+  // Every started run has its intended vs actual start recorded.
+  assert.equal(r.summary.latency_ms.start_lag.count, r.started);
+});
+
+test("open loop: the request cap bounds the arrivals too", async () => {
+  const r = await runLoad({ scenario: agent(), shape: { kind: "open", ratePerSec: 500 }, durationMs: 60_000, maxRequests: 5 });
+  assertCountedOnce(r);
+  assert.deepEqual([r.stoppedBy, r.started], ["max-requests", 5]);
+});
+
+test("runs still streaming at duration + grace are aborted and counted as cut-at-cap", async () => {
+  const slow = agent({ tokens: 1000, delayMs: 50 });
+  const r = await runLoad({ scenario: slow, shape: { kind: "closed", concurrency: 2 }, durationMs: 50, graceMs: 100, maxRequests: 2 });
+  assertCountedOnce(r);
+  assert.deepEqual(r.summary.errors, { "cut-at-cap": 2 });
+});
+
+test("error answers count by status, and the Managed scenario works through its own paths", async () => {
+  const bad = agent({ tokens: 10_000_000, delayMs: 1 }); // the source refuses more than 100000 events with 400
+  const r = await runLoad({ scenario: bad, shape: { kind: "closed", concurrency: 1 }, durationMs: 60_000, maxRequests: 2 });
+  assertCountedOnce(r);
+  assert.deepEqual(r.summary.errors, { http_400: 2 });
+  const managed = managedScenario({ baseUrl: `${source.url}/v1/deepagents`, apiKey: "k", agentId: "a", model: { tokens: 2, delayMs: 1 } });
+  const m = await runLoad({ scenario: managed, shape: { kind: "closed", concurrency: 2 }, durationMs: 60_000, maxRequests: 3 });
+  assert.deepEqual([m.summary.runs.ok, m.summary.output_tokens], [3, 6]);
+});
+
+test("load is refused for hosts other than loopback unless allow-listed, and the caps are mandatory", async () => {
+  const remote = agentServerScenario({ baseUrl: "http://192.0.2.10:8123", assistantId: "agent" });
+  await assert.rejects(runLoad({ scenario: remote, shape: { kind: "closed", concurrency: 1 }, durationMs: 1000, maxRequests: 1 }), /refusing to send load to 192\.0\.2\.10/);
+  assert.equal(assertAllowedTarget("http://staging.example:80/x", ["staging.example"]).hostname, "staging.example");
+  assert.equal(assertAllowedTarget("http://[::1]:9/").hostname, "[::1]");
+  const caps = { scenario: agent(), shape: { kind: "closed" as const, concurrency: 1 } };
+  await assert.rejects(runLoad({ ...caps, maxRequests: 1 } as never), /durationMs is mandatory/);
+  await assert.rejects(runLoad({ ...caps, durationMs: 1000 } as never), /maxRequests must be a positive integer/);
+});
