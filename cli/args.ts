@@ -83,8 +83,11 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>)
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | string[] | boolean | undefined>;
   } catch (error) {
-    // Node's messages are already one line; drop its advice about "--" which does not apply here.
-    throw new CliError((error as Error).message.split(". To specify")[0]!.replace(/\.$/, ""));
+    // Keep the first line of Node's message (the rest is advice about "--" that does not apply here).
+    const first = (error as Error).message.split("\n")[0]!.split(". To specify")[0]!.replace(/\.$/, "");
+    const flag = /'(--[\w-]+)'/.exec(first)?.[1];
+    // "ambiguous" means the value starts with a dash (e.g. --seed -1): say how to pass it.
+    throw new CliError(first.endsWith("ambiguous") && flag ? `${first}: write ${flag}=VALUE for a value that starts with a dash` : first);
   }
 }
 

@@ -33,17 +33,19 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof CliError) {
-      console.error(`agentwire: ${redact(error.message)}`);
-      if (error.exitCode === EXIT.usage) console.error("Run `agentwire --help` for usage.");
-      process.exit(error.exitCode);
-    }
-    // A bug in the suite itself: still one line by default, the stack only on request.
-    console.error(`agentwire: internal error: ${redact((error as Error)?.message ?? String(error))}`);
-    if (process.env.AGENTWIRE_DEBUG) console.error(redact((error as Error)?.stack ?? ""));
-    process.exit(70);
-  },
-);
+function fail(error: unknown): never {
+  if (error instanceof CliError) {
+    console.error(`agentwire: ${redact(error.message)}`);
+    if (error.exitCode === EXIT.usage) console.error("Run `agentwire --help` for usage.");
+    process.exit(error.exitCode);
+  }
+  // A bug in the suite itself: still one line by default, the stack only on request.
+  console.error(`agentwire: internal error: ${redact((error as Error)?.message ?? String(error))}`);
+  if (process.env.AGENTWIRE_DEBUG) console.error(redact((error as Error)?.stack ?? ""));
+  process.exit(70);
+}
+
+// An error thrown outside the awaited chain (e.g. a server's unhandled 'error' event) gets the same one line.
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
+main().then((code) => process.exit(code), fail);

@@ -12,8 +12,11 @@ export interface ResolvedTarget {
   stop(): Promise<void>;
 }
 
+/** With neither URL given, the run tests the embedded reference. */
+export const isEmbedded = (config: RunConfig) => config.managedUrl === undefined && config.agentServerUrl === undefined;
+
 export async function resolveTarget(config: RunConfig, log: (line: string) => void): Promise<ResolvedTarget> {
-  if (config.managedUrl === undefined && config.agentServerUrl === undefined) {
+  if (isEmbedded(config)) {
     const started = performance.now();
     let ref;
     try {
@@ -25,7 +28,7 @@ export async function resolveTarget(config: RunConfig, log: (line: string) => vo
     registerSecret(ref.apiKey);
     log(`embedded reference ready in ${((performance.now() - started) / 1000).toFixed(1)} s${ref.faults.length ? ` (faults: ${ref.faults.join(", ")})` : ""}`);
     return {
-      target: { managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, agentId: config.agentId, embedded: true },
+      target: { managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, agentId: config.agentId, mcpUrl: ref.mcpUrl, embedded: true },
       faults: ref.faults,
       stop: () => ref.stop(),
     };

@@ -28,6 +28,8 @@ export interface Exchange {
   request: HttpRequest;
   response: HttpResponse;
   timings: Timings;
+  /** The body was cut after a reading window (a stream that does not end by itself). */
+  truncated?: boolean;
 }
 
 export const mediaType = (contentType: string | undefined): string =>

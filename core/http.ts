@@ -10,6 +10,11 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Bodies longer than this are cut and flagged (default 8 MiB). */
   maxBodyBytes?: number;
+  /**
+   * For streams that may never end: stop reading this long after the headers and keep what arrived
+   * (the exchange is then marked `truncated`). Without it, the body is read to its end.
+   */
+  bodyWindowMs?: number;
 }
 
 export class TransportError extends Error {
@@ -41,6 +46,11 @@ export async function send(req: HttpRequest, options: SendOptions = {}): Promise
   const headersAt = performance.now();
   const chunks: Buffer[] = [];
   let size = 0;
+  let truncated = false;
+  const window = options.bodyWindowMs === undefined ? undefined : setTimeout(() => {
+    truncated = true;
+    res.body.destroy();
+  }, options.bodyWindowMs);
   try {
     for await (const chunk of res.body) {
       size += (chunk as Buffer).length;
@@ -52,13 +62,16 @@ export async function send(req: HttpRequest, options: SendOptions = {}): Promise
     }
   } catch (error) {
     if (error instanceof TransportError) throw error;
-    throw transportError(error, req, timeoutMs);
+    if (!truncated) throw transportError(error, req, timeoutMs);
+  } finally {
+    clearTimeout(window);
   }
   const endAt = performance.now();
   return {
     request: req,
     response: { status: res.statusCode, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString("utf8") },
     timings: { sentAt, headersAt, endAt },
+    ...(truncated ? { truncated } : {}),
   };
 }
 

@@ -6,13 +6,16 @@ const ENV_FOR_HEADER: Record<string, string> = { "x-api-key": "$LANGSMITH_API_KE
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** Values the suite itself invents for credential headers (a deliberately wrong key) are not secrets. */
+export const FAKE_CREDENTIAL_PREFIX = "agentwire-wrong-key-";
+
 export function curl(request: HttpRequest, options: { stream?: boolean } = {}): string {
   const parts = ["curl", "-sS", "-i"];
   if (options.stream) parts.push("-N");
   parts.push("-X", request.method.toUpperCase());
   for (const [name, value] of Object.entries(request.headers)) {
     if (name === "content-length" || name === "host") continue;
-    if (isSecretHeader(name)) {
+    if (isSecretHeader(name) && !value.startsWith(FAKE_CREDENTIAL_PREFIX)) {
       // Double quotes so the shell expands the variable; the value itself never appears.
       parts.push("-H", `"${name}: ${ENV_FOR_HEADER[name.toLowerCase()] ?? "$SECRET"}"`);
     } else {

@@ -9,6 +9,8 @@ export interface Target {
   apiKey?: string;
   /** An existing agent to run streams against; the suite creates its own when absent. */
   agentId?: string;
+  /** An https MCP server the target can reach, to list tools from (the reference brings its own). */
+  mcpUrl?: string;
   /** True when the target is the embedded reference started by this process. */
   embedded: boolean;
 }

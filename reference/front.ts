@@ -35,7 +35,10 @@ export async function startFront(o: FrontOptions): Promise<{ url: string; stop()
     });
   });
   server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve) => server.listen(o.port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, "127.0.0.1", resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -72,9 +75,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: FrontOptions
   }
 
   const abort = new AbortController();
-  const ignoreAbort = active.some((h) => h.ignoreClientAbort);
   res.on("close", () => {
-    if (!res.writableFinished && !ignoreAbort) abort.abort();
+    if (!res.writableFinished) abort.abort();
   });
   const target = `${managed ? o.emulatorUrl : o.upstreamUrl}${pr.path}${url.search}`;
   const upstream = await request(target, {

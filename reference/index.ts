@@ -26,6 +26,8 @@ export interface Reference {
   managedUrl: string;
   agentServerUrl: string;
   apiKey: string;
+  /** The reference's own MCP server (https, certificate trusted by the emulator only). */
+  mcpUrl: string;
   faults: string[];
   stop(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
       managedUrl: `${front.url}/v1/deepagents`,
       agentServerUrl: front.url,
       apiKey,
+      mcpUrl: mcp.url,
       faults: faults.map((f) => f.name),
       stop: stopAll,
     };

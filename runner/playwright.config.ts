@@ -5,6 +5,15 @@ import { readSettings } from "./settings.ts";
 
 const settings = readSettings();
 
+// Without its CLI (killed, or its terminal closed) the run has no target left: stop instead of timing out.
+setInterval(() => {
+  try {
+    process.kill(settings.ownerPid, 0);
+  } catch {
+    process.exit(130);
+  }
+}, 1000).unref();
+
 export default defineConfig({
   testDir: ".",
   testMatch: ["contract.spec.ts", "streams.spec.ts"],

@@ -17,6 +17,8 @@ export interface RunSettings {
   outDir: string;
   /** Tag put into the metadata of every resource the run creates. */
   tag: string;
+  /** The CLI process: when it is gone (even killed), the runner stops too. */
+  ownerPid: number;
 }
 
 export const SETTINGS_ENV = "AGENTWIRE_RUN_SETTINGS";

@@ -10,10 +10,10 @@ import type { Finding } from "../core/finding.ts";
 export interface Waiver {
   id: string;
   spec: Finding["spec"];
-  /** Check names this waiver covers. */
+  /** Check names this waiver covers ("*" for every check). */
   checks: string[];
-  /** operationId glob (`*` matches any run of characters). */
-  operations: string;
+  /** operationId globs (`*` matches any run of characters). */
+  operations: string[];
   /** Regular expression the finding's message must match. */
   message: string;
   reason: string;
@@ -46,13 +46,20 @@ function validate(w: any, where: string): Waiver {
   } catch {
     throw new WaiverError(`${where}: "message" is not a valid regular expression`);
   }
-  return { id: w.id, spec: w.spec, checks: w.checks, operations: w.operations ?? "*", message, reason: w.reason };
+  const operations = w.operations === undefined ? ["*"] : Array.isArray(w.operations) ? w.operations : [w.operations];
+  need("operations", operations.every((o: unknown) => typeof o === "string"));
+  return { id: w.id, spec: w.spec, checks: w.checks, operations, message, reason: w.reason };
 }
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
 
 export function matches(w: Waiver, f: Finding): boolean {
-  return w.spec === f.spec && w.checks.includes(f.check) && glob(w.operations).test(f.operationId) && new RegExp(w.message).test(f.message);
+  return (
+    w.spec === f.spec &&
+    (w.checks.includes("*") || w.checks.includes(f.check)) &&
+    w.operations.some((o) => glob(o).test(f.operationId)) &&
+    new RegExp(w.message).test(f.message)
+  );
 }
 
 /** Marks waived findings; returns the ids of waivers that matched nothing. */

@@ -29,8 +29,42 @@ export interface JudgedStream {
   /** The first events, with data cut short. */
   head: { event: string; id?: string; data: string }[];
   events: number;
-  /** Resumable identity of each event (id, name, data hash); kept only when asked for. */
+  /** Every event (id, name, data); kept only when asked for, for short streams. */
   log?: { id?: string; event: string; data: string }[];
+  /** What the stream said the run produced, to compare with the thread's final state. */
+  output: StreamedOutput;
+}
+
+/** Text of each AI message as its messages-tuple chunks spelled it, and the last root `values` state. */
+export interface StreamedOutput {
+  textById: Map<string, string>;
+  lastValues?: unknown;
+}
+
+/** Text of a message's content: a string, or the text parts of content blocks. */
+export function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof p === "object" && p && typeof (p as { text?: unknown }).text === "string" ? (p as { text: string }).text : "")).join("");
+  return "";
+}
+
+const isAi = (m: { type?: unknown }) => m.type === "ai" || m.type === "AIMessageChunk";
+
+function collectOutput(e: SseEvent, out: StreamedOutput): void {
+  if (e.event === "values") {
+    try {
+      out.lastValues = JSON.parse(e.data);
+    } catch {
+      // event_payloads reports data that is not JSON
+    }
+  } else if (e.event.split("|")[0] === "messages") {
+    try {
+      const [chunk] = JSON.parse(e.data) as [{ id?: string; type?: string; content?: unknown }];
+      if (chunk?.id && isAi(chunk)) out.textById.set(chunk.id, (out.textById.get(chunk.id) ?? "") + contentText(chunk.content));
+    } catch {
+      // idem
+    }
+  }
 }
 
 export interface JudgeOptions {
@@ -63,14 +97,16 @@ export async function judgeStream(req: HttpRequest, x: StreamExpectation, option
   if (stream.status >= 300) {
     const body = await stream.text();
     const end = await stream.end;
-    return { status: stream.status, headers: stream.headers, body, rules: new Map(), timings: { headersMs, endMs: end.endAt - sentAt }, end, head: [], events: 0 };
+    return { status: stream.status, headers: stream.headers, body, rules: new Map(), timings: { headersMs, endMs: end.endAt - sentAt }, end, head: [], events: 0, output: { textById: new Map() } };
   }
   const rules = streamRules(x);
   const head: JudgedStream["head"] = [];
   const log: JudgedStream["log"] = options.keepLog ? [] : undefined;
   let firstEventMs: number | undefined;
   let firstTokenMs: number | undefined;
+  const output: StreamedOutput = { textById: new Map() };
   for await (const e of stream.events()) {
+    collectOutput(e, output);
     firstEventMs ??= e.receivedAt - sentAt;
     if (firstTokenMs === undefined && carriesToken(e)) firstTokenMs = e.receivedAt - sentAt;
     for (const r of rules) r.event(e);
@@ -89,5 +125,6 @@ export async function judgeStream(req: HttpRequest, x: StreamExpectation, option
     head,
     events: end.events,
     log,
+    output,
   };
 }

@@ -37,6 +37,7 @@ export async function runConformance(input: ConformanceInput): Promise<{ result:
     waiverFiles: input.waivers.files,
     outDir,
     tag: `agentwire-${config.seed}-${process.pid}`,
+    ownerPid: process.pid,
   };
   rmSync(partsFile(outDir), { force: true });
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");

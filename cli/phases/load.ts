@@ -8,7 +8,8 @@ import type { Target } from "../../core/target.ts";
 import type { Gate, LoadResult, Percentiles } from "../../reports/summary.ts";
 import { assertAllowedTarget } from "../../load/driver/safety.ts";
 import { agentServerScenario, managedScenario, type Scenario } from "../../load/driver/scenario.ts";
-import { closedLoopStep, sweep } from "../../load/sweep.ts";
+import { closedLoopStep, sweep, type SweepResult, type SweepStep } from "../../load/sweep.ts";
+import type { SloSpec } from "../../load/metrics/slo.ts";
 import type { LatencySummary } from "../../load/metrics/histogram.ts";
 import { METRIC_DEFINITIONS } from "../../load/metrics/definitions.ts";
 import type { RunConfig } from "../args.ts";
@@ -60,16 +61,31 @@ export async function runLoadPhase(input: LoadPhaseInput): Promise<LoadPhaseOutp
     const scenario: Scenario = { ...base, createThread: async (d, s) => { const id = await base.createThread(d, s); created.push(id); return id; } };
     const profile = PROFILES[config.profile];
     log(`load: ${api} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms`);
-    const result = await sweep({
-      slo: DEFAULT_SLO,
-      levels: [...profile.levels],
-      measure: async (concurrency, slo) => {
-        if (input.signal.aborted) throw new Error("interrupted");
-        const summary = await closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: config.allowHosts, graceMs: 15_000 })(concurrency, slo);
-        log(`  concurrency ${concurrency}: ${summary.runs.ok}/${summary.runs.finished} ok, TTFT p95 ${summary.latency_ms.ttft.p95.toFixed(0)} ms, ${summary.output_tokens_per_s.toFixed(0)} tokens/s${summary.slo_ok ? "" : " — SLO broken"}`);
-        return summary;
-      },
-    });
+    // Steps measured so far: an interrupt between steps keeps them (the sweep itself would discard them).
+    const measured: SweepStep[] = [];
+    let validatedSlo: SloSpec = DEFAULT_SLO;
+    let result: SweepResult;
+    let note: string | undefined;
+    try {
+      result = await sweep({
+        slo: DEFAULT_SLO,
+        levels: [...profile.levels],
+        measure: async (concurrency, slo) => {
+          validatedSlo = slo;
+          if (input.signal.aborted) throw new Interrupted();
+          const summary = await closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: config.allowHosts, graceMs: 15_000 })(concurrency, slo);
+          log(`  concurrency ${concurrency}: ${summary.runs.ok}/${summary.runs.finished} ok, TTFT p95 ${summary.latency_ms.ttft.p95.toFixed(0)} ms, ${summary.output_tokens_per_s.toFixed(0)} tokens/s${summary.slo_ok ? "" : " — SLO broken"}`);
+          measured.push({ concurrency, summary, checks: summary.slo_checks, ok: summary.slo_ok });
+          return summary;
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof Interrupted)) throw error;
+      if (!measured.length) return skip(log, "interrupted before the first step");
+      // The sweep stops at the first broken step, so every step it went on from met the SLO.
+      result = { maxConcurrencyWithinSlo: measured.at(-1)!.concurrency, slo: validatedSlo, steps: measured };
+      note = `interrupted after concurrency ${result.maxConcurrencyWithinSlo}`;
+    }
     const reported = result.steps.find((s) => s.concurrency === result.maxConcurrencyWithinSlo) ?? result.steps[0]!;
     const m = reported.summary.latency_ms;
     const load: LoadResult = {
@@ -96,7 +112,7 @@ export async function runLoadPhase(input: LoadPhaseInput): Promise<LoadPhaseOutp
       passed: result.maxConcurrencyWithinSlo >= 1,
       detail: `p95 TTFT ${first.summary.latency_ms.ttft.p95.toFixed(0)} ms at concurrency 1 (SLO ≤ ${DEFAULT_SLO.ttft_p95_ms} ms, error rate ≤ 1%); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
     };
-    return { ran: true, load, gates: [gate] };
+    return { ran: true, load, gates: [gate], note };
   } finally {
     await cleanup(target, api, created, setup.createdAgent ? setup.agentId : undefined);
   }
@@ -106,6 +122,8 @@ function skip(log: (line: string) => void, why: string): LoadPhaseOutput {
   log(`load: not run — ${why}`);
   return { ran: false, load: null, gates: [], note: `not run: ${why}` };
 }
+
+class Interrupted extends Error {}
 
 const pct = (s: LatencySummary): Percentiles => ({ p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, count: s.count });
 

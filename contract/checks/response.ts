@@ -48,7 +48,7 @@ export const responseSchema = defineCheck("response_schema", "The body is valid 
   }
   const errors = contract.validateBody(status, schemaMedia, parsed) ?? [];
   const shown = errors.slice(0, MAX_SCHEMA_MESSAGES).map((e) => `${status} body: ${e}`);
-  if (errors.length > MAX_SCHEMA_MESSAGES) shown.push(`…and ${errors.length - MAX_SCHEMA_MESSAGES} more schema errors`);
+  if (errors.length > MAX_SCHEMA_MESSAGES) shown.push(`${status} body: …and ${errors.length - MAX_SCHEMA_MESSAGES} more schema errors`);
   return shown;
 });
 

@@ -172,11 +172,9 @@ export const FAULTS: Fault[] = [
   {
     name: "missing-route",
     apis: ["managed"],
-    rule: "Every documented operation is implemented (POST /threads/bulk-modify answers 404 for the route).",
-    hooks: () => ({
-      match: on("POST", `${M}/threads/bulk-modify`),
-      request: () => ({ status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from("404 Not Found") }),
-    }),
+    rule: "Every documented operation is implemented (POST /threads/bulk-modify is served as an unknown path).",
+    // Sent on to a path the emulator does not serve, so the answer is exactly its answer to any unknown path.
+    hooks: () => ({ match: on("POST", `${M}/threads/bulk-modify`), request: (r) => ({ ...r, path: `${M}/__unrouted__` }) }),
   },
   {
     name: "echo-secrets",
@@ -239,6 +237,70 @@ export const FAULTS: Fault[] = [
     apis: ["managed"],
     rule: "resolve-interrupt resumes the interrupted thread (it answers 204 and does nothing).",
     hooks: () => ({ match: on("POST", `${M}/threads/${ID}/resolve-interrupt`), request: () => ({ status: 204, headers: {}, body: Buffer.alloc(0) }) }),
+  },
+
+  {
+    name: "read-after-create-404",
+    apis: ["managed"],
+    rule: "A created agent can be read at once (the first GET after creation answers 404).",
+    hooks: () => {
+      const fresh = new Set<string>();
+      return {
+        match: any(on("POST", `${M}/agents`), on("GET", `${M}/agents/${ID}`)),
+        response: (res, req) => {
+          if (req.method === "POST" && res.status === 201) {
+            const id = readJson(res.body)?.id;
+            if (typeof id === "string") fresh.add(`${M}/agents/${id}`);
+            return res;
+          }
+          if (req.method === "GET" && fresh.delete(req.path)) return jsonResponse(404, errorBody(404, "agent_not_found", "agent not found"));
+          return res;
+        },
+      };
+    },
+  },
+  {
+    name: "list-omits-new",
+    apis: ["managed"],
+    rule: "Listing agents includes every agent (the newest one is left out).",
+    hooks: () => ({
+      match: on("GET", `${M}/agents`),
+      response: (res) =>
+        res.status === 200
+          ? mapJson(res, (page) => {
+              const items = Array.isArray(page?.items) ? [...page.items] : [];
+              const newest = items.reduce((a: any, b: any) => (!a || String(b.created_at) > String(a.created_at) ? b : a), undefined);
+              return { ...page, items: items.filter((i: any) => i !== newest) };
+            })
+          : res,
+    }),
+  },
+  {
+    name: "update-not-persisted",
+    apis: ["managed"],
+    rule: "An agent update is stored (PATCH answers with the old agent and changes nothing).",
+    hooks: () => ({
+      match: on("PATCH", `${M}/agents/${ID}`),
+      request: (r) => ({ ...r, method: "GET", body: Buffer.alloc(0) }),
+    }),
+  },
+  {
+    name: "mcp-tools-empty",
+    apis: ["managed"],
+    rule: "Listing MCP tools returns the tools the server offers (an empty list is returned).",
+    hooks: () => ({ match: on("GET", `${M}/mcp/tools`), response: (res) => (res.status === 200 ? mapJson(res, (v) => ({ ...v, tools: [] })) : res) }),
+  },
+  {
+    name: "reuse-ignored",
+    apis: ["managed"],
+    rule: "strategy REUSE returns the completed token (a new PENDING session is started instead).",
+    hooks: () => ({
+      match: on("POST", `${M}/auth-sessions`),
+      request: (r) => {
+        const body = readJson(r.body);
+        return body?.strategy === "REUSE" ? { ...r, body: Buffer.from(JSON.stringify({ ...body, strategy: "CREATE" })) } : r;
+      },
+    }),
   },
 
   // ── Streams of both APIs ────────────────────────────────────────────────────────────────────────────
@@ -376,6 +438,19 @@ export const FAULTS: Fault[] = [
     }),
   },
 
+  {
+    name: "error-event-dropped",
+    apis: ["managed", "agent-server"],
+    rule: "A run that fails ends its stream with an `error` event (it is dropped).",
+    hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: (e) => pass(e.event === "error" ? [] : [e]) }) }),
+  },
+  {
+    name: "ids-dropped",
+    apis: ["agent-server"],
+    rule: "Events of a thread's run stream carry ids, so a client can resume (they are left out).",
+    hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: ({ id: _id, ...e }) => pass([e]) }) }),
+  },
+
   // ── Agent Server API: runs, threads, resume ─────────────────────────────────────────────────────────
   {
     name: "missing-required-field",
@@ -435,15 +510,16 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
-    name: "multitask-ignored",
+    name: "multitask-swapped",
     apis: ["agent-server"],
-    rule: "multitask_strategy=reject refuses a second run on a busy thread (it is queued instead).",
+    rule: "Each multitask_strategy does what it documents (reject, interrupt and rollback are run as enqueue; enqueue and no strategy as interrupt).",
     hooks: () => ({
       match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
       request: (r) => {
         const body = readJson(r.body);
-        if (!body || (body.multitask_strategy !== undefined && body.multitask_strategy !== "reject")) return r;
-        return { ...r, body: Buffer.from(JSON.stringify({ ...body, multitask_strategy: "enqueue" })) };
+        if (!body) return r;
+        const swapped = body.multitask_strategy === undefined || body.multitask_strategy === "enqueue" ? "interrupt" : "enqueue";
+        return { ...r, body: Buffer.from(JSON.stringify({ ...body, multitask_strategy: swapped })) };
       },
     }),
   },
@@ -454,10 +530,17 @@ export const FAULTS: Fault[] = [
     hooks: () => ({ match: on("POST", `/threads/${ID}/runs/${ID}/cancel`), request: () => ({ status: 202, headers: {}, body: Buffer.alloc(0) }) }),
   },
   {
-    name: "ignore-disconnect",
+    name: "on-disconnect-swapped",
     apis: ["agent-server"],
-    rule: "on_disconnect=cancel cancels the run when the client goes away (the run goes on).",
-    hooks: () => ({ match: STREAMS, ignoreClientAbort: true }),
+    rule: "on_disconnect decides the run's fate when the client leaves (cancel and continue are swapped).",
+    hooks: () => ({
+      match: STREAMS,
+      request: (r) => {
+        const body = readJson(r.body);
+        if (!body || (body.on_disconnect !== "cancel" && body.on_disconnect !== "continue")) return r;
+        return { ...r, body: Buffer.from(JSON.stringify({ ...body, on_disconnect: body.on_disconnect === "cancel" ? "continue" : "cancel" })) };
+      },
+    }),
   },
   {
     name: "drop-event-on-resume",

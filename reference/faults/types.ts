@@ -53,8 +53,6 @@ export interface FaultHooks {
   response?(res: BufferedResponse, req: ProxiedRequest): BufferedResponse;
   /** Rewrite an event-stream response. */
   stream?(req: ProxiedRequest): StreamTransform;
-  /** Keep reading the upstream when the client disconnects (breaks on_disconnect=cancel). */
-  ignoreClientAbort?: boolean;
 }
 
 export interface FaultContext {

@@ -2,12 +2,14 @@
 import type { NamedScenario, ScenarioContext } from "./context.ts";
 import { AGENT_SERVER_MODES } from "../grammar/modes.ts";
 import { STREAM_RULE_NAMES, type StreamExpectation } from "../grammar/rules.ts";
+import { checkComplete } from "./complete.ts";
 import { AGENT_SERVER, AGENT_SERVER_TUPLE_KEYS, json, pollUntil, serverReq, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
 
 const THREAD_STREAM = "stream_run_threads__thread_id__runs_stream_post";
 const STATELESS_STREAM = "stream_run_stateless_runs_stream_post";
 const JOIN_STREAM = "stream_run_http_threads__thread_id__runs__run_id__join_get";
-export const STREAMED = ["stream_opened", ...STREAM_RULE_NAMES];
+export const STREAMED = STREAM_RULE_NAMES;
+const COMPLETE = [...STREAMED, "stream_complete"];
 // 30 tokens × 15 ms: long enough to judge delivery; "tool:" makes the agent call its tool first.
 const SLOW = { configurable: { fake_tokens: 30, fake_delay_ms: 15 } };
 
@@ -42,21 +44,29 @@ export async function withThread(ctx: ScenarioContext, body: (threadId: string) 
 
 function threadStream(ctx: ScenarioContext, label: string, body: Record<string, unknown>, x: StreamExpectation) {
   return withThread(ctx, async (tid) => {
-    await ctx.stream(AGENT_SERVER, THREAD_STREAM, label, streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, body)), x);
+    const req = streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, body));
+    const judged = await ctx.stream(AGENT_SERVER, THREAD_STREAM, label, req, x);
+    if (x.expectError) return;
+    const read = async () => {
+      const thread = json(await ctx.call(AGENT_SERVER, "get_thread_threads__thread_id__get", serverReq(ctx.target, "GET", `/threads/${tid}`)));
+      const state = json(await ctx.call(AGENT_SERVER, "get_latest_thread_state_threads__thread_id__state_get", serverReq(ctx.target, "GET", `/threads/${tid}/state`)));
+      return { status: thread?.status, values: state?.values };
+    };
+    await checkComplete(ctx, AGENT_SERVER, THREAD_STREAM, label, x.modes, req, judged, read);
   });
 }
 
 const modeScenario = (mode: string): NamedScenario => ({
   title: `agent-server › stream mode ${mode}`,
   spec: AGENT_SERVER,
-  checks: STREAMED,
+  checks: mode === "values" || mode === "messages-tuple" ? COMPLETE : STREAMED,
   run: (ctx) => threadStream(ctx, mode, { assistant_id: "agent", input: userMessage("tool: hi"), config: SLOW, stream_mode: [mode] }, expectation([mode])),
 });
 
 const subgraphs: NamedScenario = {
   title: "agent-server › subgraph events are namespaced",
   spec: AGENT_SERVER,
-  checks: STREAMED,
+  checks: COMPLETE,
   run: (ctx) => {
     const modes = ["values", "updates", "messages-tuple"];
     return threadStream(ctx, `${modes.join("+")}+subgraphs`, { assistant_id: "subgraph", input: userMessage(), config: SLOW, stream_mode: modes, stream_subgraphs: true }, expectation(modes, { subgraphs: true }));

@@ -2,10 +2,12 @@
 import type { ScenarioContext, NamedScenario } from "./context.ts";
 import { AGENT_SERVER_MODES, MANAGED_MODES } from "../grammar/modes.ts";
 import { STREAM_RULE_NAMES } from "../grammar/rules.ts";
+import { checkComplete } from "./complete.ts";
 import { json, MANAGED, MANAGED_TUPLE_KEYS, managedReq, pollUntil, streamReq, userMessage } from "./wire.ts";
 
 const STREAM_OP = "streamManagedDeepAgentThreadRun";
-const STREAMED = ["stream_opened", ...STREAM_RULE_NAMES];
+const STREAMED = STREAM_RULE_NAMES;
+const COMPLETE = [...STREAMED, "stream_complete"];
 // Long enough (30 tokens × 15 ms) for delivery to be judged, short enough to keep the suite quick.
 const MODEL = { model: { model_id: "scripted:tokens=30,delay_ms=15" } };
 
@@ -34,13 +36,16 @@ async function streamOnce(ctx: ScenarioContext, agentId: string, label: string, 
   try {
     const req = streamReq(managedReq(ctx.target, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
     const modes = (body as { stream_mode?: string[] }).stream_mode ?? ["values"];
-    return await ctx.stream(MANAGED, STREAM_OP, label, req, {
+    const judged = await ctx.stream(MANAGED, STREAM_OP, label, req, {
       modes,
       subgraphs: (body as { stream_subgraphs?: boolean }).stream_subgraphs === true,
       idsRequired: false,
       expectError: false,
       ...MANAGED_TUPLE_KEYS,
     });
+    const read = async () => json(await ctx.call(MANAGED, "getManagedDeepAgentThread", managedReq(ctx.target, "GET", `/threads/${threadId}`)));
+    await checkComplete(ctx, MANAGED, STREAM_OP, label, modes, req, judged, read);
+    return judged;
   } finally {
     await ctx.call(MANAGED, "deleteManagedDeepAgentThread", managedReq(ctx.target, "DELETE", `/threads/${threadId}`));
   }
@@ -49,14 +54,14 @@ async function streamOnce(ctx: ScenarioContext, agentId: string, label: string, 
 const modeScenario = (mode: string): NamedScenario => ({
   title: `managed › stream mode ${mode}`,
   spec: MANAGED,
-  checks: STREAMED,
+  checks: mode === "updates" ? STREAMED : COMPLETE,
   run: (ctx) => withAgent(ctx, {}, async (agentId) => void (await streamOnce(ctx, agentId, mode, { stream_mode: [mode] }))),
 });
 
 const combined: NamedScenario = {
   title: "managed › all stream modes with subgraphs",
   spec: MANAGED,
-  checks: STREAMED,
+  checks: COMPLETE,
   run: (ctx) =>
     withAgent(ctx, {}, async (agentId) => void (await streamOnce(ctx, agentId, MANAGED_MODES.join("+"), { stream_mode: MANAGED_MODES, stream_subgraphs: true }))),
 };

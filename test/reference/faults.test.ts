@@ -104,6 +104,47 @@ const CASES: Record<string, Case> = {
     healthy: (s) => s === "COMPLETED",
     broken: (s) => s === "PENDING",
   },
+  "read-after-create-404": {
+    observe: async (r) => (await api(r).get(`/agents/${(await api(r).post("/agents", { name: "x" })).json.id}`)).status,
+    healthy: (s) => s === 200,
+    broken: (s) => s === 404,
+  },
+  "list-omits-new": {
+    observe: async (r) => {
+      const name = `probe-${randomUUID()}`;
+      const id = (await api(r).post("/agents", { name })).json.id;
+      return ((await api(r).get(`/agents?name=${name}`)).json.items as { id: string }[]).map((a) => a.id).includes(id);
+    },
+    healthy: (listed) => listed === true,
+    broken: (listed) => listed === false,
+  },
+  "update-not-persisted": {
+    observe: async (r) => {
+      const id = (await api(r).post("/agents", { name: "before" })).json.id;
+      await api(r).patch(`/agents/${id}`, { name: "after" });
+      return (await api(r).get(`/agents/${id}`)).json.name;
+    },
+    healthy: (n) => n === "after",
+    broken: (n) => n === "before",
+  },
+  "mcp-tools-empty": {
+    observe: async (r) => {
+      await api(r).post("/mcp-servers", { name: `m-${randomUUID()}`, url: r.mcpUrl });
+      return (await api(r).get(`/mcp/tools?url=${encodeURIComponent(r.mcpUrl)}`)).json.tools.length;
+    },
+    healthy: (n) => n > 0,
+    broken: (n) => n === 0,
+  },
+  "reuse-ignored": {
+    observe: async (r) => {
+      const provider = `p-${randomUUID()}`;
+      const s = (await api(r).post("/auth-sessions", { provider_id: provider, scopes: ["read"], strategy: "CREATE" })).json;
+      await fetch(s.verification_url);
+      return (await api(r).post("/auth-sessions", { provider_id: provider, scopes: ["read"], strategy: "REUSE" })).status;
+    },
+    healthy: (s) => s === 200,
+    broken: (s) => s === 201,
+  },
   "accepts-any-stream-mode": {
     observe: async (r) => (await managedStream(r, { stream_mode: ["events"] })).stream.status,
     healthy: (s) => s === 400,
@@ -197,6 +238,16 @@ const CASES: Record<string, Case> = {
     healthy: (n) => !n.has("debug"),
     broken: (n) => n.has("debug"),
   },
+  "error-event-dropped": {
+    observe: async (r) => names((await as(r).stream(`/threads/${await upstreamThread(r)}/runs/stream`, { assistant_id: "error", input: { messages: [{ role: "user", content: "hi" }] } })).events),
+    healthy: (n) => n.at(-1) === "error",
+    broken: (n) => !n.includes("error") && n[0] === "metadata",
+  },
+  "ids-dropped": {
+    observe: async (r) => (await as(r).stream(`/threads/${await upstreamThread(r)}/runs/stream`, { ...slowRun, stream_mode: ["values"] })).events.map((e) => e.id),
+    healthy: (ids) => ids.every((id: string | undefined) => id !== undefined),
+    broken: (ids) => ids.length > 1 && ids.every((id: string | undefined) => id === undefined),
+  },
   "missing-required-field": {
     observe: async (r) => {
       const { tid, rid } = await finishedRun(r);
@@ -230,7 +281,7 @@ const CASES: Record<string, Case> = {
     healthy: (s) => s === "idle",
     broken: (s) => s === "busy",
   },
-  "multitask-ignored": {
+  "multitask-swapped": {
     observe: async (r) => {
       const tid = await upstreamThread(r);
       await as(r).post(`/threads/${tid}/runs`, slowRun);
@@ -250,7 +301,7 @@ const CASES: Record<string, Case> = {
     healthy: (s) => s === "interrupted",
     broken: (s) => s === "success",
   },
-  "ignore-disconnect": {
+  "on-disconnect-swapped": {
     observe: async (r) => {
       const tid = await upstreamThread(r);
       const { events } = await as(r).stream(

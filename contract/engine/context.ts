@@ -1,0 +1,49 @@
+/** What the contract engine works with for one API: its document, the target, the checks, and bookkeeping. */
+import type { HttpRequest, Exchange } from "../../core/exchange.ts";
+import type { SpecId } from "../../core/finding.ts";
+import { send } from "../../core/http.ts";
+import type { Target } from "../../core/target.ts";
+import type { Recorder } from "../../runner/record.ts";
+import type { ApiModel } from "../../runner/specs.ts";
+import type { Oracle } from "../../runner/scenario-context.ts";
+import type { Intent } from "../checks/types.ts";
+import type { Fixtures } from "./fixtures.ts";
+import type { Resources } from "./resources.ts";
+
+export interface EngineContext {
+  spec: SpecId;
+  target: Target;
+  model: ApiModel;
+  /** Base URL the document's paths are appended to. */
+  baseUrl: string;
+  /** Credentials sent with every request that is meant to be authorised. */
+  auth: Record<string, string>;
+  rec: Recorder;
+  oracle: Oracle;
+  fixtures: Fixtures;
+  resources: Resources;
+  /** Examples per property run. */
+  examples: number;
+  /** Seed of the whole run; each operation and family derives its own from it. */
+  seed: number;
+  tag: string;
+}
+
+/** How long the body of an event stream is read by the contract checks (the stream checks read whole streams). */
+const STREAM_WINDOW_MS = 3000;
+
+/** Sends a request for an operation, counts it, and returns the exchange with the checks' verdict. */
+export async function exchange(ctx: EngineContext, operationId: string, req: HttpRequest, intent: Intent): Promise<{ x: Exchange; violations: ReturnType<Oracle> }> {
+  ctx.rec.request({ spec: ctx.spec, operationId });
+  const streaming = ctx.model.byId.get(operationId)?.streaming === true;
+  const x = await send(req, streaming ? { bodyWindowMs: STREAM_WINDOW_MS } : {});
+  ctx.resources.noteResponse(ctx.spec, operationId, x);
+  return { x, violations: ctx.oracle(ctx.spec, operationId, x, intent) };
+}
+
+/** A stable per-test seed: the same run seed gives every operation and family the same inputs. */
+export function derivedSeed(seed: number, ...parts: string[]): number {
+  let h = seed >>> 0;
+  for (const ch of parts.join("|")) h = (Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0) ^ (h >>> 13);
+  return h & 0x7fffffff;
+}

@@ -1,0 +1,169 @@
+/**
+ * The per-operation check families: valid input must be accepted, invalid input rejected, requests without
+ * or with a wrong key refused, unknown ids answered 404. Inputs come from fast-check with a seed derived
+ * from the run's; a failure is shrunk to a minimal input and reported with its replay "seed:path".
+ */
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import type { Exchange, HttpRequest } from "../../core/exchange.ts";
+import { FAKE_CREDENTIAL_PREFIX } from "../../core/reproducer.ts";
+import type { Violation } from "../../core/finding.ts";
+import type { Intent } from "../checks/types.ts";
+import { invalidRequestArbitrary, requestArbitrary, toHttpRequest, type GeneratedRequest } from "../generators/requests.ts";
+import { runProperty } from "../generators/replay.ts";
+import { flatten } from "../generators/merge.ts";
+import type { Operation } from "../model/types.ts";
+import { derivedSeed, exchange, type EngineContext } from "./context.ts";
+import { OPAQUE_PARAMETERS } from "./fixtures.ts";
+import { routeMissing, type Fingerprint } from "./implemented.ts";
+
+export type Family = "positive" | "negative" | "auth" | "unknown-ids";
+export const FAMILIES: Family[] = ["positive", "negative", "auth", "unknown-ids"];
+
+/** Distinct failures are looked for in up to this many property runs (each stops at its first new failure). */
+const MAX_ROUNDS = 3;
+/** Bounds generation plus shrinking of one property run. */
+const TIME_LIMIT_MS = 60_000;
+/** Requests one property run may spend on shrinking a failure (each shrink step is a request to the target). */
+const SHRINK_BUDGET = 40;
+
+const idParams = (op: Operation) => op.parameters.filter((p) => p.in === "path" && /(^|_)id$/.test(p.name));
+
+/** The families that apply to an operation (auth only where the document asks for a key, …). */
+export function familiesFor(op: Operation): Family[] {
+  return FAMILIES.filter((f) => (f === "auth" ? op.security.apiKeyHeader !== undefined && !op.security.optional : f === "unknown-ids" ? idParams(op).length > 0 : true));
+}
+
+interface Attempt {
+  req: HttpRequest;
+  x: Exchange;
+  violations: Violation[];
+}
+
+/** Builds the request to send: throwaway resources first, then the fixture-aware body; `pathOverride` wins. */
+async function prepare(ctx: EngineContext, op: Operation, gen: GeneratedRequest, keepBody: boolean, pathOverride: Record<string, string> = {}): Promise<HttpRequest> {
+  const fresh = await ctx.fixtures.throwaway(op);
+  const merged = Object.fromEntries(Object.entries({ ...gen.query, ...fresh?.fixed.query }).filter(([k]) => !OPAQUE_PARAMETERS.has(k)));
+  const query = keepBody ? merged : ctx.fixtures.query(op, merged);
+  let g: GeneratedRequest = { ...gen, path: { ...gen.path, ...fresh?.fixed.path, ...pathOverride }, query };
+  if (g.body && "value" in g.body) {
+    // An invalid body is sent exactly as generated: any correction could make it valid again.
+    let value = keepBody ? g.body.value : ctx.fixtures.body(op, g.body.value);
+    if (fresh?.body && !keepBody) value = fresh.body(value);
+    g = { ...g, body: { ...g.body, value } };
+  } else if (fresh?.body && !keepBody) {
+    g = { ...g, body: { mediaType: "application/json", value: fresh.body(undefined) } };
+  }
+  return toHttpRequest(g, op, { baseUrl: ctx.baseUrl, headers: ctx.auth });
+}
+
+async function attempt(ctx: EngineContext, op: Operation, gen: GeneratedRequest, intent: Intent, keepBody: boolean): Promise<Attempt> {
+  const req = await prepare(ctx, op, gen, keepBody);
+  const { x, violations } = await exchange(ctx, op.operationId, req, intent);
+  return { req, x, violations };
+}
+
+/**
+ * One valid request of the operation with only what it requires (the same for a given run seed), so that
+ * what the family probes (credentials, an id) is the only thing that can decide the answer.
+ */
+function minimalValid(ctx: EngineContext, op: Operation, family: Family, ...parts: string[]): GeneratedRequest {
+  const [g] = fc.sample(requestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) }), { seed: derivedSeed(ctx.seed, ctx.spec, op.operationId, family, ...parts), numRuns: 1 });
+  const required = new Set(op.parameters.filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
+  const keep = (where: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([k]) => required.has(`${where}:${k}`)));
+  return { ...g!, query: keep("query", g!.query), headers: keep("header", g!.headers), body: op.requestBody?.required && g!.body ? requiredOnly(ctx, op, g!.body) : undefined };
+}
+
+/** A generated body reduced to the properties its schema requires (and still valid, or left whole). */
+function requiredOnly(ctx: EngineContext, op: Operation, body: NonNullable<GeneratedRequest["body"]>): GeneratedRequest["body"] {
+  const schema = op.requestBody?.content.find((c) => c.mediaType === body.mediaType)?.schema;
+  if (!("value" in body) || typeof schema !== "object" || typeof body.value !== "object" || body.value === null || Array.isArray(body.value)) return body;
+  const flat = flatten(ctx.model.spec.document, schema).schema;
+  const required = new Set(flat ? (flat.required ?? []) : []);
+  const value = Object.fromEntries(Object.entries(body.value).filter(([k]) => required.has(k)));
+  return ctx.model.validator.matches(schema, value) ? { ...body, value } : body;
+}
+
+/**
+ * Runs `arb` through `act` as a property: the property fails on a violation of a check not reported yet,
+ * fast-check shrinks it, and the minimal failing request is recorded with its replay seed. Then it looks
+ * again (a new derived seed) for failures of other checks.
+ */
+async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb: fc.Arbitrary<T>, act: (value: T) => Promise<Attempt>, onAttempt?: (a: Attempt) => void) {
+  const reported = new Set<string>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let failing: Attempt | undefined;
+    let calls = 0;
+    const outcome = await runProperty(
+      arb,
+      async (value) => {
+        // Past the budget every candidate counts as passing, which ends shrinking at the smallest failure so far.
+        if (failing && ++calls > SHRINK_BUDGET) return true;
+        const a = await act(value);
+        onAttempt?.(a);
+        if (!a.violations.some((v) => !reported.has(v.check))) return true;
+        failing = a;
+        return false;
+      },
+      { seed: derivedSeed(ctx.seed, ctx.spec, op.operationId, family, String(round)), numRuns: ctx.examples, timeLimitMs: TIME_LIMIT_MS },
+    );
+    if (outcome.ok || !failing) return;
+    const fresh = failing.violations.filter((v) => !reported.has(v.check));
+    ctx.rec.violations({ spec: ctx.spec, operationId: op.operationId }, fresh, failing.req, { seed: outcome.failure.replay });
+    for (const v of fresh) reported.add(v.check);
+  }
+}
+
+/** Runs one family on one operation, recording into ctx.rec; returns why it was not run, if it was not. */
+export async function runFamily(ctx: EngineContext, op: Operation, family: Family, unrouted: Fingerprint): Promise<string | undefined> {
+  const where = { spec: ctx.spec, operationId: op.operationId };
+  switch (family) {
+    case "positive": {
+      const skip = ctx.fixtures.skipPositive(op);
+      if (skip) return skip;
+      let answered = 0;
+      let missing = 0;
+      let sample: Attempt | undefined;
+      const arb = requestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
+      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "valid" }, false), (a) => {
+        answered++;
+        if (routeMissing(a.x, unrouted)) {
+          missing++;
+          sample ??= a;
+        }
+      });
+      if (sample && missing === answered) {
+        ctx.rec.notImplemented(where);
+        ctx.rec.violations(where, [{ check: "operation_implemented", message: `every valid request got ${sample.x.response.status}, the target's answer to a path it does not have: the operation is not implemented` }], sample.req);
+      }
+      return undefined;
+    }
+    case "negative": {
+      if (ctx.fixtures.unsafeForNegative(op)) return "acts on many resources; generated invalid input is only sent to the embedded reference";
+      const arb = invalidRequestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
+      if (!arb) return "the document allows any input to this operation";
+      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "invalid", what: g.mutation.description }, true));
+      return undefined;
+    }
+    case "auth": {
+      const header = op.security.apiKeyHeader!.toLowerCase();
+      const gen = minimalValid(ctx, op, family);
+      for (const [intent, key] of [[{ kind: "no-auth" }, undefined], [{ kind: "bad-auth" }, `${FAKE_CREDENTIAL_PREFIX}${randomUUID()}`]] as const) {
+        const prepared = await prepare(ctx, op, gen, false);
+        const { [header]: _key, ...rest } = prepared.headers;
+        const req = { ...prepared, headers: key === undefined ? rest : { ...rest, [header]: key } };
+        const { violations } = await exchange(ctx, op.operationId, req, intent);
+        ctx.rec.violations(where, violations, req);
+      }
+      return undefined;
+    }
+    case "unknown-ids": {
+      for (const p of idParams(op)) {
+        const req = await prepare(ctx, op, minimalValid(ctx, op, family, p.name), false, { [p.name]: randomUUID() });
+        const { violations } = await exchange(ctx, op.operationId, req, { kind: "unknown-id", parameter: p.name });
+        ctx.rec.violations(where, violations, req);
+      }
+      return undefined;
+    }
+  }
+}

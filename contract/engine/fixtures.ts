@@ -1,0 +1,224 @@
+/**
+ * The suite's own resources that valid requests point at (an agent, a thread, a run …), made once per worker,
+ * tagged, and deleted at the end; plus fresh throwaway resources for operations that destroy or occupy what
+ * they touch, so no request ever acts on anything the suite did not create.
+ */
+import { jsonBody } from "../../core/exchange.ts";
+import type { SpecId } from "../../core/finding.ts";
+import { jsonRequest, send } from "../../core/http.ts";
+import type { Target } from "../../core/target.ts";
+import type { ParamValue, RequestOptions } from "../generators/requests.ts";
+import type { Operation } from "../model/types.ts";
+import type { Resources } from "./resources.ts";
+
+type Fixed = NonNullable<RequestOptions["fixed"]>;
+
+export interface Fixtures {
+  /** Parameter values every valid request of the operation uses. */
+  fixed(op: Operation): Fixed;
+  /** Points a generated valid body at the suite's resources and keeps it within what the docs' prose requires. */
+  body(op: Operation, body: unknown): unknown;
+  /** Keeps generated valid query parameters within what the docs' prose requires. */
+  query(op: Operation, query: Record<string, unknown>): Record<string, unknown>;
+  /** For operations that destroy or occupy what they touch: parameter and body values of fresh resources. */
+  throwaway(op: Operation): Promise<{ fixed: Fixed; body?: (b: unknown) => unknown } | undefined>;
+  /** Why the operation cannot be exercised with valid input on this target, if it cannot. */
+  skipPositive(op: Operation): string | undefined;
+  /** Operations that must not get generated negative input on this target (they act on many resources). */
+  unsafeForNegative(op: Operation): boolean;
+}
+
+/** Parameters whose values only the target can make (opaque page cursors): never invented by the suite. */
+export const OPAQUE_PARAMETERS = new Set(["cursor"]);
+
+interface Api {
+  baseUrl: string;
+  auth: Record<string, string>;
+}
+
+async function post(api: Api, path: string, body: unknown, method = "POST"): Promise<any> {
+  const x = await send(jsonRequest(method, `${api.baseUrl}${path}`, body, api.auth), { timeoutMs: 60_000 });
+  if (x.response.status >= 300) throw new Error(`${method} ${path} answered ${x.response.status}: ${x.response.body.slice(0, 160)}`);
+  return jsonBody(x.response);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const withProps = (body: unknown, props: Record<string, unknown>) => (isObject(body) ? { ...body, ...props } : body);
+const without = (body: unknown, keys: string[]) => (isObject(body) ? Object.fromEntries(Object.entries(body).filter(([k]) => !keys.includes(k))) : body);
+
+// ── Managed Deep Agents ─────────────────────────────────────────────────────────────────────────────────
+
+/** A quick scripted model on the reference; a real deployment's own default elsewhere. */
+const FAST_MODEL = { model: { model_id: "scripted:tokens=3,delay_ms=1" } };
+
+export async function managedFixtures(target: Target, resources: Resources, tag: string): Promise<Fixtures> {
+  const api: Api = { baseUrl: target.managedUrl!, auth: { "x-api-key": target.apiKey ?? "" } };
+  const spec: SpecId = "managed-deep-agents";
+  const newAgent = async () => {
+    const a = await post(api, "/agents", { name: `agentwire ${tag}`, extras: { agentwire: tag }, ...(target.embedded ? { runtime: FAST_MODEL } : {}) });
+    resources.track(spec, { method: "DELETE", path: `/agents/${a.id}` });
+    return a.id as string;
+  };
+  const agentId = target.agentId ?? (await newAgent());
+  const newThread = async () => {
+    const t = await post(api, "/threads", { agent_id: agentId, metadata: { agentwire: tag } });
+    resources.track(spec, { method: "DELETE", path: `/threads/${t.id}` });
+    return t.id as string;
+  };
+  const mcpUrl = target.mcpUrl ?? "https://mcp.agentwire.invalid/mcp";
+  const newServer = async (url = `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp`) => {
+    const s = await post(api, "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] });
+    resources.track(spec, { method: "DELETE", path: `/mcp-servers/${s.id}` });
+    return s.id as string;
+  };
+  const threadId = await newThread();
+  const serverId = await newServer(mcpUrl);
+  const session = await post(api, "/auth-sessions", { provider_id: `agentwire-${tag}`, scopes: ["read"], strategy: "CREATE" });
+  // A pending session makes every read long-poll; the reference's verification URL completes it at once.
+  if (target.embedded && typeof session.verification_url === "string") await send({ method: "GET", url: session.verification_url, headers: {} });
+
+  const ids: Record<string, ParamValue> = { agent_id: agentId, thread_id: threadId, mcp_server_id: serverId, session_id: session.id ?? "" };
+  const fixedFor = (op: Operation): Fixed => {
+    const pick = (where: "path" | "query") => Object.fromEntries(op.parameters.filter((p) => p.in === where && ids[p.name] !== undefined).map((p) => [p.name, ids[p.name]!]));
+    const query = pick("query");
+    if (op.operationId === "listMcpTools") query.url = mcpUrl;
+    return { path: pick("path"), query };
+  };
+  const throwaways: Record<string, () => Promise<Fixed>> = {
+    deleteManagedDeepAgent: async () => ({ path: { agent_id: await newAgent() } }),
+    deleteManagedDeepAgentThread: async () => ({ path: { thread_id: await newThread() } }),
+    deleteMcpServer: async () => ({ path: { mcp_server_id: await newServer() } }),
+    // Updates would change what other requests rely on (the model, the MCP URL): they edit their own copies.
+    updateManagedDeepAgent: async () => ({ path: { agent_id: await newAgent() } }),
+    updateMcpServer: async () => ({ path: { mcp_server_id: await newServer() } }),
+    // A run occupies its thread: each gets a fresh one, so one example never finds the thread of another busy.
+    createManagedDeepAgentThreadRun: async () => ({ path: { thread_id: await newThread() } }),
+    streamManagedDeepAgentThreadRun: async () => ({ path: { thread_id: await newThread() } }),
+  };
+  return {
+    fixed: fixedFor,
+    body(op, body) {
+      let b = withProps(body, isObject(body) && "agent_id" in body ? { agent_id: agentId } : {});
+      if (op.operationId === "streamManagedDeepAgentThreadRun" || op.operationId === "createManagedDeepAgentThreadAndRun") b = withProps(b, { agent_id: agentId });
+      // Thread ids are free strings in the request but uuids in the answer: send real ones.
+      if (op.operationId === "bulkUpdateManagedDeepAgentThreads") b = withProps(b, { thread_ids: [threadId] });
+      // The docs' prose asks for more than the schemas do: names and required strings are non-empty ("Set
+      // 'name' to a non-empty string"), MCP server URLs are https.
+      for (const key of ["name", "provider_id"]) if (isObject(b) && b[key] === "") b = { ...b, [key]: "agentwire" };
+      if (isObject(b) && typeof b.url === "string" && (op.operationId === "createMcpServer" || op.operationId === "updateMcpServer")) b = { ...b, url: `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp` };
+      return b;
+    },
+    query(op, query) {
+      // "requires_attention cannot be combined with status" (list threads).
+      if (op.operationId === "listManagedDeepAgentThreads" && query.status !== undefined) return without(query, ["requires_attention"]) as Record<string, unknown>;
+      return query;
+    },
+    async throwaway(op) {
+      const make = throwaways[op.operationId];
+      return make ? { fixed: await make() } : undefined;
+    },
+    skipPositive: (op) => (op.operationId === "listMcpTools" && !target.mcpUrl ? "no reachable MCP server is known for this target" : undefined),
+    unsafeForNegative: () => false,
+  };
+}
+
+// ── Agent Server ────────────────────────────────────────────────────────────────────────────────────────
+
+const UNSAFE = new Set(["cancel_runs_post", "prune_threads_threads_prune_post", "delete_item"]);
+
+export async function agentServerFixtures(target: Target, resources: Resources, tag: string): Promise<Fixtures> {
+  const api: Api = { baseUrl: target.agentServerUrl!, auth: {} };
+  const spec: SpecId = "agent-server";
+  const graphId = target.embedded ? "subgraph" : ((await post(api, "/assistants/search", { limit: 1 }))?.[0]?.graph_id as string | undefined);
+  if (!graphId) throw new Error("the Agent Server has no assistant whose graph the suite could use");
+  const assistant = await post(api, "/assistants", { graph_id: graphId, metadata: { agentwire: tag } });
+  resources.track(spec, { method: "DELETE", path: `/assistants/${assistant.assistant_id}` });
+  const config = target.embedded ? { configurable: { fake_tokens: 3, fake_delay_ms: 1 } } : undefined;
+  const newThread = async () => {
+    const t = await post(api, "/threads", { metadata: { agentwire: tag } });
+    resources.track(spec, { method: "DELETE", path: `/threads/${t.thread_id}` });
+    return t.thread_id as string;
+  };
+  const newRun = async (threadId: string) => {
+    const run = await post(api, `/threads/${threadId}/runs`, { assistant_id: assistant.assistant_id, input: { messages: [{ role: "user", content: "hi" }] }, config });
+    await send(jsonRequest("GET", `${api.baseUrl}/threads/${threadId}/runs/${run.run_id}/join`), { timeoutMs: 60_000 });
+    return run.run_id as string;
+  };
+  const newItem = async () => {
+    const item = { namespace: ["agentwire", tag], key: `k-${Math.random().toString(36).slice(2)}`, value: { agentwire: true } };
+    await post(api, "/store/items", item, "PUT");
+    resources.track(spec, { method: "DELETE", path: "/store/items", body: { namespace: item.namespace, key: item.key } });
+    return item;
+  };
+  const threadId = await newThread();
+  const runId = await newRun(threadId);
+  const state = await post(api, `/threads/${threadId}/state`, undefined, "GET").catch(() => undefined);
+  const subgraphs = await post(api, `/assistants/${assistant.assistant_id}/subgraphs`, undefined, "GET").catch(() => ({}));
+  const item = await newItem();
+  const ids: Record<string, ParamValue> = {
+    assistant_id: assistant.assistant_id,
+    thread_id: threadId,
+    run_id: runId,
+    ...(state?.checkpoint?.checkpoint_id ? { checkpoint_id: state.checkpoint.checkpoint_id } : {}),
+    ...(Object.keys(subgraphs ?? {})[0] ? { namespace: Object.keys(subgraphs)[0]! } : {}),
+  };
+  const fixedFor = (op: Operation): Fixed => {
+    const path = Object.fromEntries(op.parameters.filter((p) => p.in === "path" && ids[p.name] !== undefined).map((p) => [p.name, ids[p.name]!]));
+    const query: Record<string, ParamValue> = op.operationId === "get_item" ? { namespace: item.namespace, key: item.key } : {};
+    return { path, query };
+  };
+  const freshThread = async () => ({ path: { thread_id: await newThread() } });
+  const freshAssistant = async () => {
+    const a = await post(api, "/assistants", { graph_id: graphId, metadata: { agentwire: tag } });
+    resources.track(spec, { method: "DELETE", path: `/assistants/${a.assistant_id}` });
+    return { fixed: { path: { assistant_id: a.assistant_id as string } } };
+  };
+  const throwaways: Record<string, () => Promise<{ fixed: Fixed; body?: (b: unknown) => unknown }>> = {
+    delete_assistant_assistants__assistant_id__delete: freshAssistant,
+    // Changing the graph or the version of the shared assistant would break every later request on it.
+    patch_assistant_assistants__assistant_id__patch: freshAssistant,
+    set_latest_assistant_version_assistants__assistant_id__versions_post: freshAssistant,
+    delete_thread_threads__thread_id__delete: async () => ({ fixed: await freshThread() }),
+    create_run_threads__thread_id__runs_post: async () => ({ fixed: await freshThread() }),
+    stream_run_threads__thread_id__runs_stream_post: async () => ({ fixed: await freshThread() }),
+    wait_run_threads__thread_id__runs_wait_post: async () => ({ fixed: await freshThread() }),
+    update_thread_state_threads__thread_id__state_post: async () => ({ fixed: await freshThread() }),
+    delete_run_threads__thread_id__runs__run_id__delete: async () => {
+      const tid = await newThread();
+      return { fixed: { path: { thread_id: tid, run_id: await newRun(tid) } } };
+    },
+    cancel_run_http_threads__thread_id__runs__run_id__cancel_post: async () => {
+      const tid = await newThread();
+      return { fixed: { path: { thread_id: tid, run_id: await newRun(tid) } } };
+    },
+    prune_threads_threads_prune_post: async () => {
+      const tid = await newThread();
+      return { fixed: {}, body: (b) => withProps(b, { thread_ids: [tid] }) };
+    },
+    cancel_runs_post: async () => {
+      const tid = await newThread();
+      const rid = await newRun(tid);
+      return { fixed: {}, body: () => ({ thread_id: tid, run_ids: [rid] }) };
+    },
+    delete_item: async () => {
+      const fresh = await newItem();
+      return { fixed: {}, body: () => ({ namespace: fresh.namespace, key: fresh.key }) };
+    },
+  };
+  return {
+    fixed: fixedFor,
+    body(op, body) {
+      // Runs call out to webhooks, wait for after_seconds or report feedback to LangSmith: never from a test.
+      let b = without(body, ["webhook", "after_seconds", "feedback_keys"]);
+      if (isObject(b) && "assistant_id" in b) b = { ...b, assistant_id: assistant.assistant_id };
+      if (isObject(b) && config && op.operationId.includes("run")) b = { ...b, config };
+      return b;
+    },
+    query: (_op, query) => query,
+    async throwaway(op) {
+      return throwaways[op.operationId]?.();
+    },
+    skipPositive: (op) => (op.parameters.some((p) => p.in === "path" && p.name === "namespace") && ids.namespace === undefined ? "the fixture assistant has no subgraph namespace" : undefined),
+    unsafeForNegative: (op) => !target.embedded && UNSAFE.has(op.operationId),
+  };
+}

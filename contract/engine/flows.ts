@@ -1,0 +1,193 @@
+/**
+ * Stateful flows through real resources, ids taken from earlier answers: create → read → list → update →
+ * run → delete → use after delete. Every exchange also goes through the per-exchange checks.
+ */
+import { randomUUID } from "node:crypto";
+import { jsonBody, type Exchange, type HttpRequest } from "../../core/exchange.ts";
+import type { SpecId } from "../../core/finding.ts";
+import { jsonRequest } from "../../core/http.ts";
+import { registerSecret } from "../../core/redact.ts";
+import { exchange, type EngineContext } from "./context.ts";
+
+export interface Flow {
+  spec: SpecId;
+  title: string;
+  run(ctx: EngineContext): Promise<void>;
+}
+
+/** A flow's small vocabulary: call an operation, then state what must hold of the answer. */
+function steps(ctx: EngineContext) {
+  const where = (operationId: string) => ({ spec: ctx.spec, operationId });
+  return {
+    async call(operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ x: Exchange; json: any; req: HttpRequest }> {
+      const req = jsonRequest(method, `${ctx.baseUrl}${path}`, body, { ...ctx.auth, ...headers });
+      const { x, violations } = await exchange(ctx, operationId, req, { kind: "valid" });
+      ctx.rec.violations(where(operationId), violations, req);
+      return { x, json: jsonBody(x.response), req };
+    },
+    expect(operationId: string, check: string, ok: boolean, message: string, req: HttpRequest) {
+      if (!ok) ctx.rec.violations(where(operationId), [{ check, message }], req);
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let v = await read();
+  while (!done(v) && Date.now() < deadline) {
+    await sleep(100);
+    v = await read();
+  }
+  return v;
+}
+
+const ids = (list: unknown, key: string): string[] => (Array.isArray(list) ? list.map((x) => x?.[key]).filter((x): x is string => typeof x === "string") : []);
+
+const managedAgentFlow: Flow = {
+  spec: "managed-deep-agents",
+  title: "agent, thread and run lifecycle",
+  async run(ctx) {
+    const s = steps(ctx);
+    const name = `agentwire flow ${ctx.tag} ${randomUUID().slice(0, 8)}`;
+    const runtime = ctx.target.embedded ? { model: { model_id: "scripted:tokens=3,delay_ms=1" } } : undefined;
+    const created = await s.call("createManagedDeepAgent", "POST", "/agents", { name, extras: { agentwire: ctx.tag }, ...(runtime ? { runtime } : {}) });
+    const agentId = created.json?.id;
+    if (typeof agentId !== "string") return s.expect("createManagedDeepAgent", "resource_available_after_create", false, `creating an agent answered ${created.x.response.status} without an id`, created.req);
+    const read = await s.call("getManagedDeepAgent", "GET", `/agents/${agentId}`);
+    s.expect("getManagedDeepAgent", "resource_available_after_create", read.x.response.status === 200 && read.json?.id === agentId, `the agent just created answers ${read.x.response.status} on GET`, read.req);
+    const listed = await s.call("listManagedDeepAgents", "GET", `/agents?name=${encodeURIComponent(name)}&page_size=100`);
+    s.expect("listManagedDeepAgents", "listed_after_create", ids(listed.json?.items, "id").includes(agentId), "the agent just created is not in the list filtered by its name", listed.req);
+    const renamed = `${name} renamed`;
+    await s.call("updateManagedDeepAgent", "PATCH", `/agents/${agentId}`, { name: renamed });
+    const reread = await s.call("getManagedDeepAgent", "GET", `/agents/${agentId}`);
+    s.expect("updateManagedDeepAgent", "update_persisted", reread.json?.name === renamed, `after PATCH name=${JSON.stringify(renamed)}, GET answers name ${JSON.stringify(reread.json?.name)}`, reread.req);
+
+    const thread = await s.call("createManagedDeepAgentThread", "POST", "/threads", { agent_id: agentId, metadata: { agentwire: ctx.tag } });
+    const threadId = thread.json?.id;
+    if (typeof threadId !== "string") return s.expect("createManagedDeepAgentThread", "resource_available_after_create", false, `creating a thread answered ${thread.x.response.status} without an id`, thread.req);
+    const getThread = () => s.call("getManagedDeepAgentThread", "GET", `/threads/${threadId}`);
+    const t1 = await getThread();
+    s.expect("getManagedDeepAgentThread", "resource_available_after_create", t1.x.response.status === 200, `the thread just created answers ${t1.x.response.status} on GET`, t1.req);
+    await s.call("createManagedDeepAgentThreadRun", "POST", `/threads/${threadId}/runs`, { agent_id: agentId, input: { messages: [{ role: "user", content: "hi" }] } });
+    const threads = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}`);
+    s.expect("listManagedDeepAgentThreads", "listed_after_create", ids(threads.json?.threads, "id").includes(threadId), "the thread just created is not listed for its agent", threads.req);
+    await s.call("searchManagedDeepAgentThreads", "POST", "/threads/search", { metadata: { agentwire: ctx.tag } });
+    await s.call("countManagedDeepAgentThreads", "GET", `/threads/count?agent_id=${agentId}`);
+    await until(getThread, (t) => t.json?.status !== "busy");
+    await s.call("updateManagedDeepAgentThread", "PATCH", `/threads/${threadId}`, { metadata: { agentwire_flow: "updated" } });
+    const t2 = await getThread();
+    s.expect("updateManagedDeepAgentThread", "update_persisted", t2.json?.metadata?.agentwire_flow === "updated", "a metadata update of the thread is not visible on GET", t2.req);
+
+    await s.call("deleteManagedDeepAgentThread", "DELETE", `/threads/${threadId}`);
+    const gone = await getThread();
+    s.expect("getManagedDeepAgentThread", "use_after_delete", gone.x.response.status === 404, `the deleted thread still answers ${gone.x.response.status}`, gone.req);
+    await s.call("deleteManagedDeepAgent", "DELETE", `/agents/${agentId}`);
+    const goneAgent = await s.call("getManagedDeepAgent", "GET", `/agents/${agentId}`);
+    s.expect("getManagedDeepAgent", "use_after_delete", goneAgent.x.response.status === 404, `the deleted agent still answers ${goneAgent.x.response.status}`, goneAgent.req);
+  },
+};
+
+const managedMcpFlow: Flow = {
+  spec: "managed-deep-agents",
+  title: "MCP server secrets and tools",
+  async run(ctx) {
+    const s = steps(ctx);
+    const secret = `agentwire-secret-${randomUUID()}`;
+    registerSecret(secret);
+    // Its own URL: the fixtures already registered the reachable MCP server, and URLs are unique.
+    const url = `https://mcp-${randomUUID().slice(0, 8)}.agentwire.invalid/mcp`;
+    const created = await s.call("createMcpServer", "POST", "/mcp-servers", { name: `agentwire flow ${ctx.tag} ${randomUUID().slice(0, 8)}`, url, headers: [{ key: "Authorization", value: `Bearer ${secret}` }] });
+    const id = created.json?.id;
+    const leaks = (x: Exchange) => x.response.body.includes(secret);
+    s.expect("createMcpServer", "secret_headers_not_echoed", !leaks(created.x), "the stored header value is echoed in clear", created.req);
+    if (typeof id !== "string") return;
+    for (const [op, path] of [["getMcpServer", `/mcp-servers/${id}`], ["listMcpServers", "/mcp-servers"]] as const) {
+      const r = await s.call(op, "GET", path);
+      s.expect(op, "secret_headers_not_echoed", !leaks(r.x), "the stored header value is returned in clear", r.req);
+    }
+    const patched = await s.call("updateMcpServer", "PATCH", `/mcp-servers/${id}`, { headers: [{ key: "Authorization", value: `Bearer ${secret}-2` }] });
+    s.expect("updateMcpServer", "secret_headers_not_echoed", !leaks(patched.x), "the updated header value is returned in clear", patched.req);
+    if (ctx.target.mcpUrl) {
+      const tools = await s.call("listMcpTools", "GET", `/mcp/tools?url=${encodeURIComponent(ctx.target.mcpUrl)}&force_refresh=true`);
+      s.expect("listMcpTools", "mcp_tools_listed", Array.isArray(tools.json?.tools) && tools.json.tools.length > 0, `the tools of the registered MCP server are not listed (${tools.x.response.status}, ${ids(tools.json?.tools, "name").length} tools)`, tools.req);
+    }
+    await s.call("deleteMcpServer", "DELETE", `/mcp-servers/${id}`);
+    const gone = await s.call("getMcpServer", "GET", `/mcp-servers/${id}`);
+    s.expect("getMcpServer", "use_after_delete", gone.x.response.status === 404, `the deleted MCP server still answers ${gone.x.response.status}`, gone.req);
+  },
+};
+
+const managedAuthFlow: Flow = {
+  spec: "managed-deep-agents",
+  title: "auth session from PENDING to COMPLETED",
+  async run(ctx) {
+    const s = steps(ctx);
+    const provider = `agentwire-flow-${randomUUID().slice(0, 8)}`;
+    const started = await s.call("startAuthSession", "POST", "/auth-sessions", { provider_id: provider, scopes: ["read"], strategy: "CREATE" });
+    const session = started.json;
+    s.expect("startAuthSession", "auth_session_completes", started.x.response.status === 201 && session?.status === "PENDING" && typeof session?.verification_url === "string", `a new session answered ${started.x.response.status} with status ${JSON.stringify(session?.status)}`, started.req);
+    if (typeof session?.id !== "string" || typeof session?.verification_url !== "string") return;
+    // Only the reference's verification page can be visited by a program; elsewhere a person signs in.
+    if (!ctx.target.embedded) return;
+    await visit(session.verification_url);
+    const done = await s.call("getAuthSession", "GET", `/auth-sessions/${session.id}?wait_seconds=5`);
+    s.expect("getAuthSession", "auth_session_completes", done.json?.status === "COMPLETED", `after the verification URL was visited the session is ${JSON.stringify(done.json?.status)}`, done.req);
+    const reuse = await s.call("startAuthSession", "POST", "/auth-sessions", { provider_id: provider, scopes: ["read"], strategy: "REUSE" });
+    s.expect("startAuthSession", "auth_session_reuse", reuse.x.response.status === 200 && typeof reuse.json?.token === "string", `REUSE with a completed session answered ${reuse.x.response.status} (expected 200 with the token)`, reuse.req);
+  },
+};
+
+async function visit(url: string) {
+  await fetch(url).then((r) => r.arrayBuffer());
+}
+
+const agentServerFlow: Flow = {
+  spec: "agent-server",
+  title: "assistant, thread and run lifecycle",
+  async run(ctx) {
+    const s = steps(ctx);
+    const graphId = ctx.target.embedded ? "agent" : (await s.call("search_assistants_assistants_search_post", "POST", "/assistants/search", { limit: 1 })).json?.[0]?.graph_id;
+    const assistant = await s.call("create_assistant_assistants_post", "POST", "/assistants", { graph_id: graphId, metadata: { agentwire: ctx.tag } });
+    const aid = assistant.json?.assistant_id;
+    if (typeof aid !== "string") return s.expect("create_assistant_assistants_post", "resource_available_after_create", false, `creating an assistant answered ${assistant.x.response.status}`, assistant.req);
+    const ra = await s.call("get_assistant_assistants__assistant_id__get", "GET", `/assistants/${aid}`);
+    s.expect("get_assistant_assistants__assistant_id__get", "resource_available_after_create", ra.x.response.status === 200, `the assistant just created answers ${ra.x.response.status}`, ra.req);
+
+    const thread = await s.call("create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: ctx.tag } });
+    const tid = thread.json?.thread_id;
+    if (typeof tid !== "string") return;
+    const getThread = () => s.call("get_thread_threads__thread_id__get", "GET", `/threads/${tid}`);
+    const config = ctx.target.embedded ? { configurable: { fake_tokens: 3, fake_delay_ms: 1 } } : undefined;
+    const run = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
+    const rid = run.json?.run_id;
+    if (typeof rid !== "string") return;
+    const location = run.x.response.headers["content-location"];
+    if (location !== undefined) {
+      const byLocation = await s.call("get_run_http_threads__thread_id__runs__run_id__get", "GET", location);
+      s.expect("create_run_threads__thread_id__runs_post", "content_location_resolves", byLocation.x.response.status === 200 && byLocation.json?.run_id === rid, `Content-Location ${location} answers ${byLocation.x.response.status}, not the created run`, byLocation.req);
+    }
+    await s.call("get_run_http_threads__thread_id__runs__run_id__get", "GET", `/threads/${tid}/runs/${rid}`);
+    await s.call("join_run_http_threads__thread_id__runs__run_id__join_get", "GET", `/threads/${tid}/runs/${rid}/join`);
+    const runs = await s.call("list_runs_http_threads__thread_id__runs_get", "GET", `/threads/${tid}/runs`);
+    s.expect("list_runs_http_threads__thread_id__runs_get", "listed_after_create", ids(runs.json, "run_id").includes(rid), "the run just created is not in the thread's run list", runs.req);
+    const found = await s.call("search_threads_threads_search_post", "POST", "/threads/search", { metadata: { agentwire: ctx.tag }, limit: 1000 });
+    s.expect("search_threads_threads_search_post", "listed_after_create", ids(found.json, "thread_id").includes(tid), "the thread just created is not found by its metadata", found.req);
+    await s.call("count_threads_threads_count_post", "POST", "/threads/count", { metadata: { agentwire: ctx.tag } });
+    await until(getThread, (t) => t.json?.status !== "busy");
+    await s.call("patch_thread_threads__thread_id__patch", "PATCH", `/threads/${tid}`, { metadata: { agentwire_flow: "updated" } });
+    const t2 = await getThread();
+    s.expect("patch_thread_threads__thread_id__patch", "update_persisted", t2.json?.metadata?.agentwire_flow === "updated", "a metadata update of the thread is not visible on GET", t2.req);
+
+    await s.call("delete_thread_threads__thread_id__delete", "DELETE", `/threads/${tid}`);
+    const gone = await getThread();
+    s.expect("get_thread_threads__thread_id__get", "use_after_delete", gone.x.response.status === 404, `the deleted thread still answers ${gone.x.response.status}`, gone.req);
+    const late = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
+    s.expect("create_run_threads__thread_id__runs_post", "use_after_delete", late.x.response.status === 404, `a run on the deleted thread got ${late.x.response.status}, expected 404`, late.req);
+    await s.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${aid}`);
+    const goneA = await s.call("get_assistant_assistants__assistant_id__get", "GET", `/assistants/${aid}`);
+    s.expect("get_assistant_assistants__assistant_id__get", "use_after_delete", goneA.x.response.status === 404, `the deleted assistant still answers ${goneA.x.response.status}`, goneA.req);
+  },
+};
+
+export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, agentServerFlow];

@@ -1,0 +1,83 @@
+/**
+ * `agentwire run` against the embedded reference: Ctrl-C mid-run (exit 130, partial reports, nothing left
+ * running) and the load phase end to end (the issue's acceptance: a healthy reference meets the TTFT SLO,
+ * one with slow-first-token breaks it).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { descendants, eventually, isAlive, isUpstream, killTree, runCli, startCli, tempDir, upstreamDir, type Proc } from "./harness.ts";
+
+const readSummary = (dir: string) => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+
+test("run interrupted with SIGINT exits 130, stops the reference and writes summary.json", async (t) => {
+  const out = tempDir("agentwire-cli-test-");
+  t.after(() => out.remove());
+  const cli = startCli(["run", "--only", "streams", "--seed", "1", "--out", out.dir]);
+  let procs: Proc[] = [];
+  t.after(() => killTree(cli, procs));
+
+  await cli.waitFor("stderr", /embedded reference ready/, 60_000);
+  // Interrupt once the conformance runner is at work, a few seconds into the phase.
+  const running = await eventually(() => descendants(cli.pid).some((p) => p.cmdline.includes("playwright")), 30_000);
+  assert.ok(running, "the conformance runner never started");
+  await new Promise((r) => setTimeout(r, 3000));
+  procs = descendants(cli.pid);
+  const upstream = procs.find(isUpstream);
+  assert.ok(upstream, `no Agent Server among ${JSON.stringify(procs)}`);
+  const dir = upstreamDir(upstream);
+  assert.ok(dir && existsSync(dir));
+
+  cli.child.kill("SIGINT");
+  const end = await cli.exited;
+  assert.equal(end.code, 130, end.stderr.slice(-2000));
+  assert.match(end.stderr, /interrupted/);
+  assert.ok(await eventually(() => !procs.some(isAlive), 5000), `still running: ${JSON.stringify(procs.filter(isAlive))}`);
+  assert.ok(!existsSync(dir), `${dir} was left behind`);
+  const summary = readSummary(out.dir);
+  assert.equal(summary.interrupted, true);
+  assert.equal(summary.seed, 1);
+});
+
+test("run --only load interrupted between steps exits 130 and keeps the steps measured", async (t) => {
+  const out = tempDir("agentwire-cli-test-");
+  t.after(() => out.remove());
+  const cli = startCli(["run", "--only", "load", "--seed", "1", "--out", out.dir]);
+  t.after(() => killTree(cli));
+  await cli.waitFor("stderr", /concurrency 1: /, 60_000);
+  cli.child.kill("SIGINT");
+  const end = await cli.exited;
+  assert.equal(end.code, 130, end.stderr.slice(-2000));
+  const summary = readSummary(out.dir);
+  assert.equal(summary.interrupted, true);
+  assert.ok(summary.load.sweep.length >= 1, JSON.stringify(summary.load.sweep));
+  assert.match(summary.phases.find((p: { name: string }) => p.name === "load").note, /interrupted/);
+});
+
+test("run --only load on the reference meets the TTFT SLO and writes all three reports", async (t) => {
+  const out = tempDir("agentwire-cli-test-");
+  t.after(() => out.remove());
+  const r = await runCli(["run", "--only", "load", "--seed", "1", "--out", out.dir]);
+  assert.equal(r.code, 0, r.stderr.slice(-2000));
+  const summary = readSummary(out.dir);
+  for (const name of ["ttft_ms", "itl_ms", "tpot_ms", "e2e_ms"]) {
+    const m = summary.load?.metrics?.[name];
+    assert.ok(m && m.count > 0, `${name}: ${JSON.stringify(m)}`);
+  }
+  assert.ok(summary.load.maxConcurrencyWithinSlo >= 1, JSON.stringify(summary.load.sweep));
+  assert.equal(summary.gates.find((g: { name: string }) => g.name === "load_ttft_slo")?.passed, true);
+  assert.ok(existsSync(join(out.dir, "index.html")), "no index.html");
+  assert.ok(existsSync(join(out.dir, "junit.xml")), "no junit.xml");
+});
+
+test("run --only load --fault slow-first-token breaks the TTFT gate (exit 1)", async (t) => {
+  const out = tempDir("agentwire-cli-test-");
+  t.after(() => out.remove());
+  const r = await runCli(["run", "--only", "load", "--fault", "slow-first-token", "--seed", "1", "--out", out.dir]);
+  assert.equal(r.code, 1, r.stderr.slice(-2000));
+  const gate = readSummary(out.dir).gates.find((g: { name: string }) => g.name === "load_ttft_slo");
+  assert.ok(gate, "no load_ttft_slo gate");
+  assert.equal(gate.passed, false);
+  assert.match(r.stderr, /gate load_ttft_slo: BROKEN/);
+});

@@ -1,0 +1,67 @@
+/**
+ * Runs single conformance units (a check family of one operation, a flow, a stream scenario) in-process
+ * against a reference, with the reference's waivers applied, for the fault-matrix tests.
+ */
+import type { SpecId } from "../../core/finding.ts";
+import type { Target } from "../../core/target.ts";
+import { familiesFor, runFamily, type Family } from "../../contract/engine/families.ts";
+import { FLOWS } from "../../contract/engine/flows.ts";
+import { startEngine } from "../../contract/engine/index.ts";
+import { BUNDLED_SPECS } from "../../contract/model/load.ts";
+import type { Reference } from "../../reference/index.ts";
+import { Recorder, type UnitResult } from "../../runner/record.ts";
+import { scenarioContext } from "../../runner/scenario-context.ts";
+import { loadSpecSet, oracleFor, type SpecFiles, type SpecSet } from "../../runner/specs.ts";
+import { applyWaivers, loadWaivers } from "../../runner/waivers.ts";
+import { REFERENCE_WAIVERS } from "../../cli/specs.ts";
+import type { NamedScenario } from "../../streams/scenarios/context.ts";
+
+const waivers = loadWaivers(REFERENCE_WAIVERS);
+const specCache = new Map<string, Promise<SpecSet>>();
+
+export function specs(files: SpecFiles = BUNDLED_SPECS): Promise<SpecSet> {
+  const key = JSON.stringify(files);
+  if (!specCache.has(key)) specCache.set(key, loadSpecSet(files));
+  return specCache.get(key)!;
+}
+
+export const targetOf = (ref: Reference): Target => ({ managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, mcpUrl: ref.mcpUrl, embedded: true });
+
+const waive = (r: UnitResult): UnitResult => ({ ...r, findings: applyWaivers(r.findings, waivers).findings });
+
+export type ContractUnit = { spec: SpecId; operationId: string; family: Family; files?: SpecFiles } | { spec: SpecId; flow: string };
+
+export async function runContractUnit(ref: Reference, unit: ContractUnit, seed = 1234): Promise<UnitResult> {
+  const all = await specs("files" in unit ? unit.files : undefined);
+  const only: SpecSet = { [unit.spec]: all[unit.spec] };
+  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle: oracleFor(only), seed, examples: 10, tag: "agentwire-test" });
+  try {
+    if (engine.problems[unit.spec]) throw new Error(engine.problems[unit.spec]);
+    const rec = new Recorder();
+    const ctx = engine.context(unit.spec, rec);
+    if ("flow" in unit) {
+      const flow = FLOWS.find((f) => f.spec === unit.spec && f.title === unit.flow);
+      if (!flow) throw new Error(`no flow "${unit.flow}"`);
+      await flow.run(ctx);
+    } else {
+      const op = all[unit.spec]!.byId.get(unit.operationId);
+      if (!op || !familiesFor(op).includes(unit.family)) throw new Error(`${unit.operationId} has no ${unit.family} family`);
+      const skipped = await runFamily(ctx, op, unit.family, engine.unrouted(unit.spec));
+      if (skipped) throw new Error(`${unit.operationId} ${unit.family} did not run: ${skipped}`);
+    }
+    return waive(rec.result());
+  } finally {
+    await engine.cleanup();
+  }
+}
+
+export async function runScenario(ref: Reference, scenario: NamedScenario): Promise<UnitResult> {
+  const all = await specs();
+  const rec = new Recorder();
+  // Short bounds: a stream that does not end is judged after a few seconds, not a minute.
+  await scenario.run(scenarioContext(targetOf(ref), rec, oracleFor(all), "agentwire-test", { deadlineMs: 8000, idleTimeoutMs: 6000 }));
+  return waive(rec.result());
+}
+
+/** Open (unwaived) findings of one check in a result. */
+export const openOf = (r: UnitResult, check: string) => r.findings.filter((f) => f.check === check && !f.waived);
