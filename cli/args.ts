@@ -16,7 +16,6 @@ export interface RunConfig {
   only: Phase[];
   profile: Profile;
   seed: number;
-  seedGiven: boolean;
   outDir: string;
   faults: string[];
   waivers: string[];
@@ -113,8 +112,7 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfi
     specs: list(v.spec),
     only: phases(str(v.only)),
     profile: oneOf(str(v.profile) ?? "smoke", PROFILES, "--profile"),
-    seed: seedText === undefined ? Math.floor(Math.random() * 2 ** 31) : integer(seedText, "--seed", 0, 2 ** 31 - 1),
-    seedGiven: seedText !== undefined,
+    seed: seed(seedText),
     outDir: str(v.out) ?? "reports",
     faults,
     waivers: list(v.waivers),
@@ -147,6 +145,18 @@ function url(value: string | undefined, flag: string): string | undefined {
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new CliError(`${flag}: only http and https URLs are supported, got ${parsed.protocol}`);
   if (parsed.username || parsed.password) throw new CliError(`${flag}: credentials in the URL are not allowed; use --api-key`);
   return value.replace(/\/+$/, "");
+}
+
+/**
+ * A gate must give the same verdict for the same code, so runs are deterministic by default (seed 1);
+ * `--seed random` explores with a fresh seed, printed so that run can be replayed.
+ */
+export const DEFAULT_SEED = 1;
+
+function seed(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SEED;
+  if (text === "random") return Math.floor(Math.random() * 2 ** 31);
+  return integer(text, "--seed", 0, 2 ** 31 - 1);
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {

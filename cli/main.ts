@@ -8,7 +8,7 @@ const HELP = `agentwire — conformance and load testing for agent-runtime APIs
 
 Usage:
   agentwire run [--target URL] [--agent-server URL] [--api-key KEY] [--agent-id ID] [--spec FILE...]
-                [--only contract,streams,load] [--profile smoke|full] [--seed N] [--out DIR]
+                [--only contract,streams,load] [--profile smoke|full] [--seed N|random] [--out DIR]
                 [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
   agentwire reference [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
 

@@ -24,6 +24,7 @@ ${meta(s)}
 ${gates(s)}
 ${findings(s.findings)}
 ${operations(s.operations)}
+${lintSection(s)}
 ${streams(s)}
 ${load(s)}
 </body></html>
@@ -73,6 +74,13 @@ function operations(ops: OperationResult[]): string {
         .join("")}</table>`;
     })
     .join("");
+}
+
+function lintSection(s: Summary): string {
+  if (s.lint.length === 0) return "";
+  return `<h2>The documents (${s.lint.length} lint notes)</h2><table><tr><th>Spec</th><th>Operation</th><th>Rule</th><th>Note</th></tr>${s.lint
+    .map((l) => `<tr><td>${esc(l.spec)}</td><td><code>${esc(l.operationId ?? "—")}</code></td><td><code>${esc(l.rule)}</code></td><td>${esc(l.message)}</td></tr>`)
+    .join("")}</table>`;
 }
 
 function streams(s: Summary): string {

@@ -42,6 +42,14 @@ export interface LoadResult {
   [extra: string]: unknown;
 }
 
+/** What the document itself makes untestable or suspicious (from the spec lint). */
+export interface LintEntry {
+  spec: string;
+  operationId?: string;
+  rule: string;
+  message: string;
+}
+
 export interface Gate {
   name: string;
   passed: boolean;
@@ -65,6 +73,7 @@ export interface Summary {
   profile: string;
   phases: { name: string; ran: boolean; durationMs: number; note?: string }[];
   operations: OperationResult[];
+  lint: LintEntry[];
   findings: Finding[];
   streams: StreamResult[];
   load: LoadResult | null;

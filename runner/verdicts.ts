@@ -1,6 +1,6 @@
 /** Turns what was observed per operation into each documented operation's verdict for the summary. */
 import type { Finding } from "../core/finding.ts";
-import type { OperationResult } from "../reports/summary.ts";
+import type { OperationResult, StreamResult } from "../reports/summary.ts";
 import type { OperationTally } from "./record.ts";
 import type { SpecSet } from "./specs.ts";
 
@@ -24,4 +24,13 @@ export function operationVerdicts(specs: SpecSet, tallies: OperationTally[], fin
     }
   }
   return out;
+}
+
+/** A stream rule whose every finding is waived is reported as waived, not failed. */
+export function streamVerdicts(streams: StreamResult[], findings: Finding[]): StreamResult[] {
+  return streams.map((s) => {
+    if (s.verdict !== "failed") return s;
+    const mine = findings.filter((f) => f.spec === s.spec && f.operationId === s.operationId && f.check === s.check && f.message.startsWith(`[${s.streamMode}] `));
+    return mine.length > 0 && mine.every((f) => f.waived) ? { ...s, verdict: "waived" } : s;
+  });
 }

@@ -9,7 +9,8 @@ import { renderHtml } from "../../reports/html.ts";
 import { renderJunit } from "../../reports/junit.ts";
 import { describeMachine } from "../../reports/machine.ts";
 import { SCHEMA_VERSION, verdictOf, type Gate, type LoadResult, type Summary } from "../../reports/summary.ts";
-import { operationVerdicts } from "../../runner/verdicts.ts";
+import { operationVerdicts, streamVerdicts } from "../../runner/verdicts.ts";
+import { lint } from "../../contract/model/lint.ts";
 import { mergeResults, type UnitResult } from "../../runner/record.ts";
 import { applyWaivers } from "../../runner/waivers.ts";
 import type { RunConfig } from "../args.ts";
@@ -27,7 +28,7 @@ export async function run(config: RunConfig): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   registerSecret(config.apiKey);
   const pkg = packageInfo();
-  log(`agentwire ${pkg.version} — seed ${config.seed}${config.seedGiven ? "" : " (replay this run with --seed " + config.seed + ")"}, profile ${config.profile}`);
+  log(`agentwire ${pkg.version} — seed ${config.seed} (same inputs again: --seed ${config.seed}), profile ${config.profile}`);
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
   const specs = await resolveSpecs(config.specs);
@@ -77,8 +78,9 @@ export async function run(config: RunConfig): Promise<number> {
       profile: config.profile,
       phases,
       operations: operationVerdicts(specs.set, merged.operations, findings),
+      lint: Object.entries(specs.set).flatMap(([spec, model]) => lint(model!.spec).map((i) => ({ spec, ...i }))),
       findings,
-      streams: merged.streams,
+      streams: streamVerdicts(merged.streams, findings),
       load,
       gates,
       machine: describeMachine(),

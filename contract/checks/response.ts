@@ -48,7 +48,8 @@ export const responseSchema = defineCheck("response_schema", "The body is valid 
   }
   const errors = contract.validateBody(status, schemaMedia, parsed) ?? [];
   const shown = errors.slice(0, MAX_SCHEMA_MESSAGES).map((e) => `${status} body: ${e}`);
-  if (errors.length > MAX_SCHEMA_MESSAGES) shown.push(`${status} body: …and ${errors.length - MAX_SCHEMA_MESSAGES} more schema errors`);
+  // The rest are counted on the last line shown, so every line names a concrete error.
+  if (errors.length > MAX_SCHEMA_MESSAGES) shown[shown.length - 1] += ` (and ${errors.length - MAX_SCHEMA_MESSAGES} more schema errors)`;
   return shown;
 });
 

@@ -30,7 +30,7 @@ export interface EngineContext {
 }
 
 /** How long the body of an event stream is read by the contract checks (the stream checks read whole streams). */
-const STREAM_WINDOW_MS = 3000;
+const STREAM_WINDOW_MS = 1500;
 
 /** Sends a request for an operation, counts it, and returns the exchange with the checks' verdict. */
 export async function exchange(ctx: EngineContext, operationId: string, req: HttpRequest, intent: Intent): Promise<{ x: Exchange; violations: ReturnType<Oracle> }> {

@@ -28,7 +28,25 @@ function steps(ctx: EngineContext) {
     expect(operationId: string, check: string, ok: boolean, message: string, req: HttpRequest) {
       if (!ok) ctx.rec.violations(where(operationId), [{ check, message }], req);
     },
+    /** After a DELETE, reading the resource must answer 404. */
+    async gone(operationId: string, path: string, what: string) {
+      const r = await this.call(operationId, "GET", path);
+      this.expect(operationId, "use_after_delete", r.x.response.status === 404, `the deleted ${what} still answers ${r.x.response.status}`, r.req);
+    },
   };
+}
+
+type Steps = ReturnType<typeof steps>;
+
+/** The end of both thread flows: wait for the run, update the metadata, delete, read after delete. */
+async function updateAndDeleteThread(s: Steps, ops: { get: string; patch: string; delete: string }, path: string) {
+  const read = () => s.call(ops.get, "GET", path);
+  await until(read, (t) => t.json?.status !== "busy");
+  await s.call(ops.patch, "PATCH", path, { metadata: { agentwire_flow: "updated" } });
+  const updated = await read();
+  s.expect(ops.patch, "update_persisted", updated.json?.metadata?.agentwire_flow === "updated", "a metadata update of the thread is not visible on GET", updated.req);
+  await s.call(ops.delete, "DELETE", path);
+  await s.gone(ops.get, path, "thread");
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,25 +84,16 @@ const managedAgentFlow: Flow = {
     const thread = await s.call("createManagedDeepAgentThread", "POST", "/threads", { agent_id: agentId, metadata: { agentwire: ctx.tag } });
     const threadId = thread.json?.id;
     if (typeof threadId !== "string") return s.expect("createManagedDeepAgentThread", "resource_available_after_create", false, `creating a thread answered ${thread.x.response.status} without an id`, thread.req);
-    const getThread = () => s.call("getManagedDeepAgentThread", "GET", `/threads/${threadId}`);
-    const t1 = await getThread();
+    const t1 = await s.call("getManagedDeepAgentThread", "GET", `/threads/${threadId}`);
     s.expect("getManagedDeepAgentThread", "resource_available_after_create", t1.x.response.status === 200, `the thread just created answers ${t1.x.response.status} on GET`, t1.req);
     await s.call("createManagedDeepAgentThreadRun", "POST", `/threads/${threadId}/runs`, { agent_id: agentId, input: { messages: [{ role: "user", content: "hi" }] } });
     const threads = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}`);
     s.expect("listManagedDeepAgentThreads", "listed_after_create", ids(threads.json?.threads, "id").includes(threadId), "the thread just created is not listed for its agent", threads.req);
     await s.call("searchManagedDeepAgentThreads", "POST", "/threads/search", { metadata: { agentwire: ctx.tag } });
     await s.call("countManagedDeepAgentThreads", "GET", `/threads/count?agent_id=${agentId}`);
-    await until(getThread, (t) => t.json?.status !== "busy");
-    await s.call("updateManagedDeepAgentThread", "PATCH", `/threads/${threadId}`, { metadata: { agentwire_flow: "updated" } });
-    const t2 = await getThread();
-    s.expect("updateManagedDeepAgentThread", "update_persisted", t2.json?.metadata?.agentwire_flow === "updated", "a metadata update of the thread is not visible on GET", t2.req);
-
-    await s.call("deleteManagedDeepAgentThread", "DELETE", `/threads/${threadId}`);
-    const gone = await getThread();
-    s.expect("getManagedDeepAgentThread", "use_after_delete", gone.x.response.status === 404, `the deleted thread still answers ${gone.x.response.status}`, gone.req);
+    await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, `/threads/${threadId}`);
     await s.call("deleteManagedDeepAgent", "DELETE", `/agents/${agentId}`);
-    const goneAgent = await s.call("getManagedDeepAgent", "GET", `/agents/${agentId}`);
-    s.expect("getManagedDeepAgent", "use_after_delete", goneAgent.x.response.status === 404, `the deleted agent still answers ${goneAgent.x.response.status}`, goneAgent.req);
+    await s.gone("getManagedDeepAgent", `/agents/${agentId}`, "agent");
   },
 };
 
@@ -113,8 +122,7 @@ const managedMcpFlow: Flow = {
       s.expect("listMcpTools", "mcp_tools_listed", Array.isArray(tools.json?.tools) && tools.json.tools.length > 0, `the tools of the registered MCP server are not listed (${tools.x.response.status}, ${ids(tools.json?.tools, "name").length} tools)`, tools.req);
     }
     await s.call("deleteMcpServer", "DELETE", `/mcp-servers/${id}`);
-    const gone = await s.call("getMcpServer", "GET", `/mcp-servers/${id}`);
-    s.expect("getMcpServer", "use_after_delete", gone.x.response.status === 404, `the deleted MCP server still answers ${gone.x.response.status}`, gone.req);
+    await s.gone("getMcpServer", `/mcp-servers/${id}`, "MCP server");
   },
 };
 
@@ -157,7 +165,6 @@ const agentServerFlow: Flow = {
     const thread = await s.call("create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: ctx.tag } });
     const tid = thread.json?.thread_id;
     if (typeof tid !== "string") return;
-    const getThread = () => s.call("get_thread_threads__thread_id__get", "GET", `/threads/${tid}`);
     const config = ctx.target.embedded ? { configurable: { fake_tokens: 3, fake_delay_ms: 1 } } : undefined;
     const run = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
     const rid = run.json?.run_id;
@@ -174,19 +181,11 @@ const agentServerFlow: Flow = {
     const found = await s.call("search_threads_threads_search_post", "POST", "/threads/search", { metadata: { agentwire: ctx.tag }, limit: 1000 });
     s.expect("search_threads_threads_search_post", "listed_after_create", ids(found.json, "thread_id").includes(tid), "the thread just created is not found by its metadata", found.req);
     await s.call("count_threads_threads_count_post", "POST", "/threads/count", { metadata: { agentwire: ctx.tag } });
-    await until(getThread, (t) => t.json?.status !== "busy");
-    await s.call("patch_thread_threads__thread_id__patch", "PATCH", `/threads/${tid}`, { metadata: { agentwire_flow: "updated" } });
-    const t2 = await getThread();
-    s.expect("patch_thread_threads__thread_id__patch", "update_persisted", t2.json?.metadata?.agentwire_flow === "updated", "a metadata update of the thread is not visible on GET", t2.req);
-
-    await s.call("delete_thread_threads__thread_id__delete", "DELETE", `/threads/${tid}`);
-    const gone = await getThread();
-    s.expect("get_thread_threads__thread_id__get", "use_after_delete", gone.x.response.status === 404, `the deleted thread still answers ${gone.x.response.status}`, gone.req);
+    await updateAndDeleteThread(s, { get: "get_thread_threads__thread_id__get", patch: "patch_thread_threads__thread_id__patch", delete: "delete_thread_threads__thread_id__delete" }, `/threads/${tid}`);
     const late = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
     s.expect("create_run_threads__thread_id__runs_post", "use_after_delete", late.x.response.status === 404, `a run on the deleted thread got ${late.x.response.status}, expected 404`, late.req);
     await s.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${aid}`);
-    const goneA = await s.call("get_assistant_assistants__assistant_id__get", "GET", `/assistants/${aid}`);
-    s.expect("get_assistant_assistants__assistant_id__get", "use_after_delete", goneA.x.response.status === 404, `the deleted assistant still answers ${goneA.x.response.status}`, goneA.req);
+    await s.gone("get_assistant_assistants__assistant_id__get", `/assistants/${aid}`, "assistant");
   },
 };
 

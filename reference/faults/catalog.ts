@@ -329,6 +329,15 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
+    name: "mode-events-renamed",
+    apis: ["managed", "agent-server"],
+    rule: "Each stream mode's events carry that mode's event name (every one gets a trailing underscore).",
+    hooks: () => ({
+      match: STREAMS,
+      stream: () => ({ kind: "events", event: (e) => pass([e.event === "metadata" || e.event === "error" ? e : { ...e, event: `${e.event}_` }]) }),
+    }),
+  },
+  {
     name: "messages-not-tuple",
     apis: ["managed", "agent-server"],
     rule: "A `messages` event carries [chunk, metadata] (only the chunk is sent).",

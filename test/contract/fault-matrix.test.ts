@@ -2,7 +2,7 @@
  * Every contract check fails on the reference fault that breaks its rule and passes on the healthy
  * reference: each case runs one unit (a family of one operation, or a flow) against both.
  */
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { EXCHANGE_CHECKS } from "../../contract/checks/index.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
-import { startReference, type Reference } from "../../reference/index.ts";
-import { startUpstream, type Upstream } from "../../reference/upstream/launch.ts";
+import type { Reference } from "../../reference/index.ts";
+import { sharedReference } from "../support/reference.ts";
 import { openOf, runContractUnit, type ContractUnit } from "../support/units.ts";
 
 const M = "managed-deep-agents" as const;
@@ -54,17 +54,8 @@ const CASES: { check: string; fault: string; unit: ContractUnit }[] = [
 ];
 
 describe("contract checks against reference faults", () => {
-  let upstream: Upstream;
-  let healthy: Reference;
-  before(async () => {
-    upstream = await startUpstream({ workers: 20 });
-    healthy = await startReference({ upstream });
-  });
-  after(async () => {
-    await healthy?.stop();
-    await upstream?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const refs = sharedReference();
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   test("every per-exchange check is covered by a case here", () => {
     const covered = new Set(CASES.map((c) => c.check));
@@ -74,19 +65,16 @@ describe("contract checks against reference faults", () => {
   for (const c of CASES) {
     const where = "flow" in c.unit ? `flow "${c.unit.flow}"` : `${c.unit.operationId} ${c.unit.family}`;
     test(`${c.check} fails on ${c.fault} and passes on the healthy reference (${where})`, async () => {
-      const faulty = await startReference({ upstream, faults: [c.fault] });
-      try {
-        const [good, bad] = await Promise.all([runContractUnit(healthy, c.unit), runContractUnit(faulty, c.unit)]);
+      await refs.withFault(c.fault, async (faulty) => {
+        const [good, bad] = await Promise.all([runContractUnit(refs.healthy, c.unit), runContractUnit(faulty, c.unit)]);
         assert.deepEqual(openOf(good, c.check).map((f) => f.message), [], "healthy reference");
         const found = openOf(bad, c.check);
         assert.ok(found.length > 0, `no ${c.check} finding with ${c.fault}; findings: ${JSON.stringify(bad.findings.map((f) => `${f.check}: ${f.message}`))}`);
         for (const f of found) {
           assert.match(f.reproducer, /^curl /, "every finding carries a curl reproducer");
-          assert.doesNotMatch(f.reproducer, new RegExp(healthy.apiKey), "the key never appears in a reproducer");
+          assert.doesNotMatch(f.reproducer, new RegExp(faulty.apiKey), "the key never appears in a reproducer");
         }
-      } finally {
-        await faulty.stop();
-      }
+      });
     });
   }
 });

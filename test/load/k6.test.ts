@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { K6_BINARY } from "../../load/k6/build.ts";
 import { runK6Segmented, segmentBounds } from "../../load/k6/segments.ts";
 import { startSyntheticSource } from "../../reference/synthetic/source.ts";
+import { startReference } from "../../reference/index.ts";
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
@@ -35,4 +36,15 @@ test("one k6 test split over two processes runs every iteration once, and the la
   assert.equal(r.output_tokens, 27);
   assert.equal(r.latency_ms.ttft!.count, 9);
   assert.equal(r.latency_ms.itl!.count, 18);
+});
+
+test("k6 smoke against the embedded reference: streamed runs on the real Agent Server, timed like the driver", { skip: !existsSync(K6_BINARY) && "no k6 binary (node --import tsx load/k6/build.ts)" }, async (t) => {
+  const ref = await startReference();
+  t.after(() => ref.stop());
+  const script = fileURLToPath(new URL("../../load/k6/scripts/streams.ts", import.meta.url));
+  const r = await runK6Segmented({ k6: K6_BINARY, script, segments: 1, env: { BASE_URL: ref.agentServerUrl, API: "agent-server", ASSISTANT_ID: "agent", VUS: "2", ITERATIONS: "4", TOKENS: "5", DELAY_MS: "5" } });
+  assert.deepEqual(r.runs, { ok: 4, failed: 0 });
+  assert.equal(r.output_tokens, 20);
+  assert.equal(r.latency_ms.ttft!.count, 4);
+  t.diagnostic(`k6 on the reference: TTFT p50 ${r.latency_ms.ttft!.p50.toFixed(1)} ms over 4 runs`);
 });

@@ -3,12 +3,13 @@
  * and against a reference with that one fault, and the two observations must differ in the named way.
  * (That each check of the suite catches its fault is tested with the checks themselves.)
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { startReference, type Reference } from "../../reference/index.ts";
+import { readFileSync } from "node:fs";
+import type { Reference } from "../../reference/index.ts";
 import { FAULTS } from "../../reference/faults/catalog.ts";
-import { startUpstream, type Upstream } from "../../reference/upstream/launch.ts";
+import { sharedReference } from "../support/reference.ts";
 import { agentServer, managed, poll, sleep } from "../support/clients.ts";
 
 type Probe = (ref: Reference) => Promise<unknown>;
@@ -182,6 +183,11 @@ const CASES: Record<string, Case> = {
     healthy: (n) => n.includes("messages") && n.includes("updates"),
     broken: (n) => n.includes("messages-tuple") && n.includes("update") && !n.includes("messages"),
   },
+  "mode-events-renamed": {
+    observe: async (r) => names((await managedStream(r, { stream_mode: ["values"] })).events),
+    healthy: (n) => n.includes("values"),
+    broken: (n) => n.includes("values_") && !n.includes("values"),
+  },
   "messages-not-tuple": {
     observe: async (r) => JSON.parse((await managedStream(r, { stream_mode: ["messages-tuple"] })).events.find((e) => e.event === "messages")!.data),
     healthy: (d) => Array.isArray(d) && d.length === 2,
@@ -343,32 +349,22 @@ const CASES: Record<string, Case> = {
 };
 
 describe("reference faults", () => {
-  let upstream: Upstream;
-  let healthy: Reference;
-  before(async () => {
-    upstream = await startUpstream({ workers: 20 });
-    healthy = await startReference({ upstream });
-  });
-  after(async () => {
-    await healthy?.stop();
-    await upstream?.stop();
-  });
+  const refs = sharedReference();
 
-  test("every fault in the catalogue has a probe here", () => {
+  test("every fault in the catalogue has a probe here and a row in the README", () => {
     assert.deepEqual(FAULTS.map((f) => f.name).sort(), Object.keys(CASES).sort());
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    for (const f of FAULTS) assert.ok(readme.includes(`| \`${f.name}\` |`), `README lacks a row for ${f.name}`);
   });
 
   for (const fault of FAULTS) {
     test(`${fault.name}: ${fault.rule}`, async () => {
       const c = CASES[fault.name]!;
-      const faulty = await startReference({ upstream, faults: [fault.name] });
-      try {
-        const [good, bad] = await Promise.all([c.observe(healthy), c.observe(faulty)]);
+      await refs.withFault(fault.name, async (faulty) => {
+        const [good, bad] = await Promise.all([c.observe(refs.healthy), c.observe(faulty)]);
         assert.ok(c.healthy(good), `healthy reference: unexpected observation ${JSON.stringify(good)}`);
         assert.ok(c.broken(bad), `with fault ${fault.name}: unexpected observation ${JSON.stringify(bad)}`);
-      } finally {
-        await faulty.stop();
-      }
+      });
     });
   }
 });

@@ -2,10 +2,9 @@
  * Every stream rule and run-lifecycle rule fails on the reference fault that breaks it and passes on the
  * healthy reference (where the real Agent Server itself deviates, only waived findings are allowed).
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startReference, type Reference } from "../../reference/index.ts";
-import { startUpstream, type Upstream } from "../../reference/upstream/launch.ts";
+import { sharedReference } from "../support/reference.ts";
 import { AGENT_SERVER_STREAM_SCENARIOS } from "../../streams/scenarios/agent-server.ts";
 import { LIFECYCLE_SCENARIOS } from "../../streams/scenarios/lifecycle.ts";
 import { MANAGED_SCENARIOS } from "../../streams/scenarios/managed.ts";
@@ -50,33 +49,32 @@ const CASES: { check: string; fault: string; scenario: string }[] = [
 ];
 
 describe("stream rules against reference faults", () => {
-  let upstream: Upstream;
-  let healthy: Reference;
-  before(async () => {
-    upstream = await startUpstream({ workers: 20 });
-    healthy = await startReference({ upstream });
-  });
-  after(async () => {
-    await healthy?.stop();
-    await upstream?.stop();
-  });
+  const refs = sharedReference();
 
   test("every rule a scenario reports is covered by a case here", () => {
     const covered = new Set(CASES.map((c) => c.check));
     for (const s of ALL) for (const check of s.checks) assert.ok(covered.has(check), `${check} (${s.title}) has no fault case`);
   });
 
+  // Every stream mode of both APIs, judged on the healthy reference and on one whose events are misnamed.
+  for (const s of ALL.filter((x) => /› stream mode |› all stream modes/.test(x.title))) {
+    test(`${s.title}: passes on the healthy reference, event_names fails on mode-events-renamed`, async () => {
+      await refs.withFault("mode-events-renamed", async (faulty) => {
+        const [good, bad] = await Promise.all([runScenario(refs.healthy, s), runScenario(faulty, s)]);
+        assert.deepEqual(good.findings.filter((f) => !f.waived).map((f) => `${f.check}: ${f.message}`), [], "healthy reference");
+        assert.ok(openOf(bad, "event_names").length > 0, "no event_names finding");
+      });
+    });
+  }
+
   for (const c of CASES) {
     test(`${c.check} fails on ${c.fault} and passes on the healthy reference (${c.scenario})`, async () => {
-      const faulty = await startReference({ upstream, faults: [c.fault] });
-      try {
-        const [good, bad] = await Promise.all([runScenario(healthy, scenario(c.scenario)), runScenario(faulty, scenario(c.scenario))]);
+      await refs.withFault(c.fault, async (faulty) => {
+        const [good, bad] = await Promise.all([runScenario(refs.healthy, scenario(c.scenario)), runScenario(faulty, scenario(c.scenario))]);
         assert.deepEqual(openOf(good, c.check).map((f) => f.message), [], "healthy reference");
         assert.ok(good.streams.some((s) => s.check === c.check), `the healthy run did not judge ${c.check}`);
         assert.ok(openOf(bad, c.check).length > 0, `no ${c.check} finding with ${c.fault}; findings: ${JSON.stringify(bad.findings.map((f) => `${f.check}: ${f.message}`).slice(0, 8))}`);
-      } finally {
-        await faulty.stop();
-      }
+      });
     });
   }
 });

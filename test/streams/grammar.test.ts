@@ -62,7 +62,6 @@ test("each rule reports its own breach", () => {
     ["event_names", base.map((e) => (e.event === "messages" ? { ...e, event: "messages-tuple" } : e))],
     ["event_payloads", base.map((e) => (e.event === "messages" ? { ...e, data: JSON.stringify(chunk("x")) } : e))],
     ["event_payloads", base, { modelMetadataKeys: ["ls_model_name"] }],
-    ["metadata_first", base.slice(1).map((e, index) => ({ ...e, index })), { resumed: false }],
     ["ids_increase", base.map((e) => ({ ...e, id: String(100 - e.index) }))],
     ["ids_present", base.map(({ id: _id, ...e }) => e), { idsRequired: true }],
     ["error_event", base, { expectError: true }],
@@ -99,6 +98,12 @@ test("namespaced events need stream_subgraphs, and the checkpoints exception app
   assert.ok(allowedEvents(["values"], true).has("checkpoints"));
   assert.ok(!allowedEvents(["values"], false).has("checkpoints"));
   assert.equal(MODE_EXCEPTIONS.length, 1);
+});
+
+test("a resumed stream starts mid-run, so it need not begin with metadata", () => {
+  const resumed = healthy().slice(5).map((e, index) => ({ ...e, index }));
+  assert.deepEqual(judge(resumed, expectation({ resumed: true })), []);
+  assert.ok(judge(resumed).some((v) => v.check === "metadata_first"));
 });
 
 test("a short stream is not judged for buffering (too short to tell)", () => {

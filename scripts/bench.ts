@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: measures the suite itself, never as a timed test. Medians of several runs, the machine
+ * described, results in reports/bench/. Parts: the SSE parser's throughput, the load driver's calibration
+ * against a synthetic source with an exact schedule (and k6 on the same source), and the wall time and
+ * requests per second of a conformance run of both documents against the embedded reference.
+ *
+ *   npm run bench [-- --quick] [--only parser,calibration,conformance] [--profile full|smoke] [--repeats N]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { runCalibration } from "../load/bench/calibration.ts";
+import { describeMachine } from "../reports/machine.ts";
+import type { Summary } from "../reports/summary.ts";
+import { benchParser } from "../streams/sse/bench.ts";
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" } },
+});
+const parts = (values.only ?? "parser,calibration,conformance").split(",");
+const quick = values.quick === true;
+const repeats = Number(values.repeats ?? 3);
+const profile = values.profile ?? (quick ? "smoke" : "full");
+const out = join("reports", "bench");
+mkdirSync(out, { recursive: true });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const log = (line: string) => console.log(line);
+
+const results: Record<string, unknown> = { machine: describeMachine(), startedAt: new Date().toISOString() };
+
+if (parts.includes("parser")) {
+  log("SSE parser throughput (in memory, 64 KiB chunks, best of 3 rounds)…");
+  results.parser = benchParser(quick ? 8 * 1024 * 1024 : 32 * 1024 * 1024, 3);
+  console.table(results.parser);
+}
+
+if (parts.includes("calibration")) {
+  log("Load driver calibration against the synthetic source…");
+  results.calibration = await runCalibration({ quick, repeats, log });
+}
+
+if (parts.includes("conformance")) {
+  log(`Conformance run (contract and streams, profile ${profile}) against the embedded reference, ${repeats} times…`);
+  const runs: { wallMs: number; requests: number; reqPerS: number; exit: number | null }[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const dir = mkdtempSync(join(tmpdir(), "agentwire-bench-"));
+    const started = performance.now();
+    const r = spawnSync(process.execPath, ["bin/agentwire.mjs", "run", "--only", "contract,streams", "--profile", profile, "--out", dir], { stdio: ["ignore", "ignore", "inherit"] });
+    const wallMs = performance.now() - started;
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
+    const requests = summary.operations.reduce((n, o) => n + o.requests, 0);
+    runs.push({ wallMs: Math.round(wallMs), requests, reqPerS: Math.round((requests / wallMs) * 1000), exit: r.status });
+    rmSync(dir, { recursive: true, force: true });
+    log(`  run ${i + 1}: ${(wallMs / 1000).toFixed(1)} s, ${requests} requests, exit ${r.status}`);
+  }
+  results.conformance = { profile, runs, median: { wallMs: median(runs.map((r) => r.wallMs)), requests: median(runs.map((r) => r.requests)), reqPerS: median(runs.map((r) => r.reqPerS)) } };
+}
+
+writeFileSync(join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);
+log(`written ${join(out, "bench.json")}`);

@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Finding } from "../../core/finding.ts";
+import { applyWaivers, loadWaivers, WaiverError, type Waiver } from "../../runner/waivers.ts";
+import { streamVerdicts } from "../../runner/verdicts.ts";
+import { REFERENCE_WAIVERS } from "../../cli/specs.ts";
+
+const finding = (over: Partial<Finding>): Finding => ({ check: "status_code_documented", spec: "agent-server", operationId: "delete_thread_threads__thread_id__delete", message: "answered 204, which is not documented", reproducer: "curl", ...over });
+const w: Waiver = { id: "w", spec: "agent-server", checks: ["status_code_documented"], operations: ["delete_*"], message: "^answered 204,", reason: "a reason long enough" };
+
+test("a waiver matches by API, check, operation glob and message, and nothing else", () => {
+  const { findings, unused } = applyWaivers(
+    [finding({}), finding({ message: "answered 500, which is not documented" }), finding({ operationId: "get_thread" }), finding({ spec: "managed-deep-agents" }), finding({ check: "response_schema" })],
+    [w],
+  );
+  assert.deepEqual(findings.map((f) => Boolean(f.waived)), [true, false, false, false, false]);
+  assert.deepEqual(findings[0]!.waived, { waiver: "w", reason: "a reason long enough" });
+  assert.deepEqual(unused, []);
+  assert.deepEqual(applyWaivers([], [w]).unused, ["w"]);
+});
+
+test("malformed waiver files are one-line errors", () => {
+  const dir = mkdtempSync(join(tmpdir(), "agentwire-waivers-"));
+  try {
+    const write = (text: string) => {
+      const f = join(dir, "w.yaml");
+      writeFileSync(f, text);
+      return f;
+    };
+    assert.throws(() => loadWaivers(join(dir, "missing.yaml")), WaiverError);
+    assert.throws(() => loadWaivers(write("a: 1")), /expected a list/);
+    assert.throws(() => loadWaivers(write("- id: x\n  spec: nope\n  checks: [a]\n  reason: long enough reason")), /"spec"/);
+    assert.throws(() => loadWaivers(write("- id: x\n  spec: agent-server\n  checks: [a]\n  message: '('\n  reason: long enough reason")), /regular expression/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the reference's own waivers load, each with an id, a reason and a narrow match", () => {
+  const all = loadWaivers(REFERENCE_WAIVERS);
+  assert.ok(all.length > 10);
+  assert.equal(new Set(all.map((x) => x.id)).size, all.length, "ids are unique");
+  // A waiver of every check on every operation would hide faults: each names checks or operations.
+  for (const x of all) assert.ok(!(x.checks.includes("*") && x.operations.includes("*")), x.id);
+});
+
+test("a failed stream rule whose findings are all waived is reported as waived", () => {
+  const stream = { spec: "agent-server" as const, operationId: "op", streamMode: "values", check: "ids_present", verdict: "failed" as const };
+  const f = finding({ operationId: "op", check: "ids_present", message: "[values] event #0 has no id" });
+  assert.equal(streamVerdicts([stream], [{ ...f, waived: { waiver: "w", reason: "r" } }])[0]!.verdict, "waived");
+  assert.equal(streamVerdicts([stream], [f])[0]!.verdict, "failed");
+  assert.equal(streamVerdicts([stream], [{ ...f, waived: { waiver: "w", reason: "r" } }, { ...f, message: "[values] another" }])[0]!.verdict, "failed");
+});
