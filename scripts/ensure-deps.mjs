@@ -7,11 +7,13 @@ const lock = "package-lock.json";
 const marker = "node_modules/.package-lock.json";
 const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
 if (stale) {
-  console.error("agentwire: installing dependencies (npm ci)...");
+  console.error("agentwire: installing dependencies (npm install)...");
   try {
-    execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { stdio: ["ignore", "inherit", "inherit"] });
+    // Not `npm ci`: the lockfile cannot list the platform builds of some optional dependencies that the
+    // registry does not serve for this platform, and `npm ci` refuses such a lockfile.
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { stdio: ["ignore", "inherit", "inherit"] });
   } catch {
-    console.error("agentwire: npm ci failed; see the messages above");
+    console.error("agentwire: npm install failed; see the messages above");
     process.exit(2);
   }
 }
