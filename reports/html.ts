@@ -1,6 +1,6 @@
 /** reports/index.html: one self-contained page (no scripts, no network) rendered from the summary. */
 import type { Finding } from "../core/finding.ts";
-import type { OperationResult, Summary } from "./summary.ts";
+import type { MultitaskSummary, OperationResult, Summary } from "./summary.ts";
 
 const esc = (s: unknown) =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -96,6 +96,15 @@ function load(s: Summary): string {
   return `<h2>Load</h2><p>Highest concurrency within SLO: <strong>${esc(s.load.maxConcurrencyWithinSlo ?? "—")}</strong></p>
 <table><tr><th>Metric (ms)</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>samples</th></tr>${rows
     .map(([k, p]) => `<tr><td>${esc(k)}</td>${[p.p50, p.p90, p.p95, p.p99, p.p999].map((v) => `<td>${v.toFixed(1)}</td>`).join("")}<td>${p.count}</td></tr>`)
+    .join("")}</table>${multitask(s.load.multitask)}`;
+}
+
+function multitask(m: MultitaskSummary | undefined): string {
+  if (!m) return "";
+  const names = m.strategies[0]?.checks.map((c) => c.check) ?? [];
+  return `<h3>Concurrent runs on one thread</h3><p>${m.threadsPerStrategy} threads per strategy, ${m.runsPerThread} runs each sent ${m.gapMs[0]}–${m.gapMs[1]} ms apart (seed ${m.seed}), all strategies at once; ${(m.wallMs / 1000).toFixed(1)} s.</p>
+<table><tr><th>Strategy</th><th>Created / sent</th><th>Outcomes</th><th>Most running at once</th>${names.map((n) => `<th><code>${esc(n.replace("multitask_load_", ""))}</code></th>`).join("")}</tr>${m.strategies
+    .map((st) => `<tr><td>${esc(st.strategy)}</td><td>${st.created} / ${st.runsSent}</td><td>${esc(Object.entries(st.fates).map(([k, n]) => `${n} ${k}`).join(", "))}</td><td>${st.maxRunningOnOneThread}</td>${st.checks.map((c) => `<td class="v-${c.verdict}">${esc(c.verdict)}</td>`).join("")}</tr>`)
     .join("")}</table>`;
 }
 

@@ -1,4 +1,4 @@
-/** reports/junit.xml: one test case per operation and per stream check, failures carrying the findings. */
+/** reports/junit.xml: one test case per operation, stream check and multitask check, failures carrying the findings. */
 import type { Finding } from "../core/finding.ts";
 import type { Summary } from "./summary.ts";
 
@@ -29,6 +29,12 @@ export function renderJunit(s: Summary): string {
       failures: st.verdict === "failed" ? open.filter((f) => f.spec === st.spec && f.operationId === st.operationId && f.check === st.check) : [],
       skipped: st.verdict === "skipped" ? "not run" : undefined,
     });
+  }
+  for (const st of s.load?.multitask?.strategies ?? []) {
+    for (const c of st.checks) {
+      const mine = open.filter((f) => f.check === c.check && f.message.startsWith(`[${st.strategy}] `));
+      cases.push({ suite: "agent-server multitask under load", name: `${st.strategy} ${c.check}`, failures: c.verdict === "failed" ? mine : [] });
+    }
   }
   for (const g of s.gates) {
     cases.push({ suite: "gates", name: g.name, failures: g.passed ? [] : [{ check: g.name, spec: "agent-server", operationId: "-", message: g.detail, reproducer: "" }] });

@@ -39,7 +39,29 @@ export interface LoadResult {
   /** Milliseconds; keys such as ttft_ms, itl_ms, tpot_ms, e2e_ms. */
   metrics: Record<string, Percentiles>;
   maxConcurrencyWithinSlo: number | null;
+  /** Concurrent runs on shared threads under each multitask_strategy; absent when that part did not run. */
+  multitask?: MultitaskSummary;
   [extra: string]: unknown;
+}
+
+export interface MultitaskSummary {
+  threadsPerStrategy: number;
+  runsPerThread: number;
+  /** Range of the seeded gaps between the runs sent to one thread, in ms. */
+  gapMs: [number, number];
+  seed: number;
+  deadlineMs: number;
+  wallMs: number;
+  strategies: {
+    strategy: string;
+    threads: number;
+    runsSent: number;
+    created: number;
+    refused: number;
+    fates: Record<string, number>;
+    maxRunningOnOneThread: number;
+    checks: { check: string; verdict: "passed" | "failed" | "waived" }[];
+  }[];
 }
 
 /** What the document itself makes untestable or suspicious (from the spec lint). */

@@ -1,6 +1,6 @@
 /** Turns what was observed per operation into each documented operation's verdict for the summary. */
 import type { Finding } from "../core/finding.ts";
-import type { OperationResult, StreamResult } from "../reports/summary.ts";
+import type { LoadResult, OperationResult, StreamResult } from "../reports/summary.ts";
 import type { OperationTally } from "./record.ts";
 import type { SpecSet } from "./specs.ts";
 
@@ -33,4 +33,18 @@ export function streamVerdicts(streams: StreamResult[], findings: Finding[]): St
     const mine = findings.filter((f) => f.spec === s.spec && f.operationId === s.operationId && f.check === s.check && f.message.startsWith(`[${s.streamMode}] `));
     return mine.length > 0 && mine.every((f) => f.waived) ? { ...s, verdict: "waived" } : s;
   });
+}
+
+/** A multitask check whose every finding for that strategy is waived is reported as waived, not failed. */
+export function multitaskVerdicts(load: LoadResult, findings: Finding[]): LoadResult {
+  if (!load.multitask) return load;
+  const strategies = load.multitask.strategies.map((s) => ({
+    ...s,
+    checks: s.checks.map((c) => {
+      if (c.verdict !== "failed") return c;
+      const mine = findings.filter((f) => f.check === c.check && f.message.startsWith(`[${s.strategy}] `));
+      return mine.length > 0 && mine.every((f) => f.waived) ? { ...c, verdict: "waived" as const } : c;
+    }),
+  }));
+  return { ...load, multitask: { ...load.multitask, strategies } };
 }

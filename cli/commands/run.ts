@@ -9,7 +9,8 @@ import { renderHtml } from "../../reports/html.ts";
 import { renderJunit } from "../../reports/junit.ts";
 import { describeMachine } from "../../reports/machine.ts";
 import { SCHEMA_VERSION, verdictOf, type Gate, type LoadResult, type Summary } from "../../reports/summary.ts";
-import { operationVerdicts, streamVerdicts } from "../../runner/verdicts.ts";
+import { multitaskVerdicts, operationVerdicts, streamVerdicts } from "../../runner/verdicts.ts";
+import type { Finding } from "../../core/finding.ts";
 import { lint } from "../../contract/model/lint.ts";
 import { mergeResults, type UnitResult } from "../../runner/record.ts";
 import { applyWaivers } from "../../runner/waivers.ts";
@@ -46,6 +47,7 @@ export async function run(config: RunConfig): Promise<number> {
     const results: UnitResult[] = [];
     let load: LoadResult | null = null;
     const gates: Gate[] = [];
+    const loadFindings: Finding[] = [];
     const conformance = config.only.filter((p) => p !== "load") as ("contract" | "streams")[];
 
     if (conformance.length && !interrupt.signal.aborted) {
@@ -59,12 +61,13 @@ export async function run(config: RunConfig): Promise<number> {
       const out = await runLoadPhase({ config, target: resolved.target, signal: interrupt.signal, log });
       load = out.load;
       gates.push(...out.gates);
+      loadFindings.push(...out.findings);
       phases.push({ name: "load", ran: out.ran, durationMs: performance.now() - started, note: out.note });
     }
     for (const name of ["contract", "streams", "load"]) if (!phases.some((p) => p.name === name)) phases.push({ name, ran: false, durationMs: 0 });
 
     const merged = mergeResults(results);
-    const { findings, unused } = applyWaivers(merged.findings, waivers.waivers);
+    const { findings, unused } = applyWaivers([...merged.findings, ...loadFindings], waivers.waivers);
     // The reference's own waivers cover deviations some seeds do not reach; only the user's are worth a note.
     if (unused.length && config.waivers.length && !interrupt.signal.aborted) log(`note: waivers that matched nothing this run: ${unused.join(", ")}`);
     const partial: Omit<Summary, "verdict"> = {
@@ -81,7 +84,7 @@ export async function run(config: RunConfig): Promise<number> {
       lint: Object.entries(specs.set).flatMap(([spec, model]) => lint(model!.spec).map((i) => ({ spec, ...i }))),
       findings,
       streams: streamVerdicts(merged.streams, findings),
-      load,
+      load: load && multitaskVerdicts(load, findings),
       gates,
       machine: describeMachine(),
     };

@@ -1,7 +1,7 @@
 /**
  * The load phase of `run`: a short concurrency sweep of streamed runs against one API, the highest
  * concurrency that meets the TTFT SLO, and a gate on that SLO. Threads and agents it creates are tagged and
- * deleted afterwards.
+ * deleted afterwards. Then concurrent runs on shared threads under every multitask_strategy (./multitask.ts).
  */
 import { request } from "undici";
 import type { Target } from "../../core/target.ts";
@@ -12,7 +12,9 @@ import { closedLoopStep, sweep, type SweepResult, type SweepStep } from "../../l
 import type { SloSpec } from "../../load/metrics/slo.ts";
 import type { LatencySummary } from "../../load/metrics/histogram.ts";
 import { METRIC_DEFINITIONS } from "../../load/metrics/definitions.ts";
+import type { Finding } from "../../core/finding.ts";
 import type { RunConfig } from "../args.ts";
+import { runMultitaskPhase } from "./multitask.ts";
 
 export interface LoadPhaseInput {
   config: RunConfig;
@@ -25,6 +27,8 @@ export interface LoadPhaseOutput {
   ran: boolean;
   load: LoadResult | null;
   gates: Gate[];
+  /** Findings of the multitask part (waivers are applied with everyone else's). */
+  findings: Finding[];
   note?: string;
 }
 
@@ -112,7 +116,11 @@ export async function runLoadPhase(input: LoadPhaseInput): Promise<LoadPhaseOutp
       passed: result.maxConcurrencyWithinSlo >= 1,
       detail: `p95 TTFT ${first.summary.latency_ms.ttft.p95.toFixed(0)} ms at concurrency 1 (SLO ≤ ${DEFAULT_SLO.ttft_p95_ms} ms, error rate ≤ 1%); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
     };
-    return { ran: true, load, gates: [gate], note };
+    if (input.signal.aborted) return { ran: true, load, gates: [gate], findings: [], note };
+    const multitask = await runMultitaskPhase({ config, target, tag, signal: input.signal, log });
+    if (multitask.multitask) load.multitask = multitask.multitask;
+    const notes = [note, multitask.note].filter(Boolean).join("; ");
+    return { ran: true, load, gates: multitask.gate ? [gate, multitask.gate] : [gate], findings: multitask.findings, note: notes || undefined };
   } finally {
     await cleanup(target, api, created, setup.createdAgent ? setup.agentId : undefined);
   }
@@ -120,7 +128,7 @@ export async function runLoadPhase(input: LoadPhaseInput): Promise<LoadPhaseOutp
 
 function skip(log: (line: string) => void, why: string): LoadPhaseOutput {
   log(`load: not run — ${why}`);
-  return { ran: false, load: null, gates: [], note: `not run: ${why}` };
+  return { ran: false, load: null, gates: [], findings: [], note: `not run: ${why}` };
 }
 
 class Interrupted extends Error {}

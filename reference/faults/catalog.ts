@@ -533,6 +533,48 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
+    name: "enqueue-drops-run",
+    apis: ["agent-server"],
+    rule: "Every enqueued run runs (every second enqueued run on a thread is answered with a run that never exists).",
+    hooks: () => {
+      const seen = new Map<string, number>();
+      return {
+        match: on("POST", `/threads/${ID}/runs`),
+        request: (r) => {
+          const body = readJson(r.body);
+          if (body?.multitask_strategy !== "enqueue") return r;
+          const threadId = r.path.split("/")[2]!;
+          const n = (seen.get(threadId) ?? 0) + 1;
+          seen.set(threadId, n);
+          if (n % 2 === 1) return r;
+          const now = new Date().toISOString();
+          return jsonResponse(200, { run_id: randomUUID(), thread_id: threadId, assistant_id: body.assistant_id, status: "pending", created_at: now, updated_at: now, metadata: {}, kwargs: {}, multitask_strategy: "enqueue" });
+        },
+      };
+    },
+  },
+  {
+    name: "run-listed-twice",
+    apis: ["agent-server"],
+    rule: "A thread's run list holds each run once (its newest run is listed twice).",
+    hooks: () => ({
+      match: on("GET", `/threads/${ID}/runs`),
+      response: (res) => (res.status === 200 ? mapJson(res, (runs) => (Array.isArray(runs) && runs.length ? [runs[0], ...runs] : runs)) : res),
+    }),
+  },
+  {
+    name: "runs-overlap",
+    apis: ["agent-server"],
+    rule: "A thread runs one run at a time (while one runs, its queued runs are listed as running too).",
+    hooks: () => ({
+      match: on("GET", `/threads/${ID}/runs`),
+      response: (res) =>
+        res.status === 200
+          ? mapJson(res, (runs) => (Array.isArray(runs) && runs.some((r) => r?.status === "running") ? runs.map((r) => (r?.status === "pending" ? { ...r, status: "running" } : r)) : runs))
+          : res,
+    }),
+  },
+  {
     name: "cancel-ignored",
     apis: ["agent-server"],
     rule: "Cancelling a run interrupts it (cancel answers 202 and the run goes on).",

@@ -34,5 +34,6 @@ test("a whole run against the reference exits 0 with a complete summary", async 
   assert.ok(s.streams.some((r: { verdict: string }) => r.verdict === "waived"));
   for (const m of ["ttft_ms", "itl_ms", "tpot_ms", "e2e_ms"]) assert.ok(s.load.metrics[m].count > 0, m);
   assert.ok(s.load.maxConcurrencyWithinSlo >= 1);
+  assert.equal(s.load.multitask.strategies.length, 4);
   for (const f of ["index.html", "junit.xml", "playwright/index.html"]) assert.ok(readFileSync(join(out.dir, f)).length > 0, f);
 });

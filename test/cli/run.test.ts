@@ -67,6 +67,12 @@ test("run --only load on the reference meets the TTFT SLO and writes all three r
   }
   assert.ok(summary.load.maxConcurrencyWithinSlo >= 1, JSON.stringify(summary.load.sweep));
   assert.equal(summary.gates.find((g: { name: string }) => g.name === "load_ttft_slo")?.passed, true);
+  // Concurrent runs on shared threads under all four strategies: judged, and nothing open (deviations waived).
+  const strategies = summary.load.multitask?.strategies ?? [];
+  assert.deepEqual(strategies.map((s: { strategy: string }) => s.strategy), ["reject", "enqueue", "interrupt", "rollback"]);
+  for (const s of strategies) for (const c of s.checks) assert.notEqual(c.verdict, "failed", `${s.strategy} ${c.check}`);
+  assert.ok(summary.findings.every((f: { waived?: unknown }) => f.waived), JSON.stringify(summary.findings.filter((f: { waived?: unknown }) => !f.waived)));
+  assert.match(readFileSync(join(out.dir, "index.html"), "utf8"), /Concurrent runs on one thread/);
   assert.ok(existsSync(join(out.dir, "index.html")), "no index.html");
   assert.ok(existsSync(join(out.dir, "junit.xml")), "no junit.xml");
 });
@@ -80,4 +86,19 @@ test("run --only load --fault slow-first-token breaks the TTFT gate (exit 1)", a
   assert.ok(gate, "no load_ttft_slo gate");
   assert.equal(gate.passed, false);
   assert.match(r.stderr, /gate load_ttft_slo: BROKEN/);
+});
+
+test("run --only load --fault multitask-swapped fails on the multitask outcomes (exit 1, with reproducers)", async (t) => {
+  const out = tempDir("agentwire-cli-test-");
+  t.after(() => out.remove());
+  const r = await runCli(["run", "--only", "load", "--fault", "multitask-swapped", "--seed", "1", "--out", out.dir]);
+  assert.equal(r.code, 1, r.stderr.slice(-2000));
+  const summary = readSummary(out.dir);
+  const open = summary.findings.filter((f: { waived?: unknown; check: string }) => !f.waived && f.check === "multitask_load_outcome");
+  assert.ok(open.length > 0, JSON.stringify(summary.findings.slice(0, 5)));
+  for (const f of open) {
+    assert.match(f.reproducer, /^curl .*multitask_strategy/);
+    assert.equal(f.seed, "1");
+  }
+  assert.ok(summary.load.multitask.strategies.some((s: { checks: { check: string; verdict: string }[] }) => s.checks.some((c) => c.check === "multitask_load_outcome" && c.verdict === "failed")));
 });

@@ -296,6 +296,34 @@ const CASES: Record<string, Case> = {
     healthy: (s) => s === 422 || s === 409,
     broken: (s) => s === 200,
   },
+  "enqueue-drops-run": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      const runs = [];
+      for (let i = 0; i < 2; i++) runs.push((await as(r).post(`/threads/${tid}/runs`, { ...slowRun, multitask_strategy: "enqueue" })).json.run_id);
+      return Promise.all(runs.map(async (rid) => (await as(r).get(`/threads/${tid}/runs/${rid}`)).status));
+    },
+    healthy: (s) => s.every((x: number) => x === 200),
+    broken: (s) => s[0] === 200 && s[1] === 404,
+  },
+  "run-listed-twice": {
+    observe: async (r) => {
+      const { tid } = await finishedRun(r);
+      return (await as(r).get(`/threads/${tid}/runs`)).json.length;
+    },
+    healthy: (n) => n === 1,
+    broken: (n) => n === 2,
+  },
+  "runs-overlap": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      for (let i = 0; i < 2; i++) await as(r).post(`/threads/${tid}/runs`, { ...slowRun, multitask_strategy: "enqueue" });
+      const runs = await poll(async () => (await as(r).get(`/threads/${tid}/runs`)).json as { status: string }[], (l) => l.some((x) => x.status === "running"));
+      return runs.filter((x) => x.status === "running").length;
+    },
+    healthy: (n) => n === 1,
+    broken: (n) => n === 2,
+  },
   "cancel-ignored": {
     observe: async (r) => {
       const tid = await upstreamThread(r);

@@ -1,0 +1,73 @@
+/**
+ * The multitask part of the load phase: concurrent runs on shared Agent Server threads under every
+ * multitask_strategy at once, judged run by run. Its findings join the run's findings (and its waivers);
+ * the threads it creates are deleted afterwards.
+ */
+import { request } from "undici";
+import { curl } from "../../core/reproducer.ts";
+import type { Finding } from "../../core/finding.ts";
+import type { Target } from "../../core/target.ts";
+import type { Gate, MultitaskSummary } from "../../reports/summary.ts";
+import { runMultitaskLoad } from "../../load/multitask/run.ts";
+import type { RunConfig } from "../args.ts";
+
+const CREATE_RUN = "create_run_threads__thread_id__runs_post";
+
+const PROFILES = {
+  smoke: { threadsPerStrategy: 2, runsPerThread: 4, deadlineMs: 30_000 },
+  full: { threadsPerStrategy: 4, runsPerThread: 8, deadlineMs: 60_000 },
+} as const;
+/** Send gaps: short enough that later runs find earlier ones pending, long enough that some find them running. */
+const GAP_MS: [number, number] = [10, 150];
+
+export interface MultitaskPhaseOutput {
+  multitask: MultitaskSummary | null;
+  findings: Finding[];
+  /** Set when the bursts could not be run to the end: a part that did not run must not pass quietly. */
+  gate?: Gate;
+  note?: string;
+}
+
+export async function runMultitaskPhase(input: { config: RunConfig; target: Target; tag: string; signal: AbortSignal; log(line: string): void }): Promise<MultitaskPhaseOutput> {
+  const { config, target, log } = input;
+  const assistantId = target.embedded ? "agent" : target.managedUrl ? undefined : target.agentId;
+  if (!target.agentServerUrl || !assistantId) {
+    const note = "multitask under load not run: it needs an Agent Server URL and an assistant to run (--agent-server with --agent-id)";
+    log(`load: ${note}`);
+    return { multitask: null, findings: [], note };
+  }
+  const profile = PROFILES[config.profile];
+  log(`load: multitask — ${profile.threadsPerStrategy} threads per strategy × ${profile.runsPerThread} runs each, ${GAP_MS[0]}–${GAP_MS[1]} ms apart, all four strategies at once`);
+  const threads: string[] = [];
+  try {
+    const result = await runMultitaskLoad({
+      ...profile,
+      baseUrl: target.agentServerUrl,
+      assistantId,
+      gapMs: GAP_MS,
+      seed: config.seed,
+      metadata: { agentwire: input.tag },
+      // The reference's scripted model: runs of ~0.2 s, so bursts overlap them.
+      configurable: target.embedded ? { fake_tokens: 20, fake_delay_ms: 10 } : undefined,
+      onThread: (id) => threads.push(id),
+      allowHosts: config.allowHosts,
+      signal: input.signal,
+    });
+    for (const o of result.outcomes) {
+      const failed = o.checks.filter((c) => c.verdict === "failed").map((c) => c.check);
+      log(`  ${o.strategy}: ${o.created}/${o.runsSent} created, ${Object.entries(o.fates).map(([k, n]) => `${n} ${k}`).join(", ")}${failed.length ? ` — findings in ${failed.join(", ")} (before waivers)` : ""}`);
+    }
+    const findings = result.problems.map((p): Finding => ({ check: p.check, spec: "agent-server", operationId: CREATE_RUN, message: p.message, reproducer: curl(p.request), seed: String(config.seed) }));
+    return {
+      multitask: { ...profile, gapMs: GAP_MS, seed: config.seed, wallMs: Math.round(result.wallMs), strategies: result.outcomes },
+      findings,
+    };
+  } catch (error) {
+    if (input.signal.aborted) return { multitask: null, findings: [], note: "multitask under load interrupted" };
+    const detail = `multitask under load could not run: ${(error as Error).message}`;
+    log(`load: ${detail}`);
+    return { multitask: null, findings: [], gate: { name: "load_multitask_ran", passed: false, detail }, note: detail };
+  } finally {
+    await Promise.all(threads.map((id) => request(`${target.agentServerUrl}/threads/${id}`, { method: "DELETE" }).then((r) => r.body.dump(), () => undefined)));
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Concurrent runs on one thread: fires a burst of run creations at one Agent Server thread under one
+ * multitask_strategy, samples the thread's run list while they execute, and records what became of each run
+ * and of the thread. Pure I/O: the checks in ./checks.ts judge the observation.
+ */
+import { request, type Dispatcher } from "undici";
+import type { HttpRequest } from "../../core/exchange.ts";
+import { assertAllowedTarget } from "../driver/safety.ts";
+
+export const STRATEGIES = ["reject", "enqueue", "interrupt", "rollback"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** A run's fate: its final status, "deleted" (GET answers 404) or "unfinished" (still in flight at the deadline). */
+export type RunFate = string;
+
+export interface BurstRun {
+  /** Position in send order; the run's input message is `input`. */
+  index: number;
+  input: string;
+  /** When it was sent, in ms after the burst started. */
+  sentAtMs: number;
+  createStatus: number;
+  /** First 200 characters of a refusal or failure body. */
+  createBody?: string;
+  runId?: string;
+  createdAt?: string;
+  /** The run's updated_at when it was last read (its end time once terminal). */
+  updatedAt?: string;
+  fate?: RunFate;
+}
+
+export interface ThreadObservation {
+  strategy: Strategy;
+  threadId: string;
+  runs: BurstRun[];
+  /** Run ids of the thread's run list at the end, in the order listed. */
+  listed: string[];
+  /** Most runs the sampled run lists showed `running` at once, and the ids when that exceeded one. */
+  maxRunning: number;
+  overlapping?: string[];
+  samples: number;
+  /** The thread's status at the end, and the contents of its human messages in order. */
+  threadStatus?: string;
+  humanInputs: string[];
+  /** The create request of the first run, for reproducers. */
+  template: HttpRequest;
+  /** The deadline passed with runs still in flight. */
+  timedOut: boolean;
+}
+
+export interface BurstOptions {
+  baseUrl: string;
+  assistantId: string;
+  strategy: Strategy;
+  runs: number;
+  /** Gaps between sends are drawn uniformly from this range (ms): some land on a pending run, some on a running one. */
+  gapMs: [number, number];
+  random: () => number;
+  deadlineMs: number;
+  dispatcher: Dispatcher;
+  headers?: Record<string, string>;
+  /** Thread metadata, so the suite's threads are recognisable. */
+  metadata?: Record<string, string>;
+  /** Extra `config.configurable` of every run (the reference's scripted-model knobs). */
+  configurable?: Record<string, unknown>;
+  /** Called with the thread's id as soon as it exists, so it is cleaned up whatever happens next. */
+  onThread?: (threadId: string) => void;
+  allowHosts?: string[];
+  signal?: AbortSignal;
+}
+
+const IN_FLIGHT = new Set(["pending", "running"]);
+const SAMPLE_EVERY_MS = 40;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> {
+  assertAllowedTarget(o.baseUrl, o.allowHosts);
+  const base = o.baseUrl.replace(/\/+$/, "");
+  const headers = { ...(o.headers ?? {}), "content-type": "application/json", accept: "application/json" };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const signal = AbortSignal.any([AbortSignal.timeout(30_000), ...(o.signal ? [o.signal] : [])]);
+    const res = await request(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: o.dispatcher, signal });
+    const text = await res.body.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.statusCode, text, json };
+  };
+
+  const created = await call("POST", "/threads", { metadata: o.metadata ?? {} });
+  const threadId = created.json?.thread_id;
+  if (created.status !== 200 || typeof threadId !== "string") throw new Error(`creating a thread answered ${created.status}: ${created.text.slice(0, 200)}`);
+  o.onThread?.(threadId);
+
+  const bodyOf = (input: string) => ({
+    assistant_id: o.assistantId,
+    input: { messages: [{ role: "user", content: input }] },
+    multitask_strategy: o.strategy,
+    ...(o.configurable ? { config: { configurable: o.configurable } } : {}),
+  });
+  const runs: BurstRun[] = [];
+  let offset = 0;
+  for (let index = 0; index < o.runs; index++) {
+    if (index > 0) offset += o.gapMs[0] + o.random() * (o.gapMs[1] - o.gapMs[0]);
+    runs.push({ index, input: `agentwire ${o.strategy} run ${index} of ${o.runs} on ${threadId.slice(0, 8)}`, sentAtMs: Math.round(offset), createStatus: 0 });
+  }
+
+  const started = performance.now();
+  const sends = runs.map(async (run) => {
+    await sleep(run.sentAtMs);
+    const res = await call("POST", `/threads/${threadId}/runs`, bodyOf(run.input));
+    run.createStatus = res.status;
+    if (res.status >= 200 && res.status < 300 && typeof res.json?.run_id === "string") {
+      run.runId = res.json.run_id;
+      run.createdAt = res.json.created_at;
+    } else run.createBody = res.text.slice(0, 200);
+  });
+
+  // Sample the run list until every send is answered and nothing listed is in flight, or the deadline.
+  let sendsDone = false;
+  const allSent = Promise.all(sends).finally(() => (sendsDone = true));
+  let maxRunning = 0;
+  let overlapping: string[] | undefined;
+  let samples = 0;
+  let timedOut = false;
+  for (;;) {
+    const list = await call("GET", `/threads/${threadId}/runs?limit=1000`);
+    samples++;
+    const listed: { run_id: string; status: string }[] = Array.isArray(list.json) ? list.json : [];
+    const running = listed.filter((r) => r.status === "running").map((r) => r.run_id);
+    if (running.length > maxRunning) {
+      maxRunning = running.length;
+      if (running.length > 1) overlapping = running;
+    }
+    if (sendsDone && !listed.some((r) => IN_FLIGHT.has(r.status))) break;
+    if (performance.now() - started > o.deadlineMs) {
+      timedOut = true;
+      break;
+    }
+    await sleep(SAMPLE_EVERY_MS);
+  }
+  await allSent;
+
+  for (const run of runs) {
+    if (!run.runId) continue;
+    const got = await call("GET", `/threads/${threadId}/runs/${run.runId}`);
+    if (got.status === 404) run.fate = "deleted";
+    else if (got.status === 200) {
+      run.fate = IN_FLIGHT.has(got.json?.status) ? "unfinished" : String(got.json?.status);
+      run.updatedAt = got.json?.updated_at;
+    } else run.fate = `unreadable (GET answered ${got.status})`;
+  }
+  const finalList = await call("GET", `/threads/${threadId}/runs?limit=1000`);
+  const thread = await call("GET", `/threads/${threadId}`);
+  return {
+    strategy: o.strategy,
+    threadId,
+    runs,
+    listed: Array.isArray(finalList.json) ? finalList.json.map((r: { run_id: string }) => r.run_id) : [],
+    maxRunning,
+    overlapping,
+    samples,
+    threadStatus: thread.json?.status,
+    humanInputs: humanContents(thread.json?.values?.messages),
+    template: { method: "POST", url: `${base}/threads/${threadId}/runs`, headers: { "content-type": "application/json", ...lowerCase(o.headers ?? {}) }, body: JSON.stringify(bodyOf(runs[0]!.input)) },
+    timedOut,
+  };
+}
+
+function humanContents(messages: unknown): string[] {
+  if (!Array.isArray(messages)) return [];
+  return messages
+    .filter((m) => m?.type === "human" || m?.role === "user" || m?.role === "human")
+    .map((m) => (typeof m.content === "string" ? m.content : Array.isArray(m.content) ? m.content.map((p: { text?: string }) => p?.text ?? "").join("") : ""));
+}
+
+const lowerCase = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));

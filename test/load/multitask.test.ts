@@ -1,0 +1,137 @@
+/**
+ * Concurrent runs on one thread: each multitask check fails on the reference fault that breaks its rule
+ * and passes on the healthy reference (where the real Agent Server deviates, only waived findings remain);
+ * and each check judges a hand-made observation the way its rule says.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import type { Finding } from "../../core/finding.ts";
+import { MULTITASK_CHECK_NAMES, multitaskNoDuplicateRuns, multitaskNoLostRuns, multitaskOneRunAtATime, multitaskOutcome, multitaskThreadConsistent } from "../../load/multitask/checks.ts";
+import type { BurstRun, Strategy, ThreadObservation } from "../../load/multitask/observe.ts";
+import { runMultitaskLoad, type MultitaskLoadResult } from "../../load/multitask/run.ts";
+import { applyWaivers, loadWaivers } from "../../runner/waivers.ts";
+import type { Reference } from "../../reference/index.ts";
+import { sharedReference } from "../support/reference.ts";
+
+const WAIVERS = loadWaivers(fileURLToPath(new URL("../../reference/waivers.yaml", import.meta.url)));
+
+/** The open (unwaived) findings of one check, as the run command would report them. */
+function open(result: MultitaskLoadResult, check: string): string[] {
+  const findings: Finding[] = result.problems.map((p) => ({ check: p.check, spec: "agent-server", operationId: "create_run_threads__thread_id__runs_post", message: p.message, reproducer: "" }));
+  return applyWaivers(findings, WAIVERS).findings.filter((f) => f.check === check && !f.waived).map((f) => f.message);
+}
+
+const burst = (ref: Reference, strategies: Strategy[], seed = 7) =>
+  runMultitaskLoad({ baseUrl: ref.agentServerUrl, assistantId: "agent", strategies, threadsPerStrategy: 2, runsPerThread: 4, gapMs: [10, 150], deadlineMs: 30_000, seed, configurable: { fake_tokens: 20, fake_delay_ms: 10 } });
+
+describe("multitask under load against reference faults", () => {
+  const refs = sharedReference();
+
+  const CASES: { check: (typeof MULTITASK_CHECK_NAMES)[number]; fault: string; strategies: Strategy[] }[] = [
+    { check: "multitask_load_no_lost_runs", fault: "enqueue-drops-run", strategies: ["enqueue"] },
+    { check: "multitask_load_no_duplicate_runs", fault: "run-listed-twice", strategies: ["enqueue"] },
+    { check: "multitask_load_one_run_at_a_time", fault: "runs-overlap", strategies: ["enqueue"] },
+    { check: "multitask_load_outcome", fault: "multitask-swapped", strategies: ["reject", "enqueue", "interrupt", "rollback"] },
+    { check: "multitask_load_thread_consistent", fault: "thread-stays-busy", strategies: ["enqueue"] },
+  ];
+
+  test("every multitask check has a fault case", () => {
+    assert.deepEqual(CASES.map((c) => c.check).sort(), [...MULTITASK_CHECK_NAMES].sort());
+  });
+
+  test("the healthy reference passes every check under all four strategies at once", async () => {
+    const r = await burst(refs.healthy, ["reject", "enqueue", "interrupt", "rollback"]);
+    for (const check of MULTITASK_CHECK_NAMES) assert.deepEqual(open(r, check), [], check);
+    const by = Object.fromEntries(r.outcomes.map((o) => [o.strategy, o]));
+    assert.equal(by.enqueue!.fates.success, 8, JSON.stringify(by.enqueue));
+    assert.ok(by.reject!.refused > 0, JSON.stringify(by.reject));
+    assert.ok((by.interrupt!.fates.interrupted ?? 0) > 0, JSON.stringify(by.interrupt));
+    assert.ok((by.rollback!.fates.deleted ?? 0) + (by.rollback!.fates.error ?? 0) > 0, JSON.stringify(by.rollback));
+  });
+
+  for (const c of CASES) {
+    test(`${c.check} fails on ${c.fault}`, async () => {
+      await refs.withFault(c.fault, async (faulty) => {
+        const r = await burst(faulty, c.strategies);
+        assert.ok(open(r, c.check).length > 0, `no ${c.check} finding; problems: ${JSON.stringify(r.problems.map((p) => `${p.check}: ${p.message}`).slice(0, 8))}`);
+        // Each finding names its strategy and carries the burst's create request for the reproducer.
+        for (const p of r.problems) {
+          assert.match(p.message, /^\[(reject|enqueue|interrupt|rollback)\] /);
+          assert.match(p.request.url, /\/threads\/[^/]+\/runs$/);
+        }
+      });
+    });
+  }
+});
+
+describe("multitask checks on hand-made observations", () => {
+  const run = (index: number, fate: string | undefined, extra: Partial<BurstRun> = {}): BurstRun => ({
+    index,
+    input: `in ${index}`,
+    sentAtMs: index * 50,
+    createStatus: 200,
+    runId: `r${index}`,
+    createdAt: `2026-01-01T00:00:0${index}.000Z`,
+    updatedAt: `2026-01-01T00:00:0${index}.500Z`,
+    fate,
+    ...extra,
+  });
+  const obs = (strategy: Strategy, runs: BurstRun[], extra: Partial<ThreadObservation> = {}): ThreadObservation => ({
+    strategy,
+    threadId: "t",
+    runs,
+    listed: runs.filter((r) => r.runId && r.fate !== "deleted").map((r) => r.runId!),
+    maxRunning: 1,
+    samples: 10,
+    threadStatus: "idle",
+    humanInputs: runs.filter((r) => r.fate === "success" || r.fate === "interrupted").map((r) => r.input),
+    template: { method: "POST", url: "http://127.0.0.1/threads/t/runs", headers: {} },
+    timedOut: false,
+    ...extra,
+  });
+  const refused = (index: number, status = 409) => run(index, undefined, { runId: undefined, createStatus: status, createdAt: undefined, updatedAt: undefined });
+
+  test("documented outcomes pass every check", () => {
+    const healthy = [
+      obs("enqueue", [run(0, "success"), run(1, "success"), run(2, "success")]),
+      obs("reject", [run(0, "success"), refused(1), refused(2)]),
+      obs("interrupt", [run(0, "interrupted"), run(1, "interrupted"), run(2, "success")]),
+      obs("rollback", [run(0, "deleted"), run(1, "success"), run(2, "success")]),
+    ];
+    for (const o of healthy) for (const check of [multitaskNoLostRuns, multitaskNoDuplicateRuns, multitaskOneRunAtATime, multitaskOutcome, multitaskThreadConsistent]) assert.deepEqual(check(o), [], `${o.strategy} ${check.name}`);
+  });
+
+  test("a deleted run is lost except under rollback; an unlisted or unfinished one is lost", () => {
+    assert.match(multitaskNoLostRuns(obs("enqueue", [run(0, "success"), run(1, "deleted")]))[0]!.message, /only rollback may delete/);
+    assert.match(multitaskNoLostRuns(obs("enqueue", [run(0, "unfinished")]))[0]!.message, /still in flight/);
+    assert.match(multitaskNoLostRuns(obs("enqueue", [run(0, "success")], { listed: [] }))[0]!.message, /missing from the thread's run list/);
+  });
+
+  test("repeated ids, strangers in the list and inputs executed twice are duplicates", () => {
+    const twice = obs("enqueue", [run(0, "success"), run(1, "success")]);
+    assert.equal(multitaskNoDuplicateRuns({ ...twice, listed: ["r0", "r0", "r1"] }).length, 1);
+    assert.equal(multitaskNoDuplicateRuns({ ...twice, listed: ["r0", "r1", "x"] }).length, 1);
+    assert.equal(multitaskNoDuplicateRuns({ ...twice, humanInputs: ["in 0", "in 0", "in 1"] }).length, 1);
+  });
+
+  test("two runs running at once break one-run-at-a-time", () => {
+    assert.equal(multitaskOneRunAtATime(obs("enqueue", [run(0, "success")], { maxRunning: 2, overlapping: ["a", "b"] })).length, 1);
+  });
+
+  test("each strategy's outcome rule", () => {
+    assert.match(multitaskOutcome(obs("reject", [run(0, "success"), refused(1, 422)]))[0]!.message, /got 422, expected 409/);
+    // Accepted while the previous accepted run was still in flight (created at 1 s, the first ended at 2.5 s).
+    assert.match(multitaskOutcome(obs("reject", [run(0, "success", { updatedAt: "2026-01-01T00:00:02.500Z" }), run(1, "success")]))[0]!.message, /while .* was in flight/);
+    assert.match(multitaskOutcome(obs("enqueue", [run(0, "success"), run(1, "success")], { humanInputs: ["in 1", "in 0"] }))[0]!.message, /out of creation order/);
+    assert.match(multitaskOutcome(obs("enqueue", [run(0, "interrupted"), run(1, "success")]))[0]!.message, /ended interrupted, expected success/);
+    assert.match(multitaskOutcome(obs("interrupt", [run(0, "interrupted"), run(1, "interrupted")]))[0]!.message, /the newest run wins/);
+    assert.match(multitaskOutcome(obs("rollback", [run(0, "error"), run(1, "success")]))[0]!.message, /ended error, expected deleted/);
+  });
+
+  test("the thread must end idle with every successful input and no refused or deleted one", () => {
+    assert.match(multitaskThreadConsistent(obs("enqueue", [run(0, "success")], { threadStatus: "busy" }))[0]!.message, /expected idle/);
+    assert.match(multitaskThreadConsistent(obs("enqueue", [run(0, "success")], { humanInputs: [] }))[0]!.message, /input is missing/);
+    assert.match(multitaskThreadConsistent(obs("reject", [run(0, "success"), refused(1)], { humanInputs: ["in 0", "in 1"] }))[0]!.message, /refused but its input/);
+  });
+});
