@@ -32,7 +32,18 @@ export interface ReferenceConfig {
   listFaults: boolean;
 }
 
-export type Command = { name: "run"; config: RunConfig } | { name: "reference"; config: ReferenceConfig } | { name: "help" } | { name: "version" };
+export interface MergeConfig {
+  /** The --out folders of the shards. */
+  dirs: string[];
+  outDir: string;
+}
+
+export type Command =
+  | { name: "run"; config: RunConfig }
+  | { name: "reference"; config: ReferenceConfig }
+  | { name: "merge"; config: MergeConfig }
+  | { name: "help" }
+  | { name: "version" };
 
 const RUN_OPTIONS = {
   target: { type: "string" },
@@ -75,12 +86,22 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     if (values.help) return { name: "help" };
     return { name: "reference", config: referenceConfig(values, env) };
   }
-  throw new CliError(`unknown command "${name}" (expected run or reference)`);
+  if (name === "merge") {
+    const { values, positionals } = parse(rest, { out: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
+    if (values.help) return { name: "help" };
+    if (positionals.length === 0) throw new CliError("merge: name the --out folder of each shard, e.g. agentwire merge shard1 shard2 --out reports");
+    return { name: "merge", config: { dirs: positionals, outDir: str(values.out) ?? "reports" } };
+  }
+  throw new CliError(`unknown command "${name}" (expected run, reference or merge)`);
 }
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>) {
+function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>): Record<string, string | string[] | boolean | undefined>;
+function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>, positionals: true): { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
+function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>, allowPositionals = false) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | string[] | boolean | undefined>;
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals });
+    const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+    return allowPositionals ? { values, positionals: parsed.positionals } : values;
   } catch (error) {
     // Keep the first line of Node's message (the rest is advice about "--" that does not apply here).
     const first = (error as Error).message.split("\n")[0]!.split(". To specify")[0]!.replace(/\.$/, "");

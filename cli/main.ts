@@ -11,6 +11,7 @@ Usage:
                 [--only contract,streams,load] [--profile smoke|full] [--seed N|random] [--out DIR]
                 [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
   agentwire reference [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
+  agentwire merge DIR... [--out DIR]     one report from the --out folders of a run split with --shard
 
 With no --target and no --agent-server, run starts the embedded reference and tests it.
 Environment: DEEPAGENTS_BASE_URL, LANGSMITH_API_KEY, AGENT_ID, AGENT_SERVER_URL, AGENTWIRE_FAULTS, AGENTWIRE_SEED.
@@ -30,6 +31,8 @@ async function main(): Promise<number> {
       return (await import("./commands/reference.ts")).reference(command.config);
     case "run":
       return (await import("./commands/run.ts")).run(command.config);
+    case "merge":
+      return (await import("./commands/merge.ts")).merge(command.config);
   }
 }
 

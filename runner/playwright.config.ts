@@ -1,7 +1,7 @@
 /** Playwright runs the conformance units as tests, one per operation and check family or stream rule. */
 import { defineConfig } from "@playwright/test";
 import { join } from "node:path";
-import { readSettings } from "./settings.ts";
+import { blobDir, readSettings } from "./settings.ts";
 
 const settings = readSettings();
 
@@ -27,6 +27,8 @@ export default defineConfig({
     ["list", { printSteps: false }],
     ["html", { outputFolder: join(settings.outDir, "playwright"), open: "never" }],
     ["./reporter.ts"],
+    // A shard's Playwright report is merged with the others' by `agentwire merge`.
+    ...(settings.shard ? [["blob", { outputDir: blobDir(settings.outDir) }] as ["blob", { outputDir: string }]] : []),
   ],
   projects: [
     { name: "contract", testMatch: "contract.spec.ts" },

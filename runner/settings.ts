@@ -19,6 +19,8 @@ export interface RunSettings {
   tag: string;
   /** The CLI process: when it is gone (even killed), the runner stops too. */
   ownerPid: number;
+  /** Set when this run is one shard of several (`--shard i/n`): Playwright then also writes a blob report. */
+  shard?: string;
 }
 
 export const SETTINGS_ENV = "AGENTWIRE_RUN_SETTINGS";
@@ -31,3 +33,6 @@ export function readSettings(): RunSettings {
 
 /** Where the Playwright reporter leaves the merged unit results for the CLI. */
 export const partsFile = (outDir: string) => join(outDir, ".parts", "playwright.json");
+
+/** Where a sharded run leaves its Playwright blob report, for `agentwire merge`. */
+export const blobDir = (outDir: string) => join(outDir, "playwright-blob");

@@ -81,7 +81,7 @@ export async function run(config: RunConfig): Promise<number> {
       profile: config.profile,
       phases,
       operations: operationVerdicts(specs.set, merged.operations, findings),
-      lint: Object.entries(specs.set).flatMap(([spec, model]) => lint(model!.spec).map((i) => ({ spec, ...i }))),
+      lint: Object.entries(specs.set).flatMap(([spec, model]) => lint(model!.spec, model!.validator).map((i) => ({ spec, ...i }))),
       findings,
       streams: streamVerdicts(merged.streams, findings),
       load: load && multitaskVerdicts(load, findings),
@@ -98,7 +98,7 @@ export async function run(config: RunConfig): Promise<number> {
   }
 }
 
-function writeReports(summary: Summary, outDir: string) {
+export function writeReports(summary: Summary, outDir: string) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(outDir, "index.html"), renderHtml(summary));
@@ -106,7 +106,7 @@ function writeReports(summary: Summary, outDir: string) {
   rmSync(join(outDir, ".parts"), { recursive: true, force: true });
 }
 
-function printOutcome(s: Summary, outDir: string, log: (line: string) => void) {
+export function printOutcome(s: Summary, outDir: string, log: (line: string) => void) {
   const open = s.findings.filter((f) => !f.waived).length;
   const waived = s.findings.length - open;
   const counts = s.operations.reduce<Record<string, number>>((acc, o) => ((acc[o.verdict] = (acc[o.verdict] ?? 0) + 1), acc), {});

@@ -38,6 +38,7 @@ export async function runConformance(input: ConformanceInput): Promise<{ result:
     outDir,
     tag: `agentwire-${config.seed}-${process.pid}`,
     ownerPid: process.pid,
+    shard: config.shard,
   };
   rmSync(partsFile(outDir), { force: true });
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");

@@ -114,6 +114,22 @@ async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb
   }
 }
 
+/**
+ * The document's own request-body examples, each sent once as valid input (ids swapped for the run's real
+ * ones). An example that contradicts its schema is the spec lint's business, not the target's, so it is skipped.
+ */
+async function documentedExamples(ctx: EngineContext, op: Operation) {
+  for (const entry of op.requestBody?.content ?? []) {
+    if (!entry.schema || !/json/i.test(entry.mediaType)) continue;
+    for (const ex of entry.examples) {
+      if (!ctx.model.validator.matches(entry.schema, ex.value)) continue;
+      const g = { ...minimalValid(ctx, op, "positive", "example", ex.name), body: { mediaType: entry.mediaType, value: ex.value } };
+      const a = await attempt(ctx, op, g, { kind: "valid" }, false);
+      ctx.rec.violations({ spec: ctx.spec, operationId: op.operationId }, a.violations, a.req, { seed: `example:${ex.name}` });
+    }
+  }
+}
+
 /** Runs one family on one operation, recording into ctx.rec; returns why it was not run, if it was not. */
 export async function runFamily(ctx: EngineContext, op: Operation, family: Family, unrouted: Fingerprint): Promise<string | undefined> {
   const where = { spec: ctx.spec, operationId: op.operationId };
@@ -121,6 +137,7 @@ export async function runFamily(ctx: EngineContext, op: Operation, family: Famil
     case "positive": {
       const skip = ctx.fixtures.skipPositive(op);
       if (skip) return skip;
+      await documentedExamples(ctx, op);
       let answered = 0;
       let missing = 0;
       let sample: Attempt | undefined;

@@ -97,18 +97,28 @@ function mergeParameters(pathLevel: Parameter[], opLevel: Parameter[]): Paramete
   return [...pathLevel.filter((p) => !overridden.has(key(p))), ...opLevel];
 }
 
-function content(raw: Record<string, OpenAPIV3_1.MediaTypeObject> | undefined, base: string): MediaTypeEntry[] {
+function content(doc: Doc, raw: Record<string, OpenAPIV3_1.MediaTypeObject> | undefined, base: string): MediaTypeEntry[] {
   return Object.entries(raw ?? {}).map(([mediaType, media]) => ({
     mediaType,
     ...(media.schema !== undefined ? { schema: media.schema as JsonSchema, schemaRef: `${base}/${escape(mediaType)}/schema` } : {}),
+    examples: examples(doc, media),
   }));
+}
+
+function examples(doc: Doc, media: OpenAPIV3_1.MediaTypeObject): MediaTypeEntry["examples"] {
+  const named = Object.entries(media.examples ?? {}).flatMap(([name, raw]) => {
+    const ex = deref<OpenAPIV3_1.ExampleObject>(doc, raw).value;
+    // An externalValue example lives outside the document: nothing to send or check here.
+    return ex && "value" in ex ? [{ name, value: ex.value as unknown }] : [];
+  });
+  return media.example !== undefined ? [{ name: "example", value: media.example as unknown }, ...named] : named;
 }
 
 function requestBody(doc: Doc, raw: OpenAPIV3_1.RequestBodyObject | Ref | undefined, base: string): RequestBody | undefined {
   if (!raw) return undefined;
   const rb = deref<OpenAPIV3_1.RequestBodyObject>(doc, raw);
   if (!rb.value) return undefined;
-  return { required: rb.value.required === true, content: content(rb.value.content, `${rb.ref ?? base}/content`) };
+  return { required: rb.value.required === true, content: content(doc, rb.value.content, `${rb.ref ?? base}/content`) };
 }
 
 function responses(doc: Doc, raw: OpenAPIV3_1.ResponsesObject | undefined, base: string): ResponseEntry[] {
@@ -121,7 +131,7 @@ function responses(doc: Doc, raw: OpenAPIV3_1.ResponsesObject | undefined, base:
       if (!header.value) return [];
       return [{ name, required: header.value.required === true, ...schemaOf(header.value as never, header.ref ?? `${ptr}/headers/${escape(name)}`) }];
     });
-    return [{ status: /^[1-5]xx$/i.test(status) ? status.toUpperCase() : status, description: r.value.description ?? "", content: content(r.value.content, `${ptr}/content`), headers }];
+    return [{ status: /^[1-5]xx$/i.test(status) ? status.toUpperCase() : status, description: r.value.description ?? "", content: content(doc, r.value.content, `${ptr}/content`), headers }];
   });
 }
 

@@ -2,6 +2,7 @@
 import { operations } from "./catalogue.ts";
 import { danglingRefs } from "./refs.ts";
 import type { LoadedSpec, Operation } from "./types.ts";
+import { createValidator, type Validator } from "./validator.ts";
 
 export const LINT_RULES = {
   "streaming-not-declared": "The operation looks like a stream (path, summary or operationId) but documents no text/event-stream response.",
@@ -12,6 +13,7 @@ export const LINT_RULES = {
   "path-parameter-not-in-path": "A path parameter is declared but does not appear in the path.",
   "duplicate-operation-id": "Two operations share an operationId.",
   "operation-id-missing": "The operation has no operationId; a name was made from method and path.",
+  "example-invalid": "A documented example does not match the schema it illustrates.",
 } as const;
 
 export type LintRule = keyof typeof LINT_RULES;
@@ -52,9 +54,25 @@ function operationIssues(op: Operation): LintIssue[] {
   return out;
 }
 
-export function lint(spec: LoadedSpec): LintIssue[] {
+/** Request and response examples against their own schemas: a wrong example misleads every reader. */
+function exampleIssues(op: Operation, validator: Validator): LintIssue[] {
+  const sites = [
+    ...(op.requestBody?.content.map((c) => ({ where: `request ${c.mediaType}`, c })) ?? []),
+    ...op.responses.flatMap((r) => r.content.map((c) => ({ where: `${r.status} ${c.mediaType}`, c }))),
+  ];
+  return sites.flatMap(({ where, c }) =>
+    c.schemaRef === undefined || !isJson(c.mediaType)
+      ? []
+      : c.examples.flatMap((ex) => {
+          const errors = validator.validate(c.schemaRef!, ex.value);
+          return errors.length ? [{ operationId: op.operationId, rule: "example-invalid" as const, message: `${op.method} ${op.path}: the ${where} example "${ex.name}" does not match its schema: ${errors.slice(0, 3).join("; ")}` }] : [];
+        }),
+  );
+}
+
+export function lint(spec: LoadedSpec, validator: Validator = createValidator(spec)): LintIssue[] {
   const ops = operations(spec);
-  const out = ops.flatMap(operationIssues);
+  const out = ops.flatMap((op) => [...operationIssues(op), ...exampleIssues(op, validator)]);
 
   const byId = new Map<string, Operation[]>();
   for (const op of ops) byId.set(op.operationId, [...(byId.get(op.operationId) ?? []), op]);

@@ -78,6 +78,8 @@ export interface MediaTypeEntry {
   mediaType: string;
   schema?: JsonSchema;
   schemaRef?: SchemaRef;
+  /** Documented examples (`example`, or each of `examples` with a value), $refs resolved. */
+  examples: { name: string; value: unknown }[];
 }
 
 export interface RequestBody {

@@ -38,14 +38,11 @@ export interface ThreadObservation {
   /** Most runs the sampled run lists showed `running` at once, and the ids when that exceeded one. */
   maxRunning: number;
   overlapping?: string[];
-  samples: number;
   /** The thread's status at the end, and the contents of its human messages in order. */
   threadStatus?: string;
   humanInputs: string[];
   /** The create request of the first run, for reproducers. */
   template: HttpRequest;
-  /** The deadline passed with runs still in flight. */
-  timedOut: boolean;
 }
 
 export interface BurstOptions {
@@ -124,11 +121,9 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
   const allSent = Promise.all(sends).finally(() => (sendsDone = true));
   let maxRunning = 0;
   let overlapping: string[] | undefined;
-  let samples = 0;
-  let timedOut = false;
-  for (;;) {
+  // Runs still in flight at the deadline are read back as "unfinished" below.
+  while (performance.now() - started <= o.deadlineMs) {
     const list = await call("GET", `/threads/${threadId}/runs?limit=1000`);
-    samples++;
     const listed: { run_id: string; status: string }[] = Array.isArray(list.json) ? list.json : [];
     const running = listed.filter((r) => r.status === "running").map((r) => r.run_id);
     if (running.length > maxRunning) {
@@ -136,10 +131,6 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
       if (running.length > 1) overlapping = running;
     }
     if (sendsDone && !listed.some((r) => IN_FLIGHT.has(r.status))) break;
-    if (performance.now() - started > o.deadlineMs) {
-      timedOut = true;
-      break;
-    }
     await sleep(SAMPLE_EVERY_MS);
   }
   await allSent;
@@ -162,11 +153,9 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
     listed: Array.isArray(finalList.json) ? finalList.json.map((r: { run_id: string }) => r.run_id) : [],
     maxRunning,
     overlapping,
-    samples,
     threadStatus: thread.json?.status,
     humanInputs: humanContents(thread.json?.values?.messages),
     template: { method: "POST", url: `${base}/threads/${threadId}/runs`, headers: { "content-type": "application/json", ...lowerCase(o.headers ?? {}) }, body: JSON.stringify(bodyOf(runs[0]!.input)) },
-    timedOut,
   };
 }
 

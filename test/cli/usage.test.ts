@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { FAULTS } from "../../reference/faults/catalog.ts";
@@ -33,6 +33,8 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
   before(async () => {
     writeFileSync(notOpenApi, "hello: world\nitems: [1, 2]\n");
     writeFileSync(badWaivers, "- id: x\n  checks: [a\n  reason: {\n");
+    mkdirSync(join(tmp.dir, "not-a-summary"));
+    writeFileSync(join(tmp.dir, "not-a-summary", "summary.json"), "{}");
     closed = await closedPort();
   });
   after(() => tmp.remove());
@@ -58,6 +60,9 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
     // Files are read before a target starts: no embedded reference is started for a run that cannot go on.
     ["malformed --waivers", () => ["run", "--only", "load", "--waivers", badWaivers], /bad-waivers\.yaml/],
     ["reference --port 70000", () => ["reference", "--port", "70000"], /--port.*70000/],
+    ["merge without folders", () => ["merge"], /merge: name the --out folder/],
+    ["merge of a folder without a summary", () => ["merge", tmp.dir], /summary\.json does not exist/],
+    ["merge of a file that is not a summary", () => ["merge", join(tmp.dir, "not-a-summary")], /not an agentwire summary/],
   ];
   for (const [name, args, mentions] of cases) {
     test(name, async () => {

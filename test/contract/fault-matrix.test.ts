@@ -77,4 +77,16 @@ describe("contract checks against reference faults", () => {
       });
     });
   }
+
+  test("the document's request examples are sent as valid input, and a refused one is reported as example:NAME", async () => {
+    const unit = { spec: M, operationId: "createManagedDeepAgent", family: "positive" } as const;
+    await refs.withFault("rejects-valid-input", async (faulty) => {
+      const [good, bad] = await Promise.all([runContractUnit(refs.healthy, unit), runContractUnit(faulty, unit)]);
+      assert.deepEqual(good.findings.filter((f) => f.seed?.startsWith("example:")), [], "the healthy reference accepts the examples");
+      const refused = bad.findings.filter((f) => f.seed === "example:basic");
+      assert.equal(refused.length, 1, JSON.stringify(bad.findings.map((f) => `${f.seed} ${f.check}: ${f.message}`)));
+      assert.equal(refused[0]!.check, "positive_data_accepted");
+      assert.match(refused[0]!.reproducer, /research-assistant/);
+    });
+  });
 });

@@ -83,11 +83,9 @@ describe("multitask checks on hand-made observations", () => {
     runs,
     listed: runs.filter((r) => r.runId && r.fate !== "deleted").map((r) => r.runId!),
     maxRunning: 1,
-    samples: 10,
     threadStatus: "idle",
     humanInputs: runs.filter((r) => r.fate === "success" || r.fate === "interrupted").map((r) => r.input),
     template: { method: "POST", url: "http://127.0.0.1/threads/t/runs", headers: {} },
-    timedOut: false,
     ...extra,
   });
   const refused = (index: number, status = 409) => run(index, undefined, { runId: undefined, createStatus: status, createdAt: undefined, updatedAt: undefined });

@@ -2,31 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderHtml } from "../../reports/html.ts";
 import { renderJunit } from "../../reports/junit.ts";
-import { SCHEMA_VERSION, verdictOf, type Summary } from "../../reports/summary.ts";
-
-const summary = (over: Partial<Summary> = {}): Summary => ({
-  schemaVersion: SCHEMA_VERSION,
-  tool: { name: "agentwire", version: "0.0.0" },
-  verdict: "fail",
-  interrupted: false,
-  startedAt: "2026-11-22T00:00:00.000Z",
-  durationMs: 1000,
-  targets: { embedded: true, faults: [] },
-  seed: 1,
-  profile: "smoke",
-  phases: [{ name: "contract", ran: true, durationMs: 900 }],
-  operations: [{ spec: "managed-deep-agents", operationId: "getManagedDeepAgent", method: "GET", path: "/agents/{agent_id}", verdict: "failed", requests: 3 }],
-  lint: [],
-  findings: [
-    { check: "response_schema", spec: "managed-deep-agents", operationId: "getManagedDeepAgent", message: "200 body: /created_at: must be string <script>", reproducer: "curl -X GET 'http://x/agents/1'" },
-    { check: "status_code_documented", spec: "managed-deep-agents", operationId: "getManagedDeepAgent", message: "answered 401", reproducer: "curl", waived: { waiver: "w", reason: "known" } },
-  ],
-  streams: [{ spec: "agent-server", operationId: "op", streamMode: "values", check: "event_names", verdict: "passed" }],
-  load: { metrics: { ttft_ms: { p50: 1, p90: 2, p95: 3, p99: 4, p999: 5, count: 6 } }, maxConcurrencyWithinSlo: 8 },
-  gates: [{ name: "load_ttft_slo", passed: true, detail: "ok" }],
-  machine: { platform: "Linux", arch: "x64", cpus: 2, memoryGiB: 24, node: "v20" },
-  ...over,
-});
+import { verdictOf } from "../../reports/summary.ts";
+import { summary } from "../support/summary.ts";
 
 test("the verdict fails on an open finding, a broken gate or an interruption, and passes otherwise", () => {
   const s = summary();
@@ -50,4 +27,19 @@ test("the JUnit report has a failing case per operation with open findings, waiv
   assert.match(xml, /<testsuites name="agentwire" tests="3" failures="1"/);
   assert.equal((xml.match(/<failure /g) ?? []).length, 1);
   assert.match(xml, /&lt;script&gt;/);
+});
+
+test("the HTML and JUnit reports show each multitask strategy's checks", () => {
+  const multitask = {
+    threadsPerStrategy: 2, runsPerThread: 4, gapMs: [10, 150] as [number, number], seed: 1, deadlineMs: 30_000, wallMs: 1500,
+    strategies: [{ strategy: "enqueue" as const, threads: 2, runsSent: 8, created: 8, refused: 0, fates: { success: 7, deleted: 1 }, maxRunningOnOneThread: 1,
+      checks: [{ check: "multitask_load_no_lost_runs", verdict: "failed" as const }, { check: "multitask_load_outcome", verdict: "waived" as const }] }],
+  };
+  const lost = { check: "multitask_load_no_lost_runs", spec: "agent-server" as const, operationId: "create_run_threads__thread_id__runs_post", message: "[enqueue] run 1 (r1) was accepted but no longer exists", reproducer: "curl" };
+  const s = summary({ load: { ...summary().load!, multitask }, findings: [lost] });
+  const html = renderHtml(s);
+  for (const text of ["Concurrent runs on one thread", "7 success, 1 deleted", "no_lost_runs", "v-failed", "v-waived"]) assert.ok(html.includes(text), text);
+  const xml = renderJunit(s);
+  assert.match(xml, /<testcase classname="agent-server multitask under load" name="enqueue multitask_load_no_lost_runs"><failure /);
+  assert.match(xml, /name="enqueue multitask_load_outcome"><\/testcase>/);
 });
