@@ -43,7 +43,7 @@ if (parts.includes("calibration")) {
 
 if (parts.includes("conformance")) {
   log(`Conformance run (contract and streams, profile ${profile}) against the embedded reference, ${repeats} times…`);
-  const runs: { wallMs: number; requests: number; reqPerS: number; exit: number | null }[] = [];
+  const runs: { wallMs: number; requests: number; reqPerS: number; exit: number | null; verdict: string; openFindings: string[] }[] = [];
   for (let i = 0; i < repeats; i++) {
     const dir = mkdtempSync(join(tmpdir(), "agentwire-bench-"));
     const started = performance.now();
@@ -51,9 +51,11 @@ if (parts.includes("conformance")) {
     const wallMs = performance.now() - started;
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
     const requests = summary.operations.reduce((n, o) => n + o.requests, 0);
-    runs.push({ wallMs: Math.round(wallMs), requests, reqPerS: Math.round((requests / wallMs) * 1000), exit: r.status });
+    // What a run found is kept beside the timing: a benchmark run that does not pass must say why.
+    const openFindings = summary.findings.filter((f) => !f.waived).map((f) => `${f.spec} ${f.operationId} ${f.check}: ${f.message}`);
+    runs.push({ wallMs: Math.round(wallMs), requests, reqPerS: Math.round((requests / wallMs) * 1000), exit: r.status, verdict: summary.verdict, openFindings });
     rmSync(dir, { recursive: true, force: true });
-    log(`  run ${i + 1}: ${(wallMs / 1000).toFixed(1)} s, ${requests} requests, exit ${r.status}`);
+    log(`  run ${i + 1}: ${(wallMs / 1000).toFixed(1)} s, ${requests} requests, exit ${r.status}${openFindings.length ? `, ${openFindings.length} open findings (in bench.json)` : ""}`);
   }
   results.conformance = { profile, runs, median: { wallMs: median(runs.map((r) => r.wallMs)), requests: median(runs.map((r) => r.requests)), reqPerS: median(runs.map((r) => r.reqPerS)) } };
 }

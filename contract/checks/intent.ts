@@ -10,8 +10,16 @@ export const positiveDataAccepted = defineCheck("positive_data_accepted", "A req
   const { status } = exchange.response;
   if (status < 300) return [];
   if (VALID_INPUT_MAY_GET.includes(status) && contract.responseFor(status)?.key === String(status)) return [];
-  return status >= 500 ? [] : [`a valid request was refused with ${status}`];
+  return status >= 500 ? [] : [`a valid request was refused with ${status}${refusal(exchange.response.body)}`];
 });
+
+/** Why the target refused: the error code and detail of an ErrorResponse, or the start of any other body. */
+function refusal(text: string): string {
+  const body = jsonBody({ status: 0, headers: {}, body: text }) as { code?: unknown; detail?: unknown } | undefined;
+  if (typeof body?.code === "string" && body.code) return `: ${body.code} — ${String(body.detail ?? "").slice(0, 120)}`;
+  const start = text.trim().slice(0, 120);
+  return start ? `: ${start}` : "";
+}
 
 export const negativeDataRejected = defineCheck("negative_data_rejected", "A request that breaks the document is rejected with a 4xx.", ({ exchange, intent }) => {
   if (intent.kind !== "invalid") return [];

@@ -238,8 +238,9 @@ export async function runCalibration(o: CalibrationOptions = {}) {
       log(`  TTFT error @${concurrency} streams: p50 ${med.ttft_error_ms.p50} ms, p99 ${med.ttft_error_ms.p99} ms, max ${med.ttft_error_ms.max} ms (event lag p99 ${med.event_lag_ms.p99} ms, ~${med.events_per_s} events/s)`);
     }
 
-    // 2. Capacity: events/s at 500 streams with shrinking gaps, then open streams at 2 events/s each.
-    const eventSteps = quick ? [50, 20] : [50, 33, 25, 20, 14, 10];
+    // 2. Capacity: events/s at 500 streams with shrinking gaps (2 000 to 50 000 offered), then open streams at
+    // 2 events/s each. The ladder starts low enough that a busy machine still keeps up with its first step.
+    const eventSteps = quick ? [250, 50] : [250, 100, 50, 33, 25, 20, 14, 10];
     const streamSteps = quick ? [1000, 2000] : [1000, 2000, 4000, 8000];
     const capacityReps: { eventsPerSec: number; cpuUsPerEvent: number; streams: number; eventSteps: object[]; streamSteps: object[] }[] = [];
     for (let i = 0; i < repeats; i++) {
@@ -266,18 +267,25 @@ export async function runCalibration(o: CalibrationOptions = {}) {
       }
       capacityReps.push(rep);
     }
+    // A repeat in which not even the first step kept up has no figure: null, never 0 or a projection from nothing.
+    const medianOrNull = (xs: number[]) => (xs.some((x) => x > 0) ? median(xs) : null);
+    const cpuUsPerEvent = medianOrNull(capacityReps.map((r) => r.cpuUsPerEvent));
     const capacity = capacityReps.length
       ? {
           criterion: `all runs ok, every event delivered, driver event lag p99 <= ${LAG_LIMIT_MS} ms`,
-          max_events_per_s: median(capacityReps.map((r) => r.eventsPerSec)),
+          max_events_per_s: medianOrNull(capacityReps.map((r) => r.eventsPerSec)),
           // CPU cost per event at the busiest step that kept up, as a ceiling for a driver alone on one core.
-          driver_cpu_us_per_event: median(capacityReps.map((r) => r.cpuUsPerEvent)),
-          projected_events_per_s_one_core: round(1e6 / median(capacityReps.map((r) => r.cpuUsPerEvent)), -2),
-          max_concurrent_streams: median(capacityReps.map((r) => r.streams)),
+          driver_cpu_us_per_event: cpuUsPerEvent,
+          projected_events_per_s_one_core: cpuUsPerEvent ? round(1e6 / cpuUsPerEvent, -2) : null,
+          max_concurrent_streams: medianOrNull(capacityReps.map((r) => r.streams)),
           repeats: capacityReps,
         }
       : undefined;
-    if (capacity) log(`  capacity of one driver process: ~${capacity.max_events_per_s} events/s over 500 streams (${capacity.driver_cpu_us_per_event} µs CPU per event, ~${capacity.projected_events_per_s_one_core} events/s on a core of its own), ${capacity.max_concurrent_streams} concurrent streams at 2 events/s each`);
+    if (capacity) {
+      const events = capacity.max_events_per_s === null ? "no event-rate step kept up" : `~${capacity.max_events_per_s} events/s over 500 streams (${capacity.driver_cpu_us_per_event} µs CPU per event, ~${capacity.projected_events_per_s_one_core} events/s on a core of its own)`;
+      const streams = capacity.max_concurrent_streams === null ? "no stream-count step kept up" : `${capacity.max_concurrent_streams} concurrent streams at 2 events/s each`;
+      log(`  capacity of one driver process: ${events}; ${streams}`);
+    }
 
     // 3. k6 on the same source and scenario, against the driver, as ratios.
     let k6Result: object = { skipped: k6 ? "out of time budget" : `no k6 binary (build it: node --import tsx load/k6/build.ts)` };
