@@ -2,7 +2,7 @@
  * The suite's HTTP client for non-streaming calls: undici with a per-request deadline and a body cap, so a
  * server that never answers or answers forever becomes an error value, not a hang.
  */
-import { request as undiciRequest } from "undici";
+import { request as undiciRequest, type Dispatcher } from "undici";
 import type { Exchange, HttpRequest } from "./exchange.ts";
 
 export interface SendOptions {
@@ -15,6 +15,10 @@ export interface SendOptions {
    * (the exchange is then marked `truncated`). Without it, the body is read to its end.
    */
   bodyWindowMs?: number;
+  /** Ends the exchange early (e.g. the user's interrupt); reported like a timeout. */
+  signal?: AbortSignal;
+  /** A shared connection pool (default: undici's global one). */
+  dispatcher?: Dispatcher;
 }
 
 export class TransportError extends Error {
@@ -30,7 +34,7 @@ export class TransportError extends Error {
 export async function send(req: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs);
   const sentAt = performance.now();
   let res;
   try {
@@ -39,6 +43,7 @@ export async function send(req: HttpRequest, options: SendOptions = {}): Promise
       headers: req.headers,
       body: req.body,
       signal,
+      dispatcher: options.dispatcher,
     });
   } catch (error) {
     throw transportError(error, req, timeoutMs);
@@ -93,9 +98,9 @@ function transportError(error: unknown, req: HttpRequest, timeoutMs: number): Tr
 
 /** Convenience for JSON calls. */
 export function jsonRequest(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): HttpRequest {
-  const h: Record<string, string> = { accept: "application/json", ...lower(headers) };
+  const h: Record<string, string> = { accept: "application/json", ...lowerCaseHeaders(headers) };
   if (body !== undefined) h["content-type"] = "application/json";
   return { method, url, headers: h, body: body === undefined ? undefined : JSON.stringify(body) };
 }
 
-const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+export const lowerCaseHeaders = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));

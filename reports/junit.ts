@@ -1,5 +1,6 @@
 /** reports/junit.xml: one test case per operation, stream check and multitask check, failures carrying the findings. */
 import type { Finding } from "../core/finding.ts";
+import { ofStrategyCheck } from "../load/multitask/checks.ts";
 import type { Summary } from "./summary.ts";
 
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
@@ -32,8 +33,7 @@ export function renderJunit(s: Summary): string {
   }
   for (const st of s.load?.multitask?.strategies ?? []) {
     for (const c of st.checks) {
-      const mine = open.filter((f) => f.check === c.check && f.message.startsWith(`[${st.strategy}] `));
-      cases.push({ suite: "agent-server multitask under load", name: `${st.strategy} ${c.check}`, failures: c.verdict === "failed" ? mine : [] });
+      cases.push({ suite: "agent-server multitask under load", name: `${st.strategy} ${c.check}`, failures: c.verdict === "failed" ? open.filter(ofStrategyCheck(st.strategy, c.check)) : [] });
     }
   }
   for (const g of s.gates) {

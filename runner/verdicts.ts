@@ -1,6 +1,7 @@
 /** Turns what was observed per operation into each documented operation's verdict for the summary. */
 import type { Finding } from "../core/finding.ts";
 import type { LoadResult, OperationResult, StreamResult } from "../reports/summary.ts";
+import { ofStrategyCheck } from "../load/multitask/checks.ts";
 import type { OperationTally } from "./record.ts";
 import type { SpecSet } from "./specs.ts";
 
@@ -31,9 +32,11 @@ export function streamVerdicts(streams: StreamResult[], findings: Finding[]): St
   return streams.map((s) => {
     if (s.verdict !== "failed") return s;
     const mine = findings.filter((f) => f.spec === s.spec && f.operationId === s.operationId && f.check === s.check && f.message.startsWith(`[${s.streamMode}] `));
-    return mine.length > 0 && mine.every((f) => f.waived) ? { ...s, verdict: "waived" } : s;
+    return allWaived(mine) ? { ...s, verdict: "waived" } : s;
   });
 }
+
+const allWaived = (findings: Finding[]) => findings.length > 0 && findings.every((f) => f.waived);
 
 /** A multitask check whose every finding for that strategy is waived is reported as waived, not failed. */
 export function multitaskVerdicts(load: LoadResult, findings: Finding[]): LoadResult {
@@ -42,8 +45,7 @@ export function multitaskVerdicts(load: LoadResult, findings: Finding[]): LoadRe
     ...s,
     checks: s.checks.map((c) => {
       if (c.verdict !== "failed") return c;
-      const mine = findings.filter((f) => f.check === c.check && f.message.startsWith(`[${s.strategy}] `));
-      return mine.length > 0 && mine.every((f) => f.waived) ? { ...c, verdict: "waived" as const } : c;
+      return allWaived(findings.filter(ofStrategyCheck(s.strategy, c.check))) ? { ...c, verdict: "waived" as const } : c;
     }),
   }));
   return { ...load, multitask: { ...load.multitask, strategies } };

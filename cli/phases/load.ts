@@ -56,6 +56,8 @@ export async function runLoadPhase(input: LoadPhaseInput): Promise<LoadPhaseOutp
 
   const tag = `agentwire-${config.seed}-${process.pid}`;
   const created: string[] = [];
+  // Threads of the multitask part live on the Agent Server whichever API the sweep used.
+  const serverThreads: string[] = [];
   const setup = await prepare(target, api, tag);
   try {
     const base: Scenario = api === "managed"
@@ -117,12 +119,13 @@ export async function runLoadPhase(input: LoadPhaseInput): Promise<LoadPhaseOutp
       detail: `p95 TTFT ${first.summary.latency_ms.ttft.p95.toFixed(0)} ms at concurrency 1 (SLO ≤ ${DEFAULT_SLO.ttft_p95_ms} ms, error rate ≤ 1%); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
     };
     if (input.signal.aborted) return { ran: true, load, gates: [gate], findings: [], note };
-    const multitask = await runMultitaskPhase({ config, target, tag, signal: input.signal, log });
+    const multitask = await runMultitaskPhase({ config, target, tag, signal: input.signal, log, onThread: (id) => serverThreads.push(id) });
     if (multitask.multitask) load.multitask = multitask.multitask;
     const notes = [note, multitask.note].filter(Boolean).join("; ");
     return { ran: true, load, gates: multitask.gate ? [gate, multitask.gate] : [gate], findings: multitask.findings, note: notes || undefined };
   } finally {
     await cleanup(target, api, created, setup.createdAgent ? setup.agentId : undefined);
+    await cleanup(target, "agent-server", serverThreads, undefined);
   }
 }
 

@@ -1,9 +1,8 @@
 /**
  * The multitask part of the load phase: concurrent runs on shared Agent Server threads under every
  * multitask_strategy at once, judged run by run. Its findings join the run's findings (and its waivers);
- * the threads it creates are deleted afterwards.
+ * the load phase deletes the threads it creates.
  */
-import { request } from "undici";
 import { curl } from "../../core/reproducer.ts";
 import type { Finding } from "../../core/finding.ts";
 import type { Target } from "../../core/target.ts";
@@ -28,7 +27,15 @@ export interface MultitaskPhaseOutput {
   note?: string;
 }
 
-export async function runMultitaskPhase(input: { config: RunConfig; target: Target; tag: string; signal: AbortSignal; log(line: string): void }): Promise<MultitaskPhaseOutput> {
+export async function runMultitaskPhase(input: {
+  config: RunConfig;
+  target: Target;
+  tag: string;
+  signal: AbortSignal;
+  log(line: string): void;
+  /** Told of every Agent Server thread created, for the load phase's cleanup. */
+  onThread(threadId: string): void;
+}): Promise<MultitaskPhaseOutput> {
   const { config, target, log } = input;
   const assistantId = target.embedded ? "agent" : target.managedUrl ? undefined : target.agentId;
   if (!target.agentServerUrl || !assistantId) {
@@ -38,7 +45,6 @@ export async function runMultitaskPhase(input: { config: RunConfig; target: Targ
   }
   const profile = PROFILES[config.profile];
   log(`load: multitask — ${profile.threadsPerStrategy} threads per strategy × ${profile.runsPerThread} runs each, ${GAP_MS[0]}–${GAP_MS[1]} ms apart, all four strategies at once`);
-  const threads: string[] = [];
   try {
     const result = await runMultitaskLoad({
       ...profile,
@@ -49,7 +55,7 @@ export async function runMultitaskPhase(input: { config: RunConfig; target: Targ
       metadata: { agentwire: input.tag },
       // The reference's scripted model: runs of ~0.2 s, so bursts overlap them.
       configurable: target.embedded ? { fake_tokens: 20, fake_delay_ms: 10 } : undefined,
-      onThread: (id) => threads.push(id),
+      onThread: input.onThread,
       allowHosts: config.allowHosts,
       signal: input.signal,
     });
@@ -67,7 +73,5 @@ export async function runMultitaskPhase(input: { config: RunConfig; target: Targ
     const detail = `multitask under load could not run: ${(error as Error).message}`;
     log(`load: ${detail}`);
     return { multitask: null, findings: [], gate: { name: "load_multitask_ran", passed: false, detail }, note: detail };
-  } finally {
-    await Promise.all(threads.map((id) => request(`${target.agentServerUrl}/threads/${id}`, { method: "DELETE" }).then((r) => r.body.dump(), () => undefined)));
   }
 }

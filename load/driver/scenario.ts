@@ -6,6 +6,7 @@ import type { Dispatcher } from "undici";
 import type { TokenMode } from "../metrics/tokens.ts";
 import type { SseRequest } from "../../streams/sse/types.ts";
 import { postJson } from "./http.ts";
+import { lowerCaseHeaders } from "../../core/http.ts";
 
 export interface Scenario {
   name: string;
@@ -58,7 +59,7 @@ export interface AgentServerScenarioOptions {
 /** LangGraph Agent Server: POST /threads, then POST /threads/{id}/runs/stream with assistant_id. */
 export function agentServerScenario(o: AgentServerScenarioOptions): Scenario {
   const base = trim(o.baseUrl);
-  const headers = lower(o.headers ?? {});
+  const headers = lowerCaseHeaders(o.headers ?? {});
   const mode = o.mode ?? "messages-tuple";
   const configurable = knobs(o.model);
   return {
@@ -120,4 +121,3 @@ function streamPost(url: string, body: unknown, headers: Record<string, string>)
   return { method: "POST", url, headers: { ...headers, "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify(body) };
 }
 
-const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));

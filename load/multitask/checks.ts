@@ -10,7 +10,14 @@ import type { BurstRun, ThreadObservation } from "./observe.ts";
 const TERMINAL = new Set(["success", "error", "interrupted", "timeout"]);
 const accepted = (o: ThreadObservation) => o.runs.filter((r): r is BurstRun & { runId: string } => r.runId !== undefined);
 const label = (r: BurstRun) => `run ${r.index} (${r.runId ?? "not created"})`;
-const violation = (check: string, o: ThreadObservation) => (message: string): Violation => ({ check, message: `[${o.strategy}] ${message}` });
+
+/** Every multitask finding's message starts with its strategy, so verdicts and reports can find a strategy's own. */
+export const ofStrategyCheck = (strategy: string, check: string) => (f: { check: string; message: string }) => f.check === check && f.message.startsWith(`[${strategy}] `);
+
+export type MultitaskCheck = ((o: ThreadObservation) => Violation[]) & { checkName: string };
+type Report = (message: string) => Violation;
+const check = (checkName: string, judge: (o: ThreadObservation, v: Report) => Violation[]): MultitaskCheck =>
+  Object.assign((o: ThreadObservation) => judge(o, (message) => ({ check: checkName, message: `[${o.strategy}] ${message}` })), { checkName });
 
 /** Accepted runs in the order the server created them (send order breaks ties of equal timestamps). */
 function inCreationOrder(o: ThreadObservation) {
@@ -18,8 +25,7 @@ function inCreationOrder(o: ThreadObservation) {
 }
 
 /** Every accepted run is accounted for: terminal and listed on its thread, or deleted where rollback allows it. */
-export function multitaskNoLostRuns(o: ThreadObservation): Violation[] {
-  const v = violation("multitask_load_no_lost_runs", o);
+export const multitaskNoLostRuns = check("multitask_load_no_lost_runs", (o, v) => {
   const listed = new Set(o.listed);
   const out: Violation[] = [];
   for (const r of accepted(o)) {
@@ -30,11 +36,10 @@ export function multitaskNoLostRuns(o: ThreadObservation): Violation[] {
     else if (!listed.has(r.runId)) out.push(v(`${label(r)} exists but is missing from the thread's run list`));
   }
   return out;
-}
+});
 
 /** No run twice: distinct ids, a run list without repeats or strangers, no input executed twice. */
-export function multitaskNoDuplicateRuns(o: ThreadObservation): Violation[] {
-  const v = violation("multitask_load_no_duplicate_runs", o);
+export const multitaskNoDuplicateRuns = check("multitask_load_no_duplicate_runs", (o, v) => {
   const out: Violation[] = [];
   const ids = accepted(o).map((r) => r.runId);
   const repeated = (xs: string[]) => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
@@ -44,17 +49,16 @@ export function multitaskNoDuplicateRuns(o: ThreadObservation): Violation[] {
   for (const id of new Set(o.listed)) if (!known.has(id)) out.push(v(`the thread lists run ${id}, which none of the suite's creations returned`));
   for (const input of repeated(o.humanInputs)) out.push(v(`the thread's state holds the input "${input}" more than once: a run executed twice`));
   return out;
-}
+});
 
 /** A thread runs one run at a time: no sample of its run list shows two runs running. */
-export function multitaskOneRunAtATime(o: ThreadObservation): Violation[] {
+export const multitaskOneRunAtATime = check("multitask_load_one_run_at_a_time", (o, v) => {
   if (o.maxRunning <= 1) return [];
-  return [violation("multitask_load_one_run_at_a_time", o)(`${o.maxRunning} runs were running on one thread at once (${o.overlapping?.join(", ")})`)];
-}
+  return [v(`${o.maxRunning} runs were running on one thread at once (${o.overlapping?.join(", ")})`)];
+});
 
 /** Each strategy's documented outcome. */
-export function multitaskOutcome(o: ThreadObservation): Violation[] {
-  const v = violation("multitask_load_outcome", o);
+export const multitaskOutcome = check("multitask_load_outcome", (o, v) => {
   const out: Violation[] = [];
   const runs = inCreationOrder(o);
   for (const r of o.runs) {
@@ -92,11 +96,10 @@ export function multitaskOutcome(o: ThreadObservation): Violation[] {
     }
   }
   return out;
-}
+});
 
 /** The thread ends consistent with its runs: idle after a last successful run, every successful run's input present, no refused or deleted run's. */
-export function multitaskThreadConsistent(o: ThreadObservation): Violation[] {
-  const v = violation("multitask_load_thread_consistent", o);
+export const multitaskThreadConsistent = check("multitask_load_thread_consistent", (o, v) => {
   const out: Violation[] = [];
   const runs = inCreationOrder(o);
   if (runs.at(-1)?.fate === "success" && o.threadStatus !== "idle") out.push(v(`after its last run succeeded the thread is ${o.threadStatus}, expected idle`));
@@ -106,13 +109,7 @@ export function multitaskThreadConsistent(o: ThreadObservation): Violation[] {
     if ((!r.runId || r.fate === "deleted") && present.has(r.input)) out.push(v(`${label(r)} was ${r.runId ? "deleted" : "refused"} but its input is in the thread's state`));
   }
   return out;
-}
+});
 
-export const MULTITASK_CHECKS = [multitaskNoLostRuns, multitaskNoDuplicateRuns, multitaskOneRunAtATime, multitaskOutcome, multitaskThreadConsistent];
-export const MULTITASK_CHECK_NAMES = [
-  "multitask_load_no_lost_runs",
-  "multitask_load_no_duplicate_runs",
-  "multitask_load_one_run_at_a_time",
-  "multitask_load_outcome",
-  "multitask_load_thread_consistent",
-] as const;
+export const MULTITASK_CHECKS: MultitaskCheck[] = [multitaskNoLostRuns, multitaskNoDuplicateRuns, multitaskOneRunAtATime, multitaskOutcome, multitaskThreadConsistent];
+export const MULTITASK_CHECK_NAMES = MULTITASK_CHECKS.map((c) => c.checkName);

@@ -3,8 +3,9 @@
  * multitask_strategy, samples the thread's run list while they execute, and records what became of each run
  * and of the thread. Pure I/O: the checks in ./checks.ts judge the observation.
  */
-import { request, type Dispatcher } from "undici";
-import type { HttpRequest } from "../../core/exchange.ts";
+import type { Dispatcher } from "undici";
+import { jsonBody, type HttpRequest } from "../../core/exchange.ts";
+import { jsonRequest, send } from "../../core/http.ts";
 import { assertAllowedTarget } from "../driver/safety.ts";
 
 export const STRATEGIES = ["reject", "enqueue", "interrupt", "rollback"] as const;
@@ -73,31 +74,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> {
   assertAllowedTarget(o.baseUrl, o.allowHosts);
   const base = o.baseUrl.replace(/\/+$/, "");
-  const headers = { ...(o.headers ?? {}), "content-type": "application/json", accept: "application/json" };
-  const call = async (method: string, path: string, body?: unknown) => {
-    const signal = AbortSignal.any([AbortSignal.timeout(30_000), ...(o.signal ? [o.signal] : [])]);
-    const res = await request(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: o.dispatcher, signal });
-    const text = await res.body.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, text, json };
+  const post = (path: string, body: unknown) => jsonRequest("POST", `${base}${path}`, body, o.headers);
+  const call = async (req: HttpRequest) => {
+    const { response } = await send(req, { dispatcher: o.dispatcher, signal: o.signal });
+    return { status: response.status, text: response.body, json: jsonBody(response) as any };
   };
+  const get = (path: string) => call(jsonRequest("GET", `${base}${path}`, undefined, o.headers));
 
-  const created = await call("POST", "/threads", { metadata: o.metadata ?? {} });
+  const created = await call(post("/threads", { metadata: o.metadata ?? {} }));
   const threadId = created.json?.thread_id;
   if (created.status !== 200 || typeof threadId !== "string") throw new Error(`creating a thread answered ${created.status}: ${created.text.slice(0, 200)}`);
   o.onThread?.(threadId);
 
-  const bodyOf = (input: string) => ({
-    assistant_id: o.assistantId,
-    input: { messages: [{ role: "user", content: input }] },
-    multitask_strategy: o.strategy,
-    ...(o.configurable ? { config: { configurable: o.configurable } } : {}),
-  });
+  const createRun = (input: string) =>
+    post(`/threads/${threadId}/runs`, {
+      assistant_id: o.assistantId,
+      input: { messages: [{ role: "user", content: input }] },
+      multitask_strategy: o.strategy,
+      ...(o.configurable ? { config: { configurable: o.configurable } } : {}),
+    });
   const runs: BurstRun[] = [];
   let offset = 0;
   for (let index = 0; index < o.runs; index++) {
@@ -108,7 +103,7 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
   const started = performance.now();
   const sends = runs.map(async (run) => {
     await sleep(run.sentAtMs);
-    const res = await call("POST", `/threads/${threadId}/runs`, bodyOf(run.input));
+    const res = await call(createRun(run.input));
     run.createStatus = res.status;
     if (res.status >= 200 && res.status < 300 && typeof res.json?.run_id === "string") {
       run.runId = res.json.run_id;
@@ -123,7 +118,7 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
   let overlapping: string[] | undefined;
   // Runs still in flight at the deadline are read back as "unfinished" below.
   while (performance.now() - started <= o.deadlineMs) {
-    const list = await call("GET", `/threads/${threadId}/runs?limit=1000`);
+    const list = await get(`/threads/${threadId}/runs?limit=1000`);
     const listed: { run_id: string; status: string }[] = Array.isArray(list.json) ? list.json : [];
     const running = listed.filter((r) => r.status === "running").map((r) => r.run_id);
     if (running.length > maxRunning) {
@@ -137,15 +132,15 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
 
   for (const run of runs) {
     if (!run.runId) continue;
-    const got = await call("GET", `/threads/${threadId}/runs/${run.runId}`);
+    const got = await get(`/threads/${threadId}/runs/${run.runId}`);
     if (got.status === 404) run.fate = "deleted";
     else if (got.status === 200) {
       run.fate = IN_FLIGHT.has(got.json?.status) ? "unfinished" : String(got.json?.status);
       run.updatedAt = got.json?.updated_at;
     } else run.fate = `unreadable (GET answered ${got.status})`;
   }
-  const finalList = await call("GET", `/threads/${threadId}/runs?limit=1000`);
-  const thread = await call("GET", `/threads/${threadId}`);
+  const finalList = await get(`/threads/${threadId}/runs?limit=1000`);
+  const thread = await get(`/threads/${threadId}`);
   return {
     strategy: o.strategy,
     threadId,
@@ -155,7 +150,7 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
     overlapping,
     threadStatus: thread.json?.status,
     humanInputs: humanContents(thread.json?.values?.messages),
-    template: { method: "POST", url: `${base}/threads/${threadId}/runs`, headers: { "content-type": "application/json", ...lowerCase(o.headers ?? {}) }, body: JSON.stringify(bodyOf(runs[0]!.input)) },
+    template: createRun(runs[0]!.input),
   };
 }
 
@@ -165,5 +160,3 @@ function humanContents(messages: unknown): string[] {
     .filter((m) => m?.type === "human" || m?.role === "user" || m?.role === "human")
     .map((m) => (typeof m.content === "string" ? m.content : Array.isArray(m.content) ? m.content.map((p: { text?: string }) => p?.text ?? "").join("") : ""));
 }
-
-const lowerCase = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));

@@ -28,7 +28,7 @@ const burst = (ref: Reference, strategies: Strategy[], seed = 7) =>
 describe("multitask under load against reference faults", () => {
   const refs = sharedReference();
 
-  const CASES: { check: (typeof MULTITASK_CHECK_NAMES)[number]; fault: string; strategies: Strategy[] }[] = [
+  const CASES: { check: string; fault: string; strategies: Strategy[] }[] = [
     { check: "multitask_load_no_lost_runs", fault: "enqueue-drops-run", strategies: ["enqueue"] },
     { check: "multitask_load_no_duplicate_runs", fault: "run-listed-twice", strategies: ["enqueue"] },
     { check: "multitask_load_one_run_at_a_time", fault: "runs-overlap", strategies: ["enqueue"] },
@@ -97,7 +97,7 @@ describe("multitask checks on hand-made observations", () => {
       obs("interrupt", [run(0, "interrupted"), run(1, "interrupted"), run(2, "success")]),
       obs("rollback", [run(0, "deleted"), run(1, "success"), run(2, "success")]),
     ];
-    for (const o of healthy) for (const check of [multitaskNoLostRuns, multitaskNoDuplicateRuns, multitaskOneRunAtATime, multitaskOutcome, multitaskThreadConsistent]) assert.deepEqual(check(o), [], `${o.strategy} ${check.name}`);
+    for (const o of healthy) for (const check of [multitaskNoLostRuns, multitaskNoDuplicateRuns, multitaskOneRunAtATime, multitaskOutcome, multitaskThreadConsistent]) assert.deepEqual(check(o), [], `${o.strategy} ${check.checkName}`);
   });
 
   test("a deleted run is lost except under rollback; an unlisted or unfinished one is lost", () => {
