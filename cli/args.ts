@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { CliError } from "./exit-codes.ts";
 
-export const PHASES = ["contract", "streams", "load"] as const;
+const PHASES = ["contract", "streams", "load"] as const;
 export type Phase = (typeof PHASES)[number];
 export const PROFILES = ["smoke", "full"] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -172,7 +172,7 @@ function url(value: string | undefined, flag: string): string | undefined {
  * A gate must give the same verdict for the same code, so runs are deterministic by default (seed 1);
  * `--seed random` explores with a fresh seed, printed so that run can be replayed.
  */
-export const DEFAULT_SEED = 1;
+const DEFAULT_SEED = 1;
 
 function seed(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SEED;

@@ -1,10 +1,10 @@
 /** Which documents a run uses (the bundled copies unless --spec names others) and which waivers apply. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { SpecId } from "../core/finding.ts";
+import type { SpecId } from "../core/target.ts";
 import { BUNDLED_SPECS, loadSpec, SpecError } from "../contract/model/load.ts";
-import { loadSpecSet, type SpecFiles, type SpecSet } from "../runner/specs.ts";
-import { loadWaivers, WaiverError, type Waiver } from "../runner/waivers.ts";
+import { loadSpecSet, type SpecFiles, type SpecSet } from "../contract/oracle.ts";
+import { loadWaivers, WaiverError, type Waiver } from "../results/waivers.ts";
 import type { RunConfig } from "./args.ts";
 import { CliError } from "./exit-codes.ts";
 import { PACKAGE_ROOT } from "./package-info.ts";

@@ -1,8 +1,8 @@
 /** Resolves where a run sends traffic: the embedded reference (started here) or the user's deployment. */
-import { request } from "undici";
-import type { Target } from "../core/target.ts";
+import { ApiClient } from "../core/client.ts";
 import { registerSecret } from "../core/redact.ts";
-import { startReference, UnknownFaultError } from "../reference/index.ts";
+import type { SpecId, Target } from "../core/target.ts";
+import { startReference, UnknownFaultError, type Reference } from "../reference/index.ts";
 import type { RunConfig } from "./args.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 
@@ -15,7 +15,7 @@ export interface ResolvedTarget {
 /** With neither URL given, the run tests the embedded reference. */
 export const isEmbedded = (config: RunConfig) => config.managedUrl === undefined && config.agentServerUrl === undefined;
 
-export async function resolveTarget(config: RunConfig, log: (line: string) => void): Promise<ResolvedTarget> {
+export async function resolveTarget(config: RunConfig, keyHeaders: Partial<Record<SpecId, string>>, log: (line: string) => void): Promise<ResolvedTarget> {
   if (isEmbedded(config)) {
     const started = performance.now();
     let ref;
@@ -28,16 +28,21 @@ export async function resolveTarget(config: RunConfig, log: (line: string) => vo
     registerSecret(ref.apiKey);
     log(`embedded reference ready in ${((performance.now() - started) / 1000).toFixed(1)} s${ref.faults.length ? ` (faults: ${ref.faults.join(", ")})` : ""}`);
     return {
-      target: { managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, agentId: config.agentId, mcpUrl: ref.mcpUrl, embedded: true },
+      target: { ...referenceTarget(ref), agentId: config.agentId, keyHeaders },
       faults: ref.faults,
       stop: () => ref.stop(),
     };
   }
   return {
-    target: { managedUrl: config.managedUrl, agentServerUrl: config.agentServerUrl, apiKey: config.apiKey, agentId: config.agentId, embedded: false },
+    target: { managedUrl: config.managedUrl, agentServerUrl: config.agentServerUrl, apiKey: config.apiKey, agentId: config.agentId, keyHeaders, embedded: false },
     faults: [],
     stop: async () => undefined,
   };
+}
+
+/** The target an embedded reference offers: both APIs, its key, its MCP server and its model knobs. */
+export function referenceTarget(ref: Reference): Target {
+  return { managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, mcpUrl: ref.mcpUrl, embedded: true, knobs: ref.knobs };
 }
 
 /** Any HTTP answer proves the host is there; a refused or silent connection is exit 3. */
@@ -45,11 +50,10 @@ export async function assertReachable(target: Target): Promise<void> {
   for (const url of [target.managedUrl, target.agentServerUrl]) {
     if (!url) continue;
     try {
-      const res = await request(url, { method: "GET", signal: AbortSignal.timeout(10_000) });
-      await res.body.dump();
+      await new ApiClient({ baseUrl: url, timeoutMs: 10_000 }).call("GET", "");
     } catch (error) {
-      const e = error as { code?: string; name?: string; message?: string };
-      const why = e.name === "TimeoutError" ? "no answer within 10 s" : (e.code ?? e.message ?? "connection failed");
+      const e = error as { kind?: string; message?: string };
+      const why = e.kind === "timeout" ? "no answer within 10 s" : (e.message ?? "connection failed");
       throw new CliError(`target unreachable: ${url} (${why})`, EXIT.unreachable);
     }
   }

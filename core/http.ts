@@ -103,4 +103,4 @@ export function jsonRequest(method: string, url: string, body?: unknown, headers
   return { method, url, headers: h, body: body === undefined ? undefined : JSON.stringify(body) };
 }
 
-export const lowerCaseHeaders = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+const lowerCaseHeaders = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));

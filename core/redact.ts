@@ -1,24 +1,37 @@
 /** Keeps secrets out of every output: reports, logs, reproducers and error messages. */
+import type { HttpRequest } from "./exchange.ts";
 
 const SECRET_HEADERS = new Set(["x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization"]);
 
 export const isSecretHeader = (name: string) => SECRET_HEADERS.has(name.toLowerCase());
 
-const registered = new Set<string>();
+export const REDACTED = "***";
+
+/** Every form a registered secret is looked for in: as is, URL-encoded, JSON-escaped, base64. */
+const forms = new Set<string>();
 
 /** Registers a secret value (an API key, a header value) so redact() hides it wherever it appears. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) registered.add(value);
+  if (!value || value.length < 4) return;
+  for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString("base64")]) forms.add(form);
+  // Longer forms first, so a form that contains another is replaced whole.
+  const sorted = [...forms].sort((a, b) => b.length - a.length);
+  forms.clear();
+  for (const f of sorted) forms.add(f);
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const secret of registered) out = out.split(secret).join("***");
+  for (const secret of forms) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
 
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = isSecretHeader(k) ? "***" : redact(v);
+  for (const [k, v] of Object.entries(headers)) out[k] = isSecretHeader(k) ? REDACTED : redact(v);
   return out;
+}
+
+export function redactRequest(req: HttpRequest): HttpRequest {
+  return { method: req.method, url: redact(req.url), headers: redactHeaders(req.headers), ...(req.body === undefined ? {} : { body: redact(req.body) }) };
 }

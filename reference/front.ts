@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { Agent, request } from "undici";
 import { mediaType } from "../core/exchange.ts";
 import { flattenHeaders } from "../core/http.ts";
-import { SseParser } from "../streams/sse/parser.ts";
-import { formatEvent } from "../streams/sse/writer.ts";
+import { sleep } from "../core/poll.ts";
+import { frame, Reframer } from "./reframe.ts";
 import type { BufferedResponse, EventOutput, FaultHooks, ProxiedRequest, ProxyEvent, StreamTransform } from "./faults/types.ts";
 
 export interface FrontOptions {
@@ -68,6 +68,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: FrontOptions
     body,
   };
   const active = o.hooks.filter((h) => h.match(pr));
+  for (const h of active) if (h.delayMs) await sleep(h.delayMs);
   for (const h of active) {
     const out = h.request?.(pr);
     if (out && "status" in out) return send(res, applyResponseHooks(out, pr, active));
@@ -147,7 +148,7 @@ async function relayStream(
     for (const t of byteTransforms) if (t.kind === "bytes") b = Buffer.concat(t.chunk(b));
     if (b.length) res.write(b);
   };
-  const parser = eventTransforms.length ? new SseParser({ validate: false }) : undefined;
+  const parser = eventTransforms.length ? new Reframer() : undefined;
   let closed = false;
   try {
     for await (const chunk of body) {
@@ -155,9 +156,9 @@ async function relayStream(
         write(chunk);
         continue;
       }
-      for (const e of parser.feed(chunk, performance.now())) {
-        const out = await runEventTransforms({ event: e.event, data: e.data, id: e.id }, eventTransforms);
-        for (const x of out.events) write(Buffer.from(formatEvent(x)));
+      for (const e of parser.feed(chunk)) {
+        const out = await runEventTransforms(e, eventTransforms);
+        for (const x of out.events) write(Buffer.from(frame(x)));
         if (out.close) {
           closed = true;
           break;

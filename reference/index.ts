@@ -8,7 +8,9 @@ import { findFault, FAULT_NAMES } from "./faults/catalog.ts";
 import type { Fault } from "./faults/types.ts";
 import { startFront } from "./front.ts";
 import { startMcpServer } from "./mcp/index.ts";
+import type { ModelKnobs } from "../core/target.ts";
 import { startUpstream, type Upstream } from "./upstream/launch.ts";
+import { SCRIPTED_MODEL_KNOBS } from "./knobs.ts";
 
 export interface ReferenceOptions {
   /** Port of the front (0 picks a free one). */
@@ -29,12 +31,14 @@ export interface Reference {
   /** The reference's own MCP server (https, certificate trusted by the emulator only). */
   mcpUrl: string;
   faults: string[];
+  /** How a client sets the scripted model's pace (only the embedded references understand these). */
+  knobs: ModelKnobs;
   stop(): Promise<void>;
 }
 
 export class UnknownFaultError extends Error {}
 
-export function resolveFaults(names: string[]): Fault[] {
+function resolveFaults(names: string[]): Fault[] {
   return [...new Set(names)].map((name) => {
     const fault = findFault(name);
     if (!fault) throw new UnknownFaultError(`unknown fault "${name}" (known: ${FAULT_NAMES.join(", ")})`);
@@ -76,6 +80,7 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
       apiKey,
       mcpUrl: mcp.url,
       faults: faults.map((f) => f.name),
+      knobs: SCRIPTED_MODEL_KNOBS,
       stop: stopAll,
     };
   } catch (error) {

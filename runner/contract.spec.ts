@@ -3,12 +3,13 @@
  * "<api> › <operationId> › <family>", so the report reads as a conformance matrix; then the stateful flows.
  */
 import { expect, test, type TestInfo } from "@playwright/test";
-import type { SpecId } from "../core/finding.ts";
+import type { SpecId } from "../core/target.ts";
 import { FLOWS } from "../contract/engine/flows.ts";
 import { familiesFor, runFamily } from "../contract/engine/families.ts";
 import { startEngine, type Engine } from "../contract/engine/index.ts";
+import { formatReplay } from "../results/finding.ts";
+import { Recorder, type UnitResult } from "../results/recorder.ts";
 import { loadRunEnvironment } from "./environment.ts";
-import { Recorder, type UnitResult } from "./record.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
 
 const env = await loadRunEnvironment();
@@ -28,7 +29,7 @@ async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
   const result = env.waive(raw);
   await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });
   for (const f of result.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });
-  const open = result.findings.filter((f) => !f.waived).map((f) => `${f.check}: ${f.message}\n  ${f.reproducer}${f.seed ? `\n  seed ${f.seed}` : ""}`);
+  const open = result.findings.filter((f) => !f.waived).map((f) => `${f.check}: ${f.message}\n  ${f.reproducer}${f.replay ? `\n  replay ${formatReplay(f.replay)}` : ""}`);
   expect(open, "open findings").toEqual([]);
   test.skip(skipped !== undefined, skipped);
 }

@@ -1,9 +1,9 @@
 /** What every Playwright worker loads once: settings, the documents, the oracle and the waivers. */
+import { registerSecret } from "../core/redact.ts";
+import { loadSpecSet, oracleFor, type Oracle, type SpecSet } from "../contract/oracle.ts";
+import type { UnitResult } from "../results/recorder.ts";
+import { applyWaivers, loadWaivers } from "../results/waivers.ts";
 import { readSettings, type RunSettings } from "./settings.ts";
-import { loadSpecSet, oracleFor, type SpecSet } from "./specs.ts";
-import type { Oracle } from "./scenario-context.ts";
-import type { UnitResult } from "./record.ts";
-import { applyWaivers, loadWaivers } from "./waivers.ts";
 
 export interface RunEnvironment {
   settings: RunSettings;
@@ -15,6 +15,8 @@ export interface RunEnvironment {
 
 export async function loadRunEnvironment(): Promise<RunEnvironment> {
   const settings = readSettings();
+  // Every process that writes anything redacts the key, this worker included.
+  registerSecret(settings.target.apiKey);
   const specs = await loadSpecSet(settings.specs);
   const waivers = settings.waiverFiles.flatMap(loadWaivers);
   return {

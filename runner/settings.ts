@@ -1,9 +1,12 @@
 /**
- * The settings a run hands to its Playwright workers (through one environment variable), and the
- * where-to-write conventions shared by the CLI and the reporter.
+ * The settings a run hands to its Playwright workers, and the where-to-write conventions shared by the CLI
+ * and the reporter. Settings hold the target's key, so they travel in a file only the user can read (0600,
+ * in a private folder), never in argv or the environment; the environment carries only the file's path.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Target } from "../core/target.ts";
+import type { SpecId, Target } from "../core/target.ts";
 
 export interface RunSettings {
   target: Target;
@@ -12,7 +15,7 @@ export interface RunSettings {
   /** Generated examples per operation and family. */
   examples: number;
   /** Spec files by API. */
-  specs: { "managed-deep-agents"?: string; "agent-server"?: string };
+  specs: Partial<Record<SpecId, string>>;
   waiverFiles: string[];
   outDir: string;
   /** Tag put into the metadata of every resource the run creates. */
@@ -23,12 +26,20 @@ export interface RunSettings {
   shard?: string;
 }
 
-export const SETTINGS_ENV = "AGENTWIRE_RUN_SETTINGS";
+export const SETTINGS_FILE_ENV = "AGENTWIRE_RUN_SETTINGS_FILE";
+
+/** Writes the settings for the workers; returns the file and a function that removes it. */
+export function writeSettings(settings: RunSettings): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "agentwire-run-"));
+  const file = join(dir, "settings.json");
+  writeFileSync(file, JSON.stringify(settings), { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export function readSettings(): RunSettings {
-  const raw = process.env[SETTINGS_ENV];
-  if (!raw) throw new Error(`${SETTINGS_ENV} is not set: run the suite through \`agentwire run\``);
-  return JSON.parse(raw) as RunSettings;
+  const file = process.env[SETTINGS_FILE_ENV];
+  if (!file) throw new Error(`${SETTINGS_FILE_ENV} is not set: run the suite through \`agentwire run\``);
+  return JSON.parse(readFileSync(file, "utf8")) as RunSettings;
 }
 
 /** Where the Playwright reporter leaves the merged unit results for the CLI. */

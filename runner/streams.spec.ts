@@ -6,11 +6,10 @@ import { expect, test } from "@playwright/test";
 import { AGENT_SERVER_STREAM_SCENARIOS } from "../streams/scenarios/agent-server.ts";
 import { LIFECYCLE_SCENARIOS } from "../streams/scenarios/lifecycle.ts";
 import { MANAGED_SCENARIOS } from "../streams/scenarios/managed.ts";
-import type { NamedScenario } from "../streams/scenarios/context.ts";
-import { Recorder, type UnitResult } from "./record.ts";
-import { RESULT_ATTACHMENT } from "./reporter.ts";
-import { scenarioContext } from "./scenario-context.ts";
+import { scenarioContext, type NamedScenario } from "../streams/scenarios/context.ts";
+import { Recorder, type UnitResult } from "../results/recorder.ts";
 import { loadRunEnvironment } from "./environment.ts";
+import { RESULT_ATTACHMENT } from "./reporter.ts";
 
 const env = await loadRunEnvironment();
 const scenarios: NamedScenario[] = [
@@ -25,16 +24,16 @@ for (const scenario of scenarios) {
     let result: UnitResult;
     test.beforeAll(async () => {
       const rec = new Recorder();
-      await scenario.run(scenarioContext(env.settings.target, rec, env.oracle, env.settings.tag));
+      await scenario.run(scenarioContext({ target: env.settings.target, rec, oracle: env.oracle, tag: env.settings.tag }));
       result = env.waive(rec.result());
     });
 
-    for (const check of [...scenario.checks, "exchanges"]) {
+    for (const check of [...scenario.checks, "exchanges" as const]) {
       test(check, async ({}, testInfo) => {
         const mine: UnitResult =
           check === "exchanges"
-            ? { operations: result.operations, findings: result.findings.filter((f) => !scenario.checks.includes(f.check)), streams: [] }
-            : { operations: [], findings: result.findings.filter((f) => f.check === check), streams: result.streams.filter((s) => s.check === check) };
+            ? { operations: result.operations, findings: result.findings.filter((f) => !scenario.checks.includes(f.check)), streams: [], notJudged: [] }
+            : { operations: [], findings: result.findings.filter((f) => f.check === check), streams: result.streams.filter((s) => s.check === check), notJudged: [] };
         await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(mine), contentType: "application/json" });
         if (check !== "exchanges" && mine.streams.length === 0) test.skip(true, "not judged: the scenario did not get far enough (see its other tests)");
         for (const f of mine.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });

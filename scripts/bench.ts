@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCalibration } from "../load/bench/calibration.ts";
-import { describeMachine } from "../reports/machine.ts";
-import type { Summary } from "../reports/summary.ts";
+import { describeMachine } from "../results/machine.ts";
+import type { Summary } from "../results/summary.ts";
 import { benchParser } from "../streams/sse/bench.ts";
 
 const { values } = parseArgs({

@@ -2,18 +2,17 @@
  * Opens a stream, feeds every event to the stream rules as it arrives, and keeps only a bounded digest:
  * the verdict of each rule, delivery timings, and the first events (for the report), never the whole stream.
  */
-import type { Violation } from "../core/finding.ts";
+import type { CheckName } from "../core/checks.ts";
+import type { Violation } from "../results/finding.ts";
 import type { HttpRequest } from "../core/exchange.ts";
 import { openSse } from "./sse/reader.ts";
 import type { SseEnd, SseEvent, SseLimits } from "./sse/types.ts";
 import { streamRules, type StreamExpectation } from "./grammar/rules.ts";
+import { aiText, isAiMessage } from "./grammar/tokens.ts";
 
 export interface StreamTimings {
   /** Milliseconds from send. */
   headersMs: number;
-  firstEventMs?: number;
-  /** First event carrying model output (a messages or messages/partial chunk with content). */
-  firstTokenMs?: number;
   endMs: number;
 }
 
@@ -23,7 +22,7 @@ export interface JudgedStream {
   /** Body of a non-stream (error) response. */
   body?: string;
   /** Violations by rule name; every rule that ran has an entry (empty when it passed). */
-  rules: Map<string, Violation[]>;
+  rules: Map<CheckName, Violation[]>;
   timings: StreamTimings;
   end: SseEnd;
   /** The first events, with data cut short. */
@@ -41,15 +40,6 @@ export interface StreamedOutput {
   lastValues?: unknown;
 }
 
-/** Text of a message's content: a string, or the text parts of content blocks. */
-export function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p === "object" && p && typeof (p as { text?: unknown }).text === "string" ? (p as { text: string }).text : "")).join("");
-  return "";
-}
-
-const isAi = (m: { type?: unknown }) => m.type === "ai" || m.type === "AIMessageChunk";
-
 function collectOutput(e: SseEvent, out: StreamedOutput): void {
   if (e.event === "values") {
     try {
@@ -59,8 +49,8 @@ function collectOutput(e: SseEvent, out: StreamedOutput): void {
     }
   } else if (e.event.split("|")[0] === "messages") {
     try {
-      const [chunk] = JSON.parse(e.data) as [{ id?: string; type?: string; content?: unknown }];
-      if (chunk?.id && isAi(chunk)) out.textById.set(chunk.id, (out.textById.get(chunk.id) ?? "") + contentText(chunk.content));
+      const [chunk] = JSON.parse(e.data) as [{ id?: string }];
+      if (chunk?.id && isAiMessage(chunk)) out.textById.set(chunk.id, (out.textById.get(chunk.id) ?? "") + aiText(chunk));
     } catch {
       // idem
     }
@@ -77,19 +67,6 @@ export interface JudgeOptions {
 
 const HEAD = 20;
 
-export function carriesToken(e: SseEvent): boolean {
-  const base = e.event.split("|")[0];
-  if (base !== "messages" && base !== "messages/partial") return false;
-  try {
-    const data = JSON.parse(e.data);
-    const chunk = Array.isArray(data) ? data[0] : undefined;
-    const content = chunk?.content;
-    return (typeof content === "string" && content.length > 0) || (Array.isArray(content) && content.length > 0);
-  } catch {
-    return false;
-  }
-}
-
 export async function judgeStream(req: HttpRequest, x: StreamExpectation, options: JudgeOptions = {}): Promise<JudgedStream> {
   const stream = await openSse(req, { deadlineMs: 60_000, maxEvents: 100_000, idleTimeoutMs: 30_000, ...options.limits });
   const sentAt = stream.sentAt;
@@ -102,13 +79,9 @@ export async function judgeStream(req: HttpRequest, x: StreamExpectation, option
   const rules = streamRules(x);
   const head: JudgedStream["head"] = [];
   const log: JudgedStream["log"] = options.keepLog ? [] : undefined;
-  let firstEventMs: number | undefined;
-  let firstTokenMs: number | undefined;
   const output: StreamedOutput = { textById: new Map() };
   for await (const e of stream.events()) {
     collectOutput(e, output);
-    firstEventMs ??= e.receivedAt - sentAt;
-    if (firstTokenMs === undefined && carriesToken(e)) firstTokenMs = e.receivedAt - sentAt;
     for (const r of rules) r.event(e);
     if (head.length < HEAD) head.push({ event: e.event, id: e.id, data: e.data.slice(0, 300) });
     log?.push({ id: e.id, event: e.event, data: e.data });
@@ -120,7 +93,7 @@ export async function judgeStream(req: HttpRequest, x: StreamExpectation, option
     status: stream.status,
     headers: stream.headers,
     rules: new Map(rules.map((r) => [r.check, r.finish(outcome)])),
-    timings: { headersMs, firstEventMs, firstTokenMs, endMs: end.endAt - sentAt },
+    timings: { headersMs, endMs: end.endAt - sentAt },
     end,
     head,
     events: end.events,

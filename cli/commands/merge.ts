@@ -8,12 +8,13 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { mergeSummaries, MergeError } from "../../reports/merge.ts";
-import type { Summary } from "../../reports/summary.ts";
+import { mergeSummaries, MergeError } from "../../results/merge.ts";
+import type { Summary } from "../../results/summary.ts";
 import { blobDir } from "../../runner/settings.ts";
 import type { MergeConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { printOutcome, writeReports } from "./run.ts";
+import { writeReports } from "../../reporters/index.ts";
+import { printOutcome } from "./run.ts";
 
 export async function merge(config: MergeConfig): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -8,7 +8,7 @@ import { onInterrupt } from "../interrupt.ts";
 export async function reference(config: ReferenceConfig): Promise<number> {
   if (config.listFaults) {
     const width = Math.max(...FAULTS.map((f) => f.name.length));
-    for (const f of FAULTS) console.log(`${f.name.padEnd(width)}  ${f.apis.join("+").padEnd(20)}  ${f.rule}`);
+    for (const f of FAULTS) console.log(`${f.name.padEnd(width)}  ${f.apis.join("+").padEnd(20)}  ${f.rule} (caught by ${f.caughtBy.join(", ")})`);
     return EXIT.conforms;
   }
   const started = performance.now();

@@ -2,26 +2,26 @@
  * `agentwire run`: resolve the target (starting the embedded reference when none is given), run the
  * phases, write summary.json, index.html and junit.xml, and exit with a code a CI gate can trust.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { registerSecret } from "../../core/redact.ts";
-import { renderHtml } from "../../reports/html.ts";
-import { renderJunit } from "../../reports/junit.ts";
-import { describeMachine } from "../../reports/machine.ts";
-import { SCHEMA_VERSION, verdictOf, type Gate, type LoadResult, type Summary } from "../../reports/summary.ts";
-import { multitaskVerdicts, operationVerdicts, streamVerdicts } from "../../runner/verdicts.ts";
-import type { Finding } from "../../core/finding.ts";
+import type { SpecId } from "../../core/target.ts";
+import { keyHeaderOf } from "../../contract/oracle.ts";
 import { lint } from "../../contract/model/lint.ts";
-import { mergeResults, type UnitResult } from "../../runner/record.ts";
-import { applyWaivers } from "../../runner/waivers.ts";
+import { runLoadPhase } from "../../load/phase.ts";
+import { writeReports } from "../../reporters/index.ts";
+import type { Finding } from "../../results/finding.ts";
+import { describeMachine } from "../../results/machine.ts";
+import { mergeResults, type UnitResult } from "../../results/recorder.ts";
+import { SCHEMA_VERSION, verdictOf, type Gate, type LoadReport, type Summary } from "../../results/summary.ts";
+import { multitaskVerdicts, operationVerdicts, streamVerdicts } from "../../results/verdicts.ts";
+import { applyWaivers } from "../../results/waivers.ts";
 import type { RunConfig } from "../args.ts";
 import { EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
-import { assertReachable, isEmbedded, resolveTarget } from "../target.ts";
-import { resolveSpecs, resolveWaivers } from "../specs.ts";
-import { runConformance } from "../phases/conformance.ts";
-import { runLoadPhase } from "../phases/load.ts";
 import { packageInfo } from "../package-info.ts";
+import { runConformance } from "../phases/conformance.ts";
+import { resolveSpecs, resolveWaivers } from "../specs.ts";
+import { assertReachable, isEmbedded, resolveTarget } from "../target.ts";
 
 export async function run(config: RunConfig): Promise<number> {
   const startedAt = new Date();
@@ -40,25 +40,31 @@ export async function run(config: RunConfig): Promise<number> {
     interrupt.abort();
   });
 
-  const resolved = await resolveTarget(config, log);
+  const keyHeaders: Partial<Record<SpecId, string>> = {};
+  for (const [spec, model] of Object.entries(specs.set) as [SpecId, NonNullable<(typeof specs.set)[SpecId]>][]) {
+    const header = keyHeaderOf(model);
+    if (header) keyHeaders[spec] = header;
+  }
+  const tag = `agentwire-${config.seed}-${process.pid}`;
+  const resolved = await resolveTarget(config, keyHeaders, log);
   try {
     await assertReachable(resolved.target);
     const phases: Summary["phases"] = [];
     const results: UnitResult[] = [];
-    let load: LoadResult | null = null;
+    let load: LoadReport | null = null;
     const gates: Gate[] = [];
     const loadFindings: Finding[] = [];
     const conformance = config.only.filter((p) => p !== "load") as ("contract" | "streams")[];
 
     if (conformance.length && !interrupt.signal.aborted) {
       const started = performance.now();
-      const out = await runConformance({ config, target: resolved.target, specs: specs.files, waivers, projects: conformance, signal: interrupt.signal, log });
+      const out = await runConformance({ config, target: resolved.target, specs: specs.files, waivers, projects: conformance, tag, signal: interrupt.signal, log });
       results.push(out.result);
       for (const p of conformance) phases.push({ name: p, ran: true, durationMs: performance.now() - started, note: out.note });
     }
     if (config.only.includes("load") && !interrupt.signal.aborted) {
       const started = performance.now();
-      const out = await runLoadPhase({ config, target: resolved.target, signal: interrupt.signal, log });
+      const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, tag, signal: interrupt.signal, log });
       load = out.load;
       gates.push(...out.gates);
       loadFindings.push(...out.findings);
@@ -80,10 +86,11 @@ export async function run(config: RunConfig): Promise<number> {
       seed: config.seed,
       profile: config.profile,
       phases,
-      operations: operationVerdicts(specs.set, merged.operations, findings),
+      operations: operationVerdicts(documentedOperations(specs.set), merged.operations, findings),
       lint: Object.entries(specs.set).flatMap(([spec, model]) => lint(model!.spec, model!.validator).map((i) => ({ spec, ...i }))),
       findings,
       streams: streamVerdicts(merged.streams, findings),
+      notJudged: merged.notJudged,
       load: load && multitaskVerdicts(load, findings),
       gates,
       machine: describeMachine(),
@@ -98,14 +105,6 @@ export async function run(config: RunConfig): Promise<number> {
   }
 }
 
-export function writeReports(summary: Summary, outDir: string) {
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(outDir, "index.html"), renderHtml(summary));
-  writeFileSync(join(outDir, "junit.xml"), renderJunit(summary));
-  rmSync(join(outDir, ".parts"), { recursive: true, force: true });
-}
-
 export function printOutcome(s: Summary, outDir: string, log: (line: string) => void) {
   const open = s.findings.filter((f) => !f.waived).length;
   const waived = s.findings.length - open;
@@ -117,3 +116,6 @@ export function printOutcome(s: Summary, outDir: string, log: (line: string) => 
   log(`reports: ${join(outDir, "index.html")}, ${join(outDir, "summary.json")}, ${join(outDir, "junit.xml")}`);
   log(`verdict: ${s.verdict.toUpperCase()}${s.interrupted ? " (interrupted)" : ""}`);
 }
+
+const documentedOperations = (set: Awaited<ReturnType<typeof resolveSpecs>>["set"]) =>
+  (Object.entries(set) as [SpecId, NonNullable<(typeof set)[SpecId]>][]).flatMap(([spec, model]) => model.operations.map((op) => ({ spec, operationId: op.operationId, method: op.method, path: op.path })));

@@ -4,9 +4,9 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import type { Target } from "../../core/target.ts";
-import type { UnitResult } from "../../runner/record.ts";
-import { partsFile, SETTINGS_ENV, type RunSettings } from "../../runner/settings.ts";
-import type { Waiver } from "../../runner/waivers.ts";
+import { emptyResult, type UnitResult } from "../../results/recorder.ts";
+import { partsFile, SETTINGS_FILE_ENV, writeSettings, type RunSettings } from "../../runner/settings.ts";
+import type { Waiver } from "../../results/waivers.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError } from "../exit-codes.ts";
 import { PACKAGE_ROOT } from "../package-info.ts";
@@ -18,12 +18,14 @@ export interface ConformanceInput {
   specs: SpecFiles;
   waivers: { files: string[]; waivers: Waiver[] };
   projects: ("contract" | "streams")[];
+  /** Put into the metadata of every resource the run creates. */
+  tag: string;
   signal: AbortSignal;
   log(line: string): void;
 }
 
 /** Examples per operation and family: smoke is a quick gate, full is a thorough property run. */
-export const EXAMPLES = { smoke: 5, full: 100 } as const;
+const EXAMPLES = { smoke: 5, full: 100 } as const;
 
 export async function runConformance(input: ConformanceInput): Promise<{ result: UnitResult; note?: string }> {
   const { config } = input;
@@ -36,7 +38,7 @@ export async function runConformance(input: ConformanceInput): Promise<{ result:
     specs: input.specs,
     waiverFiles: input.waivers.files,
     outDir,
-    tag: `agentwire-${config.seed}-${process.pid}`,
+    tag: input.tag,
     ownerPid: process.pid,
     shard: config.shard,
   };
@@ -46,18 +48,24 @@ export async function runConformance(input: ConformanceInput): Promise<{ result:
   if (config.workers) args.push("--workers", String(config.workers));
   if (config.shard) args.push("--shard", config.shard);
 
-  const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, [SETTINGS_ENV]: JSON.stringify(settings) } });
-  const onAbort = () => child.kill("SIGINT");
-  input.signal.addEventListener("abort", onAbort);
-  const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
-  input.signal.removeEventListener("abort", onAbort);
+  const settingsFile = writeSettings(settings);
+  let code: number | null;
+  try {
+    const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, [SETTINGS_FILE_ENV]: settingsFile.file } });
+    const onAbort = () => child.kill("SIGINT");
+    input.signal.addEventListener("abort", onAbort);
+    code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    input.signal.removeEventListener("abort", onAbort);
+  } finally {
+    settingsFile.remove();
+  }
 
   const file = partsFile(outDir);
   if (!existsSync(file)) {
-    if (input.signal.aborted) return { result: { operations: [], findings: [], streams: [] }, note: "interrupted before any result" };
+    if (input.signal.aborted) return { result: emptyResult(), note: "interrupted before any result" };
     throw new CliError(`the conformance runner (Playwright) exited with ${code} and produced no results`, 70);
   }
-  const parts = JSON.parse(readFileSync(file, "utf8")) as UnitResult & { skippedTests: { title: string; reason: string }[] };
-  const note = parts.skippedTests.length ? `${parts.skippedTests.length} tests not judged` : undefined;
-  return { result: { operations: parts.operations, findings: parts.findings, streams: parts.streams }, note };
+  const result = JSON.parse(readFileSync(file, "utf8")) as UnitResult;
+  const note = result.notJudged.length ? `${result.notJudged.length} tests not judged` : undefined;
+  return { result, note };
 }

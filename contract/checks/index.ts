@@ -2,7 +2,7 @@
 import { authEnforced, negativeDataRejected, positiveDataAccepted, unknownIdNotFound } from "./intent.ts";
 import { contentTypeDocumented, notAServerError, responseHeadersDocumented, responseSchema, statusCodeDocumented } from "./response.ts";
 import type { Check, CheckInput } from "./types.ts";
-import type { Violation } from "../../core/finding.ts";
+import type { Violation } from "../../results/finding.ts";
 
 export const EXCHANGE_CHECKS: Check[] = [
   notAServerError,

@@ -5,7 +5,7 @@ import { defineCheck } from "./types.ts";
 /** 4xx answers a schema-valid request can still legitimately get when the document lists them. */
 const VALID_INPUT_MAY_GET = [404, 409, 422];
 
-export const positiveDataAccepted = defineCheck("positive_data_accepted", "A request valid against the document is accepted.", ({ exchange, contract, intent }) => {
+export const positiveDataAccepted = defineCheck("positive_data_accepted", ({ exchange, contract, intent }) => {
   if (intent.kind !== "valid") return [];
   const { status } = exchange.response;
   if (status < 300) return [];
@@ -21,7 +21,7 @@ function refusal(text: string): string {
   return start ? `: ${start}` : "";
 }
 
-export const negativeDataRejected = defineCheck("negative_data_rejected", "A request that breaks the document is rejected with a 4xx.", ({ exchange, intent }) => {
+export const negativeDataRejected = defineCheck("negative_data_rejected", ({ exchange, intent }) => {
   if (intent.kind !== "invalid") return [];
   const { status } = exchange.response;
   if (status >= 400 && status < 500) return [];
@@ -32,10 +32,7 @@ function flatError(body: unknown): string | undefined {
   return typeof body === "object" && body !== null && typeof (body as { error?: unknown }).error === "string" ? (body as { error: string }).error : undefined;
 }
 
-export const authEnforced = defineCheck(
-  "auth_enforced",
-  'Without X-Api-Key the answer is 401 {"error": …}; with an unknown key it is 403 {"error": …}.',
-  ({ exchange, intent }) => {
+export const authEnforced = defineCheck("auth_enforced", ({ exchange, intent }) => {
     if (intent.kind !== "no-auth" && intent.kind !== "bad-auth") return [];
     const { status } = exchange.response;
     const expected = intent.kind === "no-auth" ? 401 : 403;
@@ -45,10 +42,7 @@ export const authEnforced = defineCheck(
   },
 );
 
-export const unknownIdNotFound = defineCheck(
-  "unknown_id_not_found",
-  "An id that does not exist gets 404 where the document lists it; a DELETE may instead succeed (idempotent), and where no 404 is documented any non-error answer will do.",
-  ({ exchange, contract, intent }) => {
+export const unknownIdNotFound = defineCheck("unknown_id_not_found", ({ exchange, contract, intent }) => {
     if (intent.kind !== "unknown-id") return [];
     const { status } = exchange.response;
     const idempotent = exchange.request.method.toUpperCase() === "DELETE" && status < 300;

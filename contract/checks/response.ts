@@ -4,12 +4,12 @@ import { defineCheck } from "./types.ts";
 
 const MAX_SCHEMA_MESSAGES = 5;
 
-export const notAServerError = defineCheck("not_a_server_error", "The target never answers with a 5xx status.", ({ exchange }) => {
+export const notAServerError = defineCheck("not_a_server_error", ({ exchange }) => {
   const { status, body } = exchange.response;
   return status >= 500 ? [`answered ${status}: ${body.slice(0, 200) || "(empty body)"}`] : [];
 });
 
-export const statusCodeDocumented = defineCheck("status_code_documented", "The status code is one the document lists for the operation.", ({ exchange, contract }) => {
+export const statusCodeDocumented = defineCheck("status_code_documented", ({ exchange, contract }) => {
   const { status } = exchange.response;
   return contract.responseFor(status) ? [] : [`answered ${status}, which is not documented (documented: ${contract.statuses.join(", ")})`];
 });
@@ -21,7 +21,7 @@ function mediaMatches(actual: string, documented: string): boolean {
   return (dt === "*" || dt === at) && (ds === "*" || ds === as);
 }
 
-export const contentTypeDocumented = defineCheck("content_type_documented", "The response's media type is one documented for its status.", ({ exchange, contract }) => {
+export const contentTypeDocumented = defineCheck("content_type_documented", ({ exchange, contract }) => {
   const { status, headers, body } = exchange.response;
   const doc = contract.responseFor(status);
   if (!doc) return [];
@@ -31,7 +31,7 @@ export const contentTypeDocumented = defineCheck("content_type_documented", "The
   return doc.mediaTypes.some((m) => mediaMatches(actual, m)) ? [] : [`answered ${status} as ${actual}; documented: ${doc.mediaTypes.join(", ")}`];
 });
 
-export const responseSchema = defineCheck("response_schema", "The body is valid against the schema documented for its status and media type.", ({ exchange, contract }) => {
+export const responseSchema = defineCheck("response_schema", ({ exchange, contract }) => {
   const { status, headers, body } = exchange.response;
   const doc = contract.responseFor(status);
   if (!doc) return [];
@@ -53,10 +53,7 @@ export const responseSchema = defineCheck("response_schema", "The body is valid 
   return shown;
 });
 
-export const responseHeadersDocumented = defineCheck(
-  "response_headers_documented",
-  "Required documented response headers are present, and documented headers carry valid values.",
-  ({ exchange, contract }) => {
+export const responseHeadersDocumented = defineCheck("response_headers_documented", ({ exchange, contract }) => {
     const { status, headers } = exchange.response;
     const doc = contract.responseFor(status);
     if (!doc) return [];

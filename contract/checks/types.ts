@@ -1,6 +1,7 @@
 /** What a contract check sees: one exchange, what the document says about its operation, and why it was sent. */
 import type { Exchange } from "../../core/exchange.ts";
-import type { Violation } from "../../core/finding.ts";
+import type { CheckName } from "../../core/checks.ts";
+import type { Violation } from "../../results/finding.ts";
 
 export interface DocumentedResponse {
   /** The status key as written in the document: "201", "4XX" or "default". */
@@ -35,10 +36,10 @@ export interface CheckInput {
   intent: Intent;
 }
 
-export type Check = ((input: CheckInput) => Violation[]) & { readonly checkName: string; readonly description: string };
+export type Check = ((input: CheckInput) => Violation[]) & { readonly checkName: CheckName };
 
-/** Declares a check: a named plain function from an exchange to violations. */
-export function defineCheck(checkName: string, description: string, run: (input: CheckInput) => string[]): Check {
-  const check = (input: CheckInput) => run(input).map((message) => ({ check: checkName, message }));
-  return Object.assign(check, { checkName, description });
+/** Declares a check: a named plain function from an exchange to violations (its rule is in the registry). */
+export function defineCheck(checkName: CheckName, run: (input: CheckInput) => string[]): Check {
+  const check = (input: CheckInput): Violation[] => run(input).map((message) => ({ check: checkName, message }));
+  return Object.assign(check, { checkName });
 }

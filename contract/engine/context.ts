@@ -1,12 +1,11 @@
-/** What the contract engine works with for one API: its document, the target, the checks, and bookkeeping. */
-import type { HttpRequest, Exchange } from "../../core/exchange.ts";
-import type { SpecId } from "../../core/finding.ts";
-import { send } from "../../core/http.ts";
-import type { Target } from "../../core/target.ts";
-import type { Recorder } from "../../runner/record.ts";
-import type { ApiModel } from "../../runner/specs.ts";
-import type { Oracle } from "../../runner/scenario-context.ts";
+/** What the contract engine works with for one API: its document, its client, the checks, and bookkeeping. */
+import type { ApiClient } from "../../core/client.ts";
+import type { Exchange, HttpRequest } from "../../core/exchange.ts";
+import type { SpecId, Target } from "../../core/target.ts";
+import type { Violation } from "../../results/finding.ts";
+import type { Recorder } from "../../results/recorder.ts";
 import type { Intent } from "../checks/types.ts";
+import type { ApiModel, Oracle } from "../oracle.ts";
 import type { Fixtures } from "./fixtures.ts";
 import type { Resources } from "./resources.ts";
 
@@ -14,10 +13,8 @@ export interface EngineContext {
   spec: SpecId;
   target: Target;
   model: ApiModel;
-  /** Base URL the document's paths are appended to. */
-  baseUrl: string;
-  /** Credentials sent with every request that is meant to be authorised. */
-  auth: Record<string, string>;
+  /** The API's client: base URL, credentials, deadlines. */
+  client: ApiClient;
   rec: Recorder;
   oracle: Oracle;
   fixtures: Fixtures;
@@ -33,10 +30,10 @@ export interface EngineContext {
 const STREAM_WINDOW_MS = 1500;
 
 /** Sends a request for an operation, counts it, and returns the exchange with the checks' verdict. */
-export async function exchange(ctx: EngineContext, operationId: string, req: HttpRequest, intent: Intent): Promise<{ x: Exchange; violations: ReturnType<Oracle> }> {
+export async function exchange(ctx: EngineContext, operationId: string, req: HttpRequest, intent: Intent): Promise<{ x: Exchange; violations: Violation[] }> {
   ctx.rec.request({ spec: ctx.spec, operationId });
   const streaming = ctx.model.byId.get(operationId)?.streaming === true;
-  const x = await send(req, streaming ? { bodyWindowMs: STREAM_WINDOW_MS } : {});
+  const x = await ctx.client.send(req, streaming ? { bodyWindowMs: STREAM_WINDOW_MS } : {});
   ctx.resources.noteResponse(ctx.spec, operationId, x);
   return { x, violations: ctx.oracle(ctx.spec, operationId, x, intent) };
 }

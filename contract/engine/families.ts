@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import type { Exchange, HttpRequest } from "../../core/exchange.ts";
 import { FAKE_CREDENTIAL_PREFIX } from "../../core/reproducer.ts";
-import type { Violation } from "../../core/finding.ts";
+import type { Violation } from "../../results/finding.ts";
 import type { Intent } from "../checks/types.ts";
 import { invalidRequestArbitrary, requestArbitrary, toHttpRequest, type GeneratedRequest } from "../generators/requests.ts";
 import { runProperty } from "../generators/replay.ts";
@@ -18,7 +18,7 @@ import { OPAQUE_PARAMETERS } from "./fixtures.ts";
 import { routeMissing, type Fingerprint } from "./implemented.ts";
 
 export type Family = "positive" | "negative" | "auth" | "unknown-ids";
-export const FAMILIES: Family[] = ["positive", "negative", "auth", "unknown-ids"];
+const FAMILIES: Family[] = ["positive", "negative", "auth", "unknown-ids"];
 
 /** Distinct failures are looked for in up to this many property runs (each stops at its first new failure). */
 const MAX_ROUNDS = 3;
@@ -54,7 +54,7 @@ async function prepare(ctx: EngineContext, op: Operation, gen: GeneratedRequest,
   } else if (fresh?.body && !keepBody) {
     g = { ...g, body: { mediaType: "application/json", value: fresh.body(undefined) } };
   }
-  return toHttpRequest(g, op, { baseUrl: ctx.baseUrl, headers: ctx.auth });
+  return toHttpRequest(g, op, { baseUrl: ctx.client.baseUrl, headers: ctx.client.authHeaders() });
 }
 
 async function attempt(ctx: EngineContext, op: Operation, gen: GeneratedRequest, intent: Intent, keepBody: boolean): Promise<Attempt> {
@@ -109,7 +109,8 @@ async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb
     );
     if (outcome.ok || !failing) return;
     const fresh = failing.violations.filter((v) => !reported.has(v.check));
-    ctx.rec.violations({ spec: ctx.spec, operationId: op.operationId }, fresh, failing.req, { seed: outcome.failure.replay });
+    const where = { spec: ctx.spec, operationId: op.operationId, unit: { family, round } };
+    ctx.rec.violations(where, fresh, failing.req, { replay: { seed: outcome.failure.seed, path: outcome.failure.path }, status: failing.x.response.status });
     for (const v of fresh) reported.add(v.check);
   }
 }
@@ -125,14 +126,14 @@ async function documentedExamples(ctx: EngineContext, op: Operation) {
       if (!ctx.model.validator.matches(entry.schema, ex.value)) continue;
       const g = { ...minimalValid(ctx, op, "positive", "example", ex.name), body: { mediaType: entry.mediaType, value: ex.value } };
       const a = await attempt(ctx, op, g, { kind: "valid" }, false);
-      ctx.rec.violations({ spec: ctx.spec, operationId: op.operationId }, a.violations, a.req, { seed: `example:${ex.name}` });
+      ctx.rec.violations({ spec: ctx.spec, operationId: op.operationId, unit: { family: "positive" } }, a.violations, a.req, { replay: { example: ex.name }, status: a.x.response.status });
     }
   }
 }
 
 /** Runs one family on one operation, recording into ctx.rec; returns why it was not run, if it was not. */
 export async function runFamily(ctx: EngineContext, op: Operation, family: Family, unrouted: Fingerprint): Promise<string | undefined> {
-  const where = { spec: ctx.spec, operationId: op.operationId };
+  const where = { spec: ctx.spec, operationId: op.operationId, unit: { family } };
   switch (family) {
     case "positive": {
       const skip = ctx.fixtures.skipPositive(op);
@@ -151,7 +152,7 @@ export async function runFamily(ctx: EngineContext, op: Operation, family: Famil
       });
       if (sample && missing === answered) {
         ctx.rec.notImplemented(where);
-        ctx.rec.violations(where, [{ check: "operation_implemented", message: `every valid request got ${sample.x.response.status}, the target's answer to a path it does not have: the operation is not implemented` }], sample.req);
+        ctx.rec.violations(where, [{ check: "operation_implemented", message: `every valid request got ${sample.x.response.status}, the target's answer to a path it does not have: the operation is not implemented` }], sample.req, { status: sample.x.response.status });
       }
       return undefined;
     }
@@ -169,16 +170,16 @@ export async function runFamily(ctx: EngineContext, op: Operation, family: Famil
         const prepared = await prepare(ctx, op, gen, false);
         const { [header]: _key, ...rest } = prepared.headers;
         const req = { ...prepared, headers: key === undefined ? rest : { ...rest, [header]: key } };
-        const { violations } = await exchange(ctx, op.operationId, req, intent);
-        ctx.rec.violations(where, violations, req);
+        const { x, violations } = await exchange(ctx, op.operationId, req, intent);
+        ctx.rec.violations(where, violations, req, { status: x.response.status });
       }
       return undefined;
     }
     case "unknown-ids": {
       for (const p of idParams(op)) {
         const req = await prepare(ctx, op, minimalValid(ctx, op, family, p.name), false, { [p.name]: randomUUID() });
-        const { violations } = await exchange(ctx, op.operationId, req, { kind: "unknown-id", parameter: p.name });
-        ctx.rec.violations(where, violations, req);
+        const { x, violations } = await exchange(ctx, op.operationId, req, { kind: "unknown-id", parameter: p.name });
+        ctx.rec.violations(where, violations, req, { status: x.response.status });
       }
       return undefined;
     }

@@ -3,10 +3,9 @@
  * tagged, and deleted at the end; plus fresh throwaway resources for operations that destroy or occupy what
  * they touch, so no request ever acts on anything the suite did not create.
  */
+import type { ApiClient } from "../../core/client.ts";
 import { jsonBody } from "../../core/exchange.ts";
-import type { SpecId } from "../../core/finding.ts";
-import { jsonRequest, send } from "../../core/http.ts";
-import type { Target } from "../../core/target.ts";
+import { paceConfig, paceModelId, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
 import type { ParamValue, RequestOptions } from "../generators/requests.ts";
 import type { Operation } from "../model/types.ts";
 import type { Resources } from "./resources.ts";
@@ -28,16 +27,16 @@ export interface Fixtures {
   unsafeForNegative(op: Operation): boolean;
 }
 
+/** Runs of a quick scripted model on the embedded references; elsewhere the target's own model decides. */
+const QUICK: ModelPace = { tokens: 3, delayMs: 1 };
+export const quickRunConfig = (t: Target) => (t.knobs ? paceConfig(t.knobs, QUICK) : undefined);
+export const quickModelId = (t: Target) => (t.knobs ? paceModelId(t.knobs, QUICK) : undefined);
+
 /** Parameters whose values only the target can make (opaque page cursors): never invented by the suite. */
 export const OPAQUE_PARAMETERS = new Set(["cursor"]);
 
-interface Api {
-  baseUrl: string;
-  auth: Record<string, string>;
-}
-
-async function post(api: Api, path: string, body: unknown, method = "POST"): Promise<any> {
-  const x = await send(jsonRequest(method, `${api.baseUrl}${path}`, body, api.auth), { timeoutMs: 60_000 });
+async function post(api: ApiClient, path: string, body: unknown, method = "POST"): Promise<any> {
+  const x = await api.call(method, path, body, { timeoutMs: 60_000 });
   if (x.response.status >= 300) throw new Error(`${method} ${path} answered ${x.response.status}: ${x.response.body.slice(0, 160)}`);
   return jsonBody(x.response);
 }
@@ -48,14 +47,12 @@ const without = (body: unknown, keys: string[]) => (isObject(body) ? Object.from
 
 // ── Managed Deep Agents ─────────────────────────────────────────────────────────────────────────────────
 
-/** A quick scripted model on the reference; a real deployment's own default elsewhere. */
-const FAST_MODEL = { model: { model_id: "scripted:tokens=3,delay_ms=1" } };
 
-export async function managedFixtures(target: Target, resources: Resources, tag: string): Promise<Fixtures> {
-  const api: Api = { baseUrl: target.managedUrl!, auth: { "x-api-key": target.apiKey ?? "" } };
+export async function managedFixtures(target: Target, api: ApiClient, resources: Resources, tag: string): Promise<Fixtures> {
   const spec: SpecId = "managed-deep-agents";
   const newAgent = async () => {
-    const a = await post(api, "/agents", { name: `agentwire ${tag}`, extras: { agentwire: tag }, ...(target.embedded ? { runtime: FAST_MODEL } : {}) });
+    const modelId = quickModelId(target);
+    const a = await post(api, "/agents", { name: `agentwire ${tag}`, extras: { agentwire: tag }, ...(modelId ? { runtime: { model: { model_id: modelId } } } : {}) });
     resources.track(spec, { method: "DELETE", path: `/agents/${a.id}` });
     return a.id as string;
   };
@@ -75,7 +72,7 @@ export async function managedFixtures(target: Target, resources: Resources, tag:
   const serverId = await newServer(mcpUrl);
   const session = await post(api, "/auth-sessions", { provider_id: `agentwire-${tag}`, scopes: ["read"], strategy: "CREATE" });
   // A pending session makes every read long-poll; the reference's verification URL completes it at once.
-  if (target.embedded && typeof session.verification_url === "string") await send({ method: "GET", url: session.verification_url, headers: {} });
+  if (target.embedded && typeof session.verification_url === "string") await api.send({ method: "GET", url: session.verification_url, headers: {} });
 
   const ids: Record<string, ParamValue> = { agent_id: agentId, thread_id: threadId, mcp_server_id: serverId, session_id: session.id ?? "" };
   const fixedFor = (op: Operation): Fixed => {
@@ -126,14 +123,13 @@ export async function managedFixtures(target: Target, resources: Resources, tag:
 
 const UNSAFE = new Set(["cancel_runs_post", "prune_threads_threads_prune_post", "delete_item"]);
 
-export async function agentServerFixtures(target: Target, resources: Resources, tag: string): Promise<Fixtures> {
-  const api: Api = { baseUrl: target.agentServerUrl!, auth: {} };
+export async function agentServerFixtures(target: Target, api: ApiClient, resources: Resources, tag: string): Promise<Fixtures> {
   const spec: SpecId = "agent-server";
   const graphId = target.embedded ? "subgraph" : ((await post(api, "/assistants/search", { limit: 1 }))?.[0]?.graph_id as string | undefined);
   if (!graphId) throw new Error("the Agent Server has no assistant whose graph the suite could use");
   const assistant = await post(api, "/assistants", { graph_id: graphId, metadata: { agentwire: tag } });
   resources.track(spec, { method: "DELETE", path: `/assistants/${assistant.assistant_id}` });
-  const config = target.embedded ? { configurable: { fake_tokens: 3, fake_delay_ms: 1 } } : undefined;
+  const config = quickRunConfig(target);
   const newThread = async () => {
     const t = await post(api, "/threads", { metadata: { agentwire: tag } });
     resources.track(spec, { method: "DELETE", path: `/threads/${t.thread_id}` });
@@ -141,7 +137,7 @@ export async function agentServerFixtures(target: Target, resources: Resources, 
   };
   const newRun = async (threadId: string) => {
     const run = await post(api, `/threads/${threadId}/runs`, { assistant_id: assistant.assistant_id, input: { messages: [{ role: "user", content: "hi" }] }, config });
-    await send(jsonRequest("GET", `${api.baseUrl}/threads/${threadId}/runs/${run.run_id}/join`), { timeoutMs: 60_000 });
+    await api.call("GET", `/threads/${threadId}/runs/${run.run_id}/join`, undefined, { timeoutMs: 60_000 });
     return run.run_id as string;
   };
   const newItem = async () => {

@@ -4,10 +4,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { jsonBody, type Exchange, type HttpRequest } from "../../core/exchange.ts";
-import type { SpecId } from "../../core/finding.ts";
-import { jsonRequest } from "../../core/http.ts";
+import type { CheckName } from "../../core/checks.ts";
+import { pollUntil } from "../../core/poll.ts";
 import { registerSecret } from "../../core/redact.ts";
+import type { SpecId } from "../../core/target.ts";
 import { exchange, type EngineContext } from "./context.ts";
+import { quickModelId, quickRunConfig } from "./fixtures.ts";
 
 export interface Flow {
   spec: SpecId;
@@ -16,16 +18,16 @@ export interface Flow {
 }
 
 /** A flow's small vocabulary: call an operation, then state what must hold of the answer. */
-function steps(ctx: EngineContext) {
-  const where = (operationId: string) => ({ spec: ctx.spec, operationId });
+function steps(ctx: EngineContext, flow: string) {
+  const where = (operationId: string) => ({ spec: ctx.spec, operationId, unit: { flow } });
   return {
     async call(operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ x: Exchange; json: any; req: HttpRequest }> {
-      const req = jsonRequest(method, `${ctx.baseUrl}${path}`, body, { ...ctx.auth, ...headers });
+      const req = ctx.client.request(method, path, body, { headers });
       const { x, violations } = await exchange(ctx, operationId, req, { kind: "valid" });
-      ctx.rec.violations(where(operationId), violations, req);
+      ctx.rec.violations(where(operationId), violations, req, { status: x.response.status });
       return { x, json: jsonBody(x.response), req };
     },
-    expect(operationId: string, check: string, ok: boolean, message: string, req: HttpRequest) {
+    expect(operationId: string, check: CheckName, ok: boolean, message: string, req: HttpRequest) {
       if (!ok) ctx.rec.violations(where(operationId), [{ check, message }], req);
     },
     /** After a DELETE, reading the resource must answer 404. */
@@ -41,23 +43,12 @@ type Steps = ReturnType<typeof steps>;
 /** The end of both thread flows: wait for the run, update the metadata, delete, read after delete. */
 async function updateAndDeleteThread(s: Steps, ops: { get: string; patch: string; delete: string }, path: string) {
   const read = () => s.call(ops.get, "GET", path);
-  await until(read, (t) => t.json?.status !== "busy");
+  await pollUntil(read, (t) => t.json?.status !== "busy", { everyMs: 100 });
   await s.call(ops.patch, "PATCH", path, { metadata: { agentwire_flow: "updated" } });
   const updated = await read();
   s.expect(ops.patch, "update_persisted", updated.json?.metadata?.agentwire_flow === "updated", "a metadata update of the thread is not visible on GET", updated.req);
   await s.call(ops.delete, "DELETE", path);
   await s.gone(ops.get, path, "thread");
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = await read();
-  while (!done(v) && Date.now() < deadline) {
-    await sleep(100);
-    v = await read();
-  }
-  return v;
 }
 
 const ids = (list: unknown, key: string): string[] => (Array.isArray(list) ? list.map((x) => x?.[key]).filter((x): x is string => typeof x === "string") : []);
@@ -66,9 +57,10 @@ const managedAgentFlow: Flow = {
   spec: "managed-deep-agents",
   title: "agent, thread and run lifecycle",
   async run(ctx) {
-    const s = steps(ctx);
+    const s = steps(ctx, this.title);
     const name = `agentwire flow ${ctx.tag} ${randomUUID().slice(0, 8)}`;
-    const runtime = ctx.target.embedded ? { model: { model_id: "scripted:tokens=3,delay_ms=1" } } : undefined;
+    const modelId = quickModelId(ctx.target);
+    const runtime = modelId ? { model: { model_id: modelId } } : undefined;
     const created = await s.call("createManagedDeepAgent", "POST", "/agents", { name, extras: { agentwire: ctx.tag }, ...(runtime ? { runtime } : {}) });
     const agentId = created.json?.id;
     if (typeof agentId !== "string") return s.expect("createManagedDeepAgent", "resource_available_after_create", false, `creating an agent answered ${created.x.response.status} without an id`, created.req);
@@ -101,7 +93,7 @@ const managedMcpFlow: Flow = {
   spec: "managed-deep-agents",
   title: "MCP server secrets and tools",
   async run(ctx) {
-    const s = steps(ctx);
+    const s = steps(ctx, this.title);
     const secret = `agentwire-secret-${randomUUID()}`;
     registerSecret(secret);
     // Its own URL: the fixtures already registered the reachable MCP server, and URLs are unique.
@@ -130,7 +122,7 @@ const managedAuthFlow: Flow = {
   spec: "managed-deep-agents",
   title: "auth session from PENDING to COMPLETED",
   async run(ctx) {
-    const s = steps(ctx);
+    const s = steps(ctx, this.title);
     const provider = `agentwire-flow-${randomUUID().slice(0, 8)}`;
     const started = await s.call("startAuthSession", "POST", "/auth-sessions", { provider_id: provider, scopes: ["read"], strategy: "CREATE" });
     const session = started.json;
@@ -138,7 +130,7 @@ const managedAuthFlow: Flow = {
     if (typeof session?.id !== "string" || typeof session?.verification_url !== "string") return;
     // Only the reference's verification page can be visited by a program; elsewhere a person signs in.
     if (!ctx.target.embedded) return;
-    await visit(session.verification_url);
+    await ctx.client.send({ method: "GET", url: session.verification_url, headers: {} });
     const done = await s.call("getAuthSession", "GET", `/auth-sessions/${session.id}?wait_seconds=5`);
     s.expect("getAuthSession", "auth_session_completes", done.json?.status === "COMPLETED", `after the verification URL was visited the session is ${JSON.stringify(done.json?.status)}`, done.req);
     const reuse = await s.call("startAuthSession", "POST", "/auth-sessions", { provider_id: provider, scopes: ["read"], strategy: "REUSE" });
@@ -146,15 +138,11 @@ const managedAuthFlow: Flow = {
   },
 };
 
-async function visit(url: string) {
-  await fetch(url).then((r) => r.arrayBuffer());
-}
-
 const agentServerFlow: Flow = {
   spec: "agent-server",
   title: "assistant, thread and run lifecycle",
   async run(ctx) {
-    const s = steps(ctx);
+    const s = steps(ctx, this.title);
     const graphId = ctx.target.embedded ? "agent" : (await s.call("search_assistants_assistants_search_post", "POST", "/assistants/search", { limit: 1 })).json?.[0]?.graph_id;
     const assistant = await s.call("create_assistant_assistants_post", "POST", "/assistants", { graph_id: graphId, metadata: { agentwire: ctx.tag } });
     const aid = assistant.json?.assistant_id;
@@ -165,7 +153,7 @@ const agentServerFlow: Flow = {
     const thread = await s.call("create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: ctx.tag } });
     const tid = thread.json?.thread_id;
     if (typeof tid !== "string") return;
-    const config = ctx.target.embedded ? { configurable: { fake_tokens: 3, fake_delay_ms: 1 } } : undefined;
+    const config = quickRunConfig(ctx.target);
     const run = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
     const rid = run.json?.run_id;
     if (typeof rid !== "string") return;

@@ -4,8 +4,8 @@
  * and an operation whose every valid request gets that same answer is not implemented.
  */
 import { randomUUID } from "node:crypto";
+import type { ApiClient } from "../../core/client.ts";
 import { mediaType, type Exchange } from "../../core/exchange.ts";
-import { send } from "../../core/http.ts";
 
 export interface Fingerprint {
   mediaType: string;
@@ -18,8 +18,8 @@ const normalise = (body: string) => body.replace(/\/[^\s"'<>]*/g, "{path}").trim
 const fingerprint = (x: Exchange): Fingerprint => ({ mediaType: mediaType(x.response.headers["content-type"]), body: normalise(x.response.body) });
 
 /** The target's answer to a path it cannot have. */
-export async function unroutedFingerprint(baseUrl: string, auth: Record<string, string>): Promise<Fingerprint> {
-  const x = await send({ method: "GET", url: `${baseUrl}/agentwire-no-such-route-${randomUUID()}`, headers: { ...auth, accept: "application/json" } });
+export async function unroutedFingerprint(client: ApiClient): Promise<Fingerprint> {
+  const x = await client.call("GET", `/agentwire-no-such-route-${randomUUID()}`);
   return fingerprint(x);
 }
 

@@ -1,16 +1,15 @@
 /**
- * The contract engine for one worker: fixtures and the unknown-route fingerprint per API, made once; a
- * context per test; cleanup of everything the suite created.
+ * The contract engine for one worker: a client, fixtures and the unknown-route fingerprint per API, made
+ * once; a context per test; cleanup of everything the suite created.
  */
-import type { SpecId } from "../../core/finding.ts";
-import type { Target } from "../../core/target.ts";
-import type { Recorder } from "../../runner/record.ts";
-import type { Oracle } from "../../runner/scenario-context.ts";
-import type { SpecSet } from "../../runner/specs.ts";
+import { clientFor, type ApiClient } from "../../core/client.ts";
+import type { SpecId, Target } from "../../core/target.ts";
+import type { Recorder } from "../../results/recorder.ts";
+import type { Oracle, SpecSet } from "../oracle.ts";
 import type { EngineContext } from "./context.ts";
 import { agentServerFixtures, managedFixtures, type Fixtures } from "./fixtures.ts";
 import { unroutedFingerprint, type Fingerprint } from "./implemented.ts";
-import { Resources, type Endpoint } from "./resources.ts";
+import { Resources } from "./resources.ts";
 
 export interface EngineSettings {
   target: Target;
@@ -19,10 +18,10 @@ export interface EngineSettings {
   seed: number;
   examples: number;
   tag: string;
+  signal?: AbortSignal;
 }
 
 interface ApiState {
-  endpoint: Endpoint;
   fixtures: Fixtures;
   unrouted: Fingerprint;
 }
@@ -38,16 +37,18 @@ export interface Engine {
 }
 
 export async function startEngine(s: EngineSettings): Promise<Engine> {
-  const endpoints: Partial<Record<SpecId, Endpoint>> = {};
-  if (s.target.managedUrl && s.specs["managed-deep-agents"]) endpoints["managed-deep-agents"] = { baseUrl: s.target.managedUrl, auth: { "x-api-key": s.target.apiKey ?? "" } };
-  if (s.target.agentServerUrl && s.specs["agent-server"]) endpoints["agent-server"] = { baseUrl: s.target.agentServerUrl, auth: {} };
-  const resources = new Resources(endpoints);
+  const clients: Partial<Record<SpecId, ApiClient>> = {};
+  for (const spec of Object.keys(s.specs) as SpecId[]) {
+    const client = clientFor(s.target, spec, { signal: s.signal });
+    if (client) clients[spec] = client;
+  }
+  const resources = new Resources(clients);
   const state: Partial<Record<SpecId, ApiState>> = {};
   const problems: Partial<Record<SpecId, string>> = {};
-  for (const [spec, endpoint] of Object.entries(endpoints) as [SpecId, Endpoint][]) {
+  for (const [spec, client] of Object.entries(clients) as [SpecId, ApiClient][]) {
     try {
-      const fixtures = spec === "managed-deep-agents" ? await managedFixtures(s.target, resources, s.tag) : await agentServerFixtures(s.target, resources, s.tag);
-      state[spec] = { endpoint, fixtures, unrouted: await unroutedFingerprint(endpoint.baseUrl, endpoint.auth) };
+      const fixtures = spec === "managed-deep-agents" ? await managedFixtures(s.target, client, resources, s.tag) : await agentServerFixtures(s.target, client, resources, s.tag);
+      state[spec] = { fixtures, unrouted: await unroutedFingerprint(client) };
     } catch (error) {
       problems[spec] = `could not prepare the ${spec} fixtures: ${(error as Error).message}`;
     }
@@ -58,7 +59,7 @@ export async function startEngine(s: EngineSettings): Promise<Engine> {
     resources,
     context(spec, rec) {
       const st = state[spec]!;
-      return { spec, target: s.target, model: s.specs[spec]!, baseUrl: st.endpoint.baseUrl, auth: st.endpoint.auth, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag };
+      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag };
     },
     unrouted: (spec) => state[spec]!.unrouted,
     cleanup: () => resources.cleanup(),

@@ -2,9 +2,9 @@
  * Everything the suite creates is remembered from the responses that created it and deleted at the end —
  * and nothing else is ever deleted. The table says, per creating operation, how its resource is removed.
  */
+import type { ApiClient } from "../../core/client.ts";
 import { jsonBody, type Exchange, type HttpRequest } from "../../core/exchange.ts";
-import type { SpecId } from "../../core/finding.ts";
-import { jsonRequest, send } from "../../core/http.ts";
+import type { SpecId } from "../../core/target.ts";
 
 interface Removal {
   method: "DELETE";
@@ -44,16 +44,11 @@ const CREATORS: Record<SpecId, Record<string, Creator>> = {
   },
 };
 
-export interface Endpoint {
-  baseUrl: string;
-  auth: Record<string, string>;
-}
-
 export class Resources {
   private readonly created: { spec: SpecId; removal: Removal }[] = [];
   private readonly seen = new Set<string>();
 
-  constructor(private readonly endpoints: Partial<Record<SpecId, Endpoint>>) {}
+  constructor(private readonly clients: Partial<Record<SpecId, ApiClient>>) {}
 
   /** Remembers what a successful response of a creating operation made. */
   noteResponse(spec: SpecId, operationId: string, x: Exchange): void {
@@ -82,10 +77,11 @@ export class Resources {
     for (let i = 0; i < items.length; i += 8) {
       await Promise.all(
         items.slice(i, i + 8).map(async ({ spec, removal }) => {
-          const end = this.endpoints[spec];
-          if (!end) return;
+          const client = this.clients[spec];
+          if (!client) return;
           try {
-            const x = await send(jsonRequest("DELETE", `${end.baseUrl}${removal.path}`, removal.body, end.auth), { timeoutMs: 15_000 });
+            // An interrupted run still removes what it made: cleanup has its own deadline, not the run's signal.
+            const x = await client.with({ signal: undefined }).call("DELETE", removal.path, removal.body, { timeoutMs: 15_000 });
             if (x.response.status < 300 || x.response.status === 404) deleted++;
             else failed++;
           } catch {

@@ -36,7 +36,7 @@ export class ReplayError extends Error {
 }
 
 /** A fresh seed: a non-negative 31-bit integer, easy to print and pass back. */
-export const newSeed = (): number => Math.floor(Math.random() * 0x7fffffff);
+const newSeed = (): number => Math.floor(Math.random() * 0x7fffffff);
 
 export const formatReplay = (seed: number, path?: string): string => (path ? `${seed}:${path}` : String(seed));
 

@@ -116,7 +116,7 @@ export function invalidRequestArbitrary(op: Operation, validator: Validator, opt
 }
 
 /** Every single-mutation invalid variant of a valid request. */
-export function mutations(op: Operation, req: GeneratedRequest, ctx: GenContext, options: RequestOptions = {}): InvalidRequest[] {
+function mutations(op: Operation, req: GeneratedRequest, ctx: GenContext, options: RequestOptions = {}): InvalidRequest[] {
   const out: InvalidRequest[] = [];
   const bucket = (where: Location) => (where === "header" ? "headers" : where);
   for (const p of op.parameters) {

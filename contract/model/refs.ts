@@ -6,7 +6,7 @@ const unescapeToken = (token: string): string => token.replace(/~1/g, "/").repla
 /** Builds "#/a/b~1c" from tokens. */
 export const pointer = (...tokens: (string | number)[]): string => "#" + tokens.map((t) => "/" + escapeToken(String(t))).join("");
 
-export const isLocalRef = (ref: string): boolean => ref === "#" || ref.startsWith("#/");
+const isLocalRef = (ref: string): boolean => ref === "#" || ref.startsWith("#/");
 
 /** Splits "#/a/b~1c" into ["a", "b/c"]; undefined when the ref is not a local pointer. */
 export function parsePointer(ref: string): string[] | undefined {
@@ -80,7 +80,7 @@ export interface RefSite {
 }
 
 /** Every `$ref` string in the document, with its location. */
-export function findRefs(doc: unknown): RefSite[] {
+function findRefs(doc: unknown): RefSite[] {
   const out: RefSite[] = [];
   const visit = (node: unknown, tokens: string[], inMap: boolean) => {
     if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...tokens, String(i)], false));

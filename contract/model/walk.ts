@@ -14,7 +14,7 @@ const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /** Visits a schema and its subschemas, parents before children. */
-export function walkSchema(schema: unknown, ptr: string, visit: Visit): void {
+function walkSchema(schema: unknown, ptr: string, visit: Visit): void {
   if (!isObj(schema)) return;
   visit(schema, ptr);
   for (const k of SCHEMA_MAPS) {

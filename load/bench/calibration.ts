@@ -14,11 +14,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
 import { runLoad, readerOpener } from "../driver/driver.ts";
+import { ApiClient } from "../../core/client.ts";
+import { paceConfig } from "../../core/target.ts";
+import { SCRIPTED_MODEL_KNOBS } from "../../reference/knobs.ts";
 import { agentServerScenario } from "../driver/scenario.ts";
 import { LatencyHistogram, type LatencySummary } from "../metrics/histogram.ts";
 import { stampToPerformanceMs } from "../../reference/synthetic/clock.ts";
 import { spawnSyntheticSource } from "../../reference/synthetic/spawn.ts";
 import { newProbeStats, probeOpener, RECEIVED_STAMP, SENT_STAMP, type ProbeStats } from "./probe.ts";
+import { sleep } from "../../core/poll.ts";
 
 const K6_DEFAULT = fileURLToPath(new URL("../k6/bin/k6", import.meta.url));
 const K6_SCRIPT = fileURLToPath(new URL("../k6/scripts/streams.ts", import.meta.url));
@@ -96,7 +100,8 @@ interface Measured {
  */
 async function measure(baseUrl: string, concurrency: number, s: Schedule, runs: number, rampUpMs: number, probe: boolean): Promise<Measured> {
   const stats = newProbeStats();
-  const scenario = agentServerScenario({ baseUrl, assistantId: "synthetic", model: { tokens: s.events, delayMs: s.gapMs, firstTokenDelayMs: s.firstMs - s.gapMs } });
+  const runConfig = paceConfig(SCRIPTED_MODEL_KNOBS, { tokens: s.events, delayMs: s.gapMs, firstTokenDelayMs: s.firstMs - s.gapMs });
+  const scenario = agentServerScenario({ client: new ApiClient({ baseUrl }), assistantId: "synthetic", runConfig });
   const streamMs = s.firstMs + s.events * s.gapMs;
   const cpu = process.cpuUsage();
   const r = await runLoad({
@@ -151,7 +156,7 @@ async function floor(baseUrl: string, samples: number) {
         const sent = SENT_STAMP.exec(text)?.[1];
         if (sent) event.recordMs(at - stampToPerformanceMs(sent));
       }
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     }
   } finally {
     await dispatcher.close();

@@ -11,9 +11,10 @@ import { MetricsCollector, type CollectorShard, type LoadSummary } from "../metr
 import type { SloSpec } from "../metrics/slo.ts";
 import { poissonArrivals } from "./arrivals.ts";
 import { assertAllowedTarget } from "./safety.ts";
-import type { Scenario } from "./scenario.ts";
+import type { LoadScenario } from "./scenario.ts";
 import { streamRun, type StreamOpener } from "./stream-run.ts";
 import { threadSource, type ThreadPolicy, type ThreadSource } from "./threads.ts";
+import { sleep } from "../../core/poll.ts";
 
 export type LoadShape =
   | { kind: "closed"; concurrency: number }
@@ -28,7 +29,7 @@ export interface StreamLimitsOptions {
 }
 
 export interface LoadOptions {
-  scenario: Scenario;
+  scenario: LoadScenario;
   shape: LoadShape;
   /** Hard cap: no run starts after this, in ms from the start. */
   durationMs: number;
@@ -47,7 +48,7 @@ export interface LoadOptions {
   opener?: (dispatcher: Agent) => StreamOpener;
 }
 
-export interface LoadResult {
+export interface DriverResult {
   scenario: string;
   shape: LoadShape;
   /** Runs started (each is then counted exactly once, as ok or under one error kind). */
@@ -79,7 +80,7 @@ function validate(o: LoadOptions) {
   assertAllowedTarget(o.scenario.baseUrl, o.allowHosts);
 }
 
-export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+export async function runLoad(o: LoadOptions): Promise<DriverResult> {
   validate(o);
   const maxOpen = o.shape.kind === "closed" ? o.shape.concurrency : (o.shape.maxInFlight ?? 1000);
   const threadPolicy = o.threads ?? "per-run";
@@ -197,7 +198,6 @@ async function closedLoop(users: number, rampUpMs: number, t0: number, canStart:
   await Promise.all(Array.from({ length: users }, (_, i) => user(i)));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The default opener: the suite's SSE reader on the load's connection pool. */
 export const readerOpener =

@@ -1,14 +1,14 @@
 /**
- * Scenarios build each run's requests: an untimed thread creation, then the timed stream request. One per
- * API; the driver knows nothing else about either.
+ * Load scenarios build each run's requests: an untimed thread creation, then the timed stream request. One
+ * per API; the driver knows nothing else about either. Setup calls go through the suite's API client.
  */
 import type { Dispatcher } from "undici";
-import type { TokenMode } from "../metrics/tokens.ts";
+import type { ApiClient } from "../../core/client.ts";
+import { jsonBody } from "../../core/exchange.ts";
+import type { TokenMode } from "../../streams/grammar/tokens.ts";
 import type { SseRequest } from "../../streams/sse/types.ts";
-import { postJson } from "./http.ts";
-import { lowerCaseHeaders } from "../../core/http.ts";
 
-export interface Scenario {
+export interface LoadScenario {
   name: string;
   /** Every URL this scenario sends to starts with this (checked against the allow-list). */
   baseUrl: string;
@@ -20,104 +20,51 @@ export interface Scenario {
   streamRequest(threadId: string): SseRequest;
 }
 
-/** The scripted model's knobs (reference/upstream/scripted-model.ts); the synthetic source reads them too. */
-export interface ModelKnobs {
-  tokens?: number;
-  delayMs?: number;
-  firstTokenDelayMs?: number;
+interface CommonOptions {
+  client: ApiClient;
+  message?: string;
+  /** The run's `config` (an embedded reference's model knobs); none on other targets. */
+  runConfig?: Record<string, unknown>;
+  /** Metadata of the threads it creates, so they are recognisable as the suite's. */
+  metadata?: Record<string, string>;
 }
 
-const knobs = (m: ModelKnobs | undefined): Record<string, number> => {
-  const c: Record<string, number> = {};
-  if (m?.tokens !== undefined) c.fake_tokens = m.tokens;
-  if (m?.delayMs !== undefined) c.fake_delay_ms = m.delayMs;
-  if (m?.firstTokenDelayMs !== undefined) c.fake_first_token_delay_ms = m.firstTokenDelayMs;
-  return c;
-};
-
-const threadIdOf = (body: unknown): string => {
-  const b = body as { thread_id?: unknown; id?: unknown } | null;
+async function newThread(client: ApiClient, body: unknown, dispatcher: Dispatcher, signal?: AbortSignal): Promise<string> {
+  const x = await client.call("POST", "/threads", body, { dispatcher, signal });
+  if (x.response.status < 200 || x.response.status >= 300) throw new Error(`POST /threads answered ${x.response.status}: ${x.response.body.slice(0, 200)}`);
+  const b = jsonBody(x.response) as { thread_id?: unknown; id?: unknown } | undefined;
   const id = b?.thread_id ?? b?.id;
   if (typeof id !== "string" || !id) throw new Error("thread creation answered without a thread id");
   return id;
-};
-
-const trim = (url: string) => url.replace(/\/+$/, "");
-
-export interface AgentServerScenarioOptions {
-  baseUrl: string;
-  assistantId: string;
-  message?: string;
-  mode?: TokenMode;
-  model?: ModelKnobs;
-  /** Extra request headers (e.g. auth for a deployed server). */
-  headers?: Record<string, string>;
-  /** Metadata of the threads it creates, so they are recognisable as the suite's. */
-  metadata?: Record<string, string>;
 }
+
+function streamPost(client: ApiClient, threadId: string, body: Record<string, unknown>): SseRequest {
+  const req = client.request("POST", `/threads/${encodeURIComponent(threadId)}/runs/stream`, body, { headers: { accept: "text/event-stream" } });
+  return { method: "POST", url: req.url, headers: req.headers, body: req.body };
+}
+
+const input = (message?: string) => ({ messages: [{ role: "user", content: message ?? "hello" }] });
 
 /** LangGraph Agent Server: POST /threads, then POST /threads/{id}/runs/stream with assistant_id. */
-export function agentServerScenario(o: AgentServerScenarioOptions): Scenario {
-  const base = trim(o.baseUrl);
-  const headers = lowerCaseHeaders(o.headers ?? {});
+export function agentServerScenario(o: CommonOptions & { assistantId: string; mode?: TokenMode }): LoadScenario {
   const mode = o.mode ?? "messages-tuple";
-  const configurable = knobs(o.model);
   return {
     name: `agent-server:${o.assistantId}`,
-    baseUrl: base,
+    baseUrl: o.client.baseUrl,
     mode,
-    async createThread(dispatcher, signal) {
-      return threadIdOf(await postJson(dispatcher, `${base}/threads`, { metadata: o.metadata ?? {} }, headers, signal));
-    },
-    streamRequest(threadId) {
-      const body: Record<string, unknown> = {
-        assistant_id: o.assistantId,
-        input: { messages: [{ role: "user", content: o.message ?? "hello" }] },
-        stream_mode: [mode],
-      };
-      if (Object.keys(configurable).length) body.config = { configurable };
-      return streamPost(`${base}/threads/${encodeURIComponent(threadId)}/runs/stream`, body, headers);
-    },
+    createThread: (dispatcher, signal) => newThread(o.client, { metadata: o.metadata ?? {} }, dispatcher, signal),
+    streamRequest: (threadId) => streamPost(o.client, threadId, { assistant_id: o.assistantId, input: input(o.message), stream_mode: [mode], ...(o.runConfig ? { config: o.runConfig } : {}) }),
   };
-}
-
-export interface ManagedScenarioOptions {
-  /** Base URL ending in /v1/deepagents. */
-  baseUrl: string;
-  apiKey: string;
-  agentId: string;
-  message?: string;
-  model?: ModelKnobs;
-  /** Metadata of the threads it creates, so they are recognisable as the suite's. */
-  metadata?: Record<string, string>;
 }
 
 /** Managed Deep Agents API: POST /threads with agent_id, then POST /threads/{id}/runs/stream (messages-tuple). */
-export function managedScenario(o: ManagedScenarioOptions): Scenario {
-  const base = trim(o.baseUrl);
-  const headers = { "x-api-key": o.apiKey };
-  const configurable = knobs(o.model);
+export function managedScenario(o: CommonOptions & { agentId: string }): LoadScenario {
   return {
     name: `managed:${o.agentId}`,
-    baseUrl: base,
+    baseUrl: o.client.baseUrl,
     mode: "messages-tuple",
-    async createThread(dispatcher, signal) {
-      return threadIdOf(await postJson(dispatcher, `${base}/threads`, { agent_id: o.agentId, metadata: o.metadata ?? {} }, headers, signal));
-    },
-    streamRequest(threadId) {
-      const body: Record<string, unknown> = {
-        agent_id: o.agentId,
-        input: { messages: [{ role: "user", content: o.message ?? "hello" }] },
-        stream_mode: ["messages-tuple"],
-      };
-      // StreamRunRequest allows extra properties; the reference forwards config to the scripted model.
-      if (Object.keys(configurable).length) body.config = { configurable };
-      return streamPost(`${base}/threads/${encodeURIComponent(threadId)}/runs/stream`, body, headers);
-    },
+    createThread: (dispatcher, signal) => newThread(o.client, { agent_id: o.agentId, metadata: o.metadata ?? {} }, dispatcher, signal),
+    // StreamRunRequest allows extra properties; the reference forwards config to the scripted model.
+    streamRequest: (threadId) => streamPost(o.client, threadId, { agent_id: o.agentId, input: input(o.message), stream_mode: ["messages-tuple"], ...(o.runConfig ? { config: o.runConfig } : {}) }),
   };
 }
-
-function streamPost(url: string, body: unknown, headers: Record<string, string>): SseRequest {
-  return { method: "POST", url, headers: { ...headers, "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify(body) };
-}
-

@@ -3,7 +3,7 @@
  * each instant is taken once, by the reader, and turned into a RunTimeline here.
  */
 import { RunRecorder, type ErrorKind, type RunTimeline } from "../metrics/timeline.ts";
-import { tokenClassifier, type TokenMode } from "../metrics/tokens.ts";
+import { tokenClassifier, type TokenMode } from "../../streams/grammar/tokens.ts";
 import type { SseEnd, SseLimits, SseRequest, SseStream } from "../../streams/sse/types.ts";
 
 export type StreamOpener = (req: SseRequest, limits: SseLimits) => Promise<SseStream>;

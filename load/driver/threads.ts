@@ -3,7 +3,7 @@
  * run at a time, so with a pool a run waits (untimed, before its send) until a thread is free.
  */
 import type { Dispatcher } from "undici";
-import type { Scenario } from "./scenario.ts";
+import type { LoadScenario } from "./scenario.ts";
 
 export type ThreadPolicy = "per-run" | { pool: number };
 
@@ -12,7 +12,7 @@ export interface ThreadSource {
   release(threadId: string): void;
 }
 
-export async function threadSource(policy: ThreadPolicy, scenario: Scenario, dispatcher: Dispatcher): Promise<ThreadSource> {
+export async function threadSource(policy: ThreadPolicy, scenario: LoadScenario, dispatcher: Dispatcher): Promise<ThreadSource> {
   if (policy === "per-run") {
     return { acquire: (signal) => scenario.createThread(dispatcher, signal), release: () => undefined };
   }

@@ -29,7 +29,7 @@ export interface BuildResult {
 
 const lastLine = (s: string) => s.trim().split("\n").filter(Boolean).at(-1) ?? "";
 
-export function buildK6(): BuildResult {
+function buildK6(): BuildResult {
   const started = performance.now();
   const seconds = () => Math.round((performance.now() - started) / 100) / 10;
   const fail = (message: string): BuildResult => ({ ok: false, path: K6_BINARY, seconds: seconds(), message });

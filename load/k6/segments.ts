@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { LatencyHistogram, type LatencySummary } from "../metrics/histogram.ts";
 
-export const LATENCY_METRICS = ["time_to_headers", "time_to_first_event", "ttft", "itl", "tpot", "e2e"] as const;
+const LATENCY_METRICS = ["time_to_headers", "time_to_first_event", "ttft", "itl", "tpot", "e2e"] as const;
 
 export interface K6Summary {
   tool: "k6";

@@ -3,7 +3,7 @@
  * Peer tools disagree on these names (TTFT with or without empty chunks, ITL per gap or averaged), so every
  * report carries this table.
  */
-import { TOKEN_SOURCES } from "./tokens.ts";
+import { TOKEN_SOURCES } from "../../streams/grammar/tokens.ts";
 
 export interface MetricDefinition {
   key: string;
@@ -26,7 +26,7 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
   { key: "errors", unit: "count", definition: "failed runs by kind: setup, connect, http_<status>, error-event, partial-event, stream-broken, deadline, idle-timeout, max-events, cut-at-cap (aborted at duration + grace), driver (a failure of the suite itself)" },
 ];
 
-export const DEFINITIONS_NOTE =
+const DEFINITIONS_NOTE =
   "Latency percentiles come from HDR histograms (µs, 3 significant digits) over successful runs only; failed runs count under errors.";
 
 /** The definitions and token sources as a Markdown table a report can print. */

@@ -6,7 +6,7 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from "hdr-histogram-js";
 
 /** One hour in microseconds; larger values are clamped to it (no bounded load runs that long). */
-export const HIGHEST_US = 3_600_000_000;
+const HIGHEST_US = 3_600_000_000;
 const SIGNIFICANT_DIGITS = 3;
 
 /** Percentiles and extremes in milliseconds, each within 0.1 % of the recorded values (HDR bucket bounds). */

@@ -4,20 +4,19 @@
  * refuses a run while another is in flight (409); enqueue runs them all, one after another, in order;
  * interrupt and rollback let the newest run win, interrupting or deleting the ones in flight.
  */
-import type { Violation } from "../../core/finding.ts";
+import type { CheckName } from "../../core/checks.ts";
+import type { Violation } from "../../results/finding.ts";
 import type { BurstRun, ThreadObservation } from "./observe.ts";
 
 const TERMINAL = new Set(["success", "error", "interrupted", "timeout"]);
 const accepted = (o: ThreadObservation) => o.runs.filter((r): r is BurstRun & { runId: string } => r.runId !== undefined);
 const label = (r: BurstRun) => `run ${r.index} (${r.runId ?? "not created"})`;
 
-/** Every multitask finding's message starts with its strategy, so verdicts and reports can find a strategy's own. */
-export const ofStrategyCheck = (strategy: string, check: string) => (f: { check: string; message: string }) => f.check === check && f.message.startsWith(`[${strategy}] `);
-
-export type MultitaskCheck = ((o: ThreadObservation) => Violation[]) & { checkName: string };
+export type MultitaskCheck = ((o: ThreadObservation) => Violation[]) & { checkName: CheckName };
 type Report = (message: string) => Violation;
-const check = (checkName: string, judge: (o: ThreadObservation, v: Report) => Violation[]): MultitaskCheck =>
-  Object.assign((o: ThreadObservation) => judge(o, (message) => ({ check: checkName, message: `[${o.strategy}] ${message}` })), { checkName });
+/** Each violation carries the strategy of the burst it was seen in, so verdicts and reports find a strategy's own. */
+const check = (checkName: CheckName, judge: (o: ThreadObservation, v: Report) => Violation[]): MultitaskCheck =>
+  Object.assign((o: ThreadObservation) => judge(o, (message) => ({ check: checkName, message, strategy: o.strategy })), { checkName });
 
 /** Accepted runs in the order the server created them (send order breaks ties of equal timestamps). */
 function inCreationOrder(o: ThreadObservation) {

@@ -3,9 +3,9 @@
  * multitask_strategy, samples the thread's run list while they execute, and records what became of each run
  * and of the thread. Pure I/O: the checks in ./checks.ts judge the observation.
  */
-import type { Dispatcher } from "undici";
+import type { ApiClient } from "../../core/client.ts";
 import { jsonBody, type HttpRequest } from "../../core/exchange.ts";
-import { jsonRequest, send } from "../../core/http.ts";
+import { sleep } from "../../core/poll.ts";
 import { assertAllowedTarget } from "../driver/safety.ts";
 
 export const STRATEGIES = ["reject", "enqueue", "interrupt", "rollback"] as const;
@@ -47,7 +47,8 @@ export interface ThreadObservation {
 }
 
 export interface BurstOptions {
-  baseUrl: string;
+  /** The Agent Server's client (its pool is shared by every burst). */
+  client: ApiClient;
   assistantId: string;
   strategy: Strategy;
   runs: number;
@@ -55,12 +56,10 @@ export interface BurstOptions {
   gapMs: [number, number];
   random: () => number;
   deadlineMs: number;
-  dispatcher: Dispatcher;
-  headers?: Record<string, string>;
   /** Thread metadata, so the suite's threads are recognisable. */
   metadata?: Record<string, string>;
-  /** Extra `config.configurable` of every run (the reference's scripted-model knobs). */
-  configurable?: Record<string, unknown>;
+  /** The `config` of every run (an embedded reference's model knobs). */
+  runConfig?: Record<string, unknown>;
   /** Called with the thread's id as soon as it exists, so it is cleaned up whatever happens next. */
   onThread?: (threadId: string) => void;
   allowHosts?: string[];
@@ -69,17 +68,15 @@ export interface BurstOptions {
 
 const IN_FLIGHT = new Set(["pending", "running"]);
 const SAMPLE_EVERY_MS = 40;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> {
-  assertAllowedTarget(o.baseUrl, o.allowHosts);
-  const base = o.baseUrl.replace(/\/+$/, "");
-  const post = (path: string, body: unknown) => jsonRequest("POST", `${base}${path}`, body, o.headers);
+  assertAllowedTarget(o.client.baseUrl, o.allowHosts);
+  const post = (path: string, body: unknown) => o.client.request("POST", path, body);
   const call = async (req: HttpRequest) => {
-    const { response } = await send(req, { dispatcher: o.dispatcher, signal: o.signal });
+    const { response } = await o.client.send(req, { signal: o.signal });
     return { status: response.status, text: response.body, json: jsonBody(response) as any };
   };
-  const get = (path: string) => call(jsonRequest("GET", `${base}${path}`, undefined, o.headers));
+  const get = (path: string) => call(o.client.request("GET", path));
 
   const created = await call(post("/threads", { metadata: o.metadata ?? {} }));
   const threadId = created.json?.thread_id;
@@ -91,7 +88,7 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
       assistant_id: o.assistantId,
       input: { messages: [{ role: "user", content: input }] },
       multitask_strategy: o.strategy,
-      ...(o.configurable ? { config: { configurable: o.configurable } } : {}),
+      ...(o.runConfig ? { config: o.runConfig } : {}),
     });
   const runs: BurstRun[] = [];
   let offset = 0;

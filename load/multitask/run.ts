@@ -5,29 +5,18 @@
  */
 import { Agent } from "undici";
 import type { HttpRequest } from "../../core/exchange.ts";
-import type { Violation } from "../../core/finding.ts";
+import type { Violation } from "../../results/finding.ts";
+import type { StrategyOutcome } from "../../results/summary.ts";
 import { seededRandom } from "../driver/arrivals.ts";
 import { MULTITASK_CHECKS, MULTITASK_CHECK_NAMES } from "./checks.ts";
 import { observeBurst, STRATEGIES, type BurstOptions, type Strategy, type ThreadObservation } from "./observe.ts";
 
-export interface MultitaskLoadOptions extends Pick<BurstOptions, "baseUrl" | "assistantId" | "gapMs" | "deadlineMs" | "headers" | "metadata" | "configurable" | "onThread" | "allowHosts" | "signal"> {
+export interface MultitaskLoadOptions extends Pick<BurstOptions, "client" | "assistantId" | "gapMs" | "deadlineMs" | "metadata" | "runConfig" | "onThread" | "allowHosts" | "signal"> {
   threadsPerStrategy: number;
   runsPerThread: number;
   /** Seeds the send gaps, so a burst can be replayed with the same schedule. */
   seed: number;
   strategies?: readonly Strategy[];
-}
-
-export interface StrategyOutcome {
-  strategy: Strategy;
-  threads: number;
-  runsSent: number;
-  created: number;
-  refused: number;
-  /** How the created runs ended: success, interrupted, error, deleted, unfinished... */
-  fates: Record<string, number>;
-  maxRunningOnOneThread: number;
-  checks: { check: string; verdict: "passed" | "failed" }[];
 }
 
 export interface MultitaskProblem extends Violation {
@@ -48,7 +37,7 @@ export async function runMultitaskLoad(o: MultitaskLoadOptions): Promise<Multita
   try {
     const bursts = strategies.flatMap((strategy, s) =>
       Array.from({ length: o.threadsPerStrategy }, (_, t) =>
-        observeBurst({ ...o, strategy, runs: o.runsPerThread, dispatcher, random: seededRandom(o.seed * 1009 + s * 97 + t) }),
+        observeBurst({ ...o, client: o.client.with({ dispatcher }), strategy, runs: o.runsPerThread, random: seededRandom(o.seed * 1009 + s * 97 + t) }),
       ),
     );
     const observations = await Promise.all(bursts);

@@ -5,7 +5,6 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Route } from "./server.ts";
-import type { Ctx } from "./context.ts";
 import { authSessionNotFound } from "./errors.ts";
 import { CreateAuthSessionRequest } from "./schemas.ts";
 import { int, parseBody, queryParam } from "./validate.ts";
@@ -77,7 +76,7 @@ export class AuthSessions {
   }
 }
 
-export function authSessionRoutes(ctx: Ctx): Route[] {
+export function authSessionRoutes(ctx: { sessions: AuthSessions; lenient: boolean; publicUrl(): string }): Route[] {
   return [
     {
       method: "POST",

@@ -42,4 +42,3 @@ export function page<T>(items: T[], offset: number, size: number): { items: T[];
   return { items: slice, next: offset + size < items.length ? encodeCursor(offset + size) : null };
 }
 
-export const now = () => new Date().toISOString();

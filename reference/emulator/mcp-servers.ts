@@ -4,7 +4,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Call, Route } from "./server.ts";
-import { now, type Ctx } from "./context.ts";
 import { conflict, invalidBody, mcpServerNotFound, unprocessable } from "./errors.ts";
 import { CreateMcpServerRequest, RegisterMcpOAuthProviderRequest, UpdateMcpServerRequest } from "./schemas.ts";
 import { isUuid, parseBody } from "./validate.ts";
@@ -57,7 +56,18 @@ export class McpRegistry {
   }
 }
 
-export function mcpServerRoutes(ctx: Ctx): Route[] {
+/** What the MCP server routes use of the emulator. */
+interface McpDeps {
+  mcp: McpRegistry;
+  /** The tool listings cached per URL, dropped when a server's URL changes. */
+  tools: { invalidate(url: string): void };
+  lenient: boolean;
+  tenantId: string;
+}
+
+const now = () => new Date().toISOString();
+
+export function mcpServerRoutes(ctx: McpDeps): Route[] {
   const load = (call: Call) => {
     const id = call.params.mcp_server_id!;
     if (!isUuid(id)) throw invalidBody("'mcp_server_id' must be a UUID");
@@ -169,7 +179,7 @@ function checkUrl(url: string) {
 }
 
 // URLs are unique per workspace: tools are looked up by URL (GET /mcp/tools?url=, agents' tool specs).
-function checkUrlFree(ctx: Ctx, url: string, self?: string) {
+function checkUrlFree(ctx: Pick<McpDeps, "mcp">, url: string, self?: string) {
   const other = ctx.mcp.byUrl(url);
   if (other && other.id !== self) throw conflict("mcp_server_url_taken", `The MCP server '${other.name}' is already registered with this URL`);
 }

@@ -7,9 +7,13 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { Agent, fetch } from "undici";
 import type { Route } from "./server.ts";
-import type { Ctx } from "./context.ts";
 import { ApiError, mcpServerNotFound } from "./errors.ts";
-import type { McpServerRecord } from "./mcp-servers.ts";
+import type { McpRegistry, McpServerRecord } from "./mcp-servers.ts";
+
+interface ToolDeps {
+  mcp: McpRegistry;
+  tools: ToolCatalog;
+}
 import { bool, queryParam, str, uri } from "./validate.ts";
 
 const TIMEOUT_MS = 10_000;
@@ -82,7 +86,7 @@ export class ToolCatalog {
 }
 
 /** One line of an agent's health: is the URL registered, and does it answer tools/list? */
-export async function probeMcp(ctx: Ctx, url: string): Promise<{ url: string; ok: boolean; detail?: string }> {
+export async function probeMcp(ctx: ToolDeps, url: string): Promise<{ url: string; ok: boolean; detail?: string }> {
   const server = ctx.mcp.byUrl(url);
   if (!server) return { url, ok: false, detail: "not registered in this workspace" };
   try {
@@ -93,7 +97,7 @@ export async function probeMcp(ctx: Ctx, url: string): Promise<{ url: string; ok
   }
 }
 
-export function mcpToolRoutes(ctx: Ctx): Route[] {
+export function mcpToolRoutes(ctx: ToolDeps): Route[] {
   return [
     {
       method: "GET",

@@ -3,7 +3,7 @@ import { any, arr, bool, int, mapOf, nullable, obj, oneOf, str, uri, uuid } from
 
 const strings = () => arr(str());
 
-export const AgentPermissions = obj({
+const AgentPermissions = obj({
   identity: oneOf("personal", "shared"),
   visibility: oneOf("tenant", "user"),
   tenant_access_level: oneOf("read", "run", "write"),

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ApiError } from "./errors.ts";
 
-export const BASE = "/v1/deepagents";
+const BASE = "/v1/deepagents";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface Call {
@@ -118,7 +118,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function writeJson(res: ServerResponse, status: number, body: unknown): void {
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
   if (status === 204 || body === undefined) {
     res.writeHead(status).end();
     return;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { BufferedResponse, EventOutput, Fault, FaultHooks, ProxiedRequest, ProxyEvent } from "./types.ts";
+import { sleep } from "../../core/poll.ts";
 
 const M = "/v1/deepagents";
 const ID = "[^/]+";
@@ -50,7 +51,6 @@ const mapJson = (res: BufferedResponse, f: (v: any) => unknown): BufferedRespons
   return v === undefined ? res : { ...res, body: Buffer.from(JSON.stringify(f(v))) };
 };
 const pass = (events: ProxyEvent[]): EventOutput => ({ events });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Rewrites complete lines of a byte stream (lines may arrive split across chunks). */
 function lineRewriter(rewrite: (line: string) => string): FaultHooks["stream"] {
@@ -76,24 +76,28 @@ export const FAULTS: Fault[] = [
     name: "server-error",
     apis: ["managed"],
     rule: "A valid request never gets a 5xx (GET /agents answers 500).",
+    caughtBy: ["not_a_server_error"],
     hooks: () => ({ match: on("GET", `${M}/agents`), request: () => jsonResponse(500, errorBody(500, "internal_error", "injected server error")) }),
   },
   {
     name: "undocumented-status",
     apis: ["managed"],
     rule: "Status codes are the documented ones (POST /agents answers 200 where 201 is documented).",
+    caughtBy: ["status_code_documented"],
     hooks: () => ({ match: on("POST", `${M}/agents`), response: (res) => (res.status === 201 ? { ...res, status: 200 } : res) }),
   },
   {
     name: "wrong-content-type",
     apis: ["managed"],
     rule: "Responses carry the documented media type (GET /agents/{agent_id} says text/plain for JSON).",
+    caughtBy: ["content_type_documented"],
     hooks: () => ({ match: on("GET", `${M}/agents/${ID}`), response: (res) => ({ ...res, headers: { ...res.headers, "content-type": "text/plain; charset=utf-8" } }) }),
   },
   {
     name: "wrong-field-type",
     apis: ["managed"],
     rule: "Agent.created_at is a date-time string (sent as epoch milliseconds).",
+    caughtBy: ["response_schema"],
     hooks: () => ({
       match: AGENT_RESPONSES,
       response: (res) => (res.status < 300 ? mapJson(res, (a) => ({ ...a, created_at: Date.parse(a.created_at) })) : res),
@@ -103,6 +107,7 @@ export const FAULTS: Fault[] = [
     name: "error-body-shape",
     apis: ["managed"],
     rule: "Error bodies are ErrorResponse {type, code, detail, status: integer} (status sent as text).",
+    caughtBy: ["response_schema"],
     hooks: () => ({
       match: (r) => r.path.startsWith(`${M}/`),
       response: (res) => (res.status >= 400 && res.status !== 401 && res.status !== 403 ? mapJson(res, (e) => ({ ...e, status: `${e.status} error` })) : res),
@@ -112,6 +117,7 @@ export const FAULTS: Fault[] = [
     name: "auth-not-enforced",
     apis: ["managed"],
     rule: "Every operation requires X-Api-Key (requests without it are served).",
+    caughtBy: ["auth_enforced"],
     hooks: (ctx) => ({
       match: (r) => r.path.startsWith(`${M}/`),
       request: (r) => (r.headers["x-api-key"] ? r : { ...r, headers: { ...r.headers, "x-api-key": ctx.apiKey } }),
@@ -121,6 +127,7 @@ export const FAULTS: Fault[] = [
     name: "wrong-auth-error",
     apis: ["managed"],
     rule: 'An unknown key gets 403 {"error":"Forbidden"} (answered 401 Unauthorized instead).',
+    caughtBy: ["auth_enforced"],
     hooks: (ctx) => ({
       match: (r) => r.path.startsWith(`${M}/`),
       request: (r) => (r.headers["x-api-key"] && r.headers["x-api-key"] !== ctx.apiKey ? jsonResponse(401, { error: "Unauthorized" }) : r),
@@ -130,12 +137,14 @@ export const FAULTS: Fault[] = [
     name: "accepts-invalid-input",
     apis: ["managed"],
     rule: "Bodies with missing required fields or wrong types are rejected with 400 (accepted instead).",
+    caughtBy: ["negative_data_rejected"],
     emulator: { lenientValidation: true },
   },
   {
     name: "rejects-valid-input",
     apis: ["managed"],
     rule: "Documented optional fields are accepted (POST /agents rejects `permissions`).",
+    caughtBy: ["positive_data_accepted"],
     hooks: () => ({
       match: on("POST", `${M}/agents`),
       request: (r) =>
@@ -146,6 +155,7 @@ export const FAULTS: Fault[] = [
     name: "unknown-id-500",
     apis: ["managed"],
     rule: "An unknown agent id gets 404 agent_not_found (answered 500).",
+    caughtBy: ["unknown_id_not_found"],
     hooks: () => ({
       match: on("GET", `${M}/agents/${ID}`),
       response: (res) => (res.status === 404 ? jsonResponse(500, errorBody(500, "internal_error", "agent lookup failed")) : res),
@@ -155,6 +165,7 @@ export const FAULTS: Fault[] = [
     name: "resurrect-after-delete",
     apis: ["managed"],
     rule: "A deleted agent is gone: GET after DELETE answers 404 (the old agent is served).",
+    caughtBy: ["use_after_delete"],
     hooks: () => {
       const seen = new Map<string, BufferedResponse>();
       const deleted = new Set<string>();
@@ -173,6 +184,7 @@ export const FAULTS: Fault[] = [
     name: "missing-route",
     apis: ["managed"],
     rule: "Every documented operation is implemented (POST /threads/bulk-modify is served as an unknown path).",
+    caughtBy: ["operation_implemented"],
     // Sent on to a path the emulator does not serve, so the answer is exactly its answer to any unknown path.
     hooks: () => ({ match: on("POST", `${M}/threads/bulk-modify`), request: (r) => ({ ...r, path: `${M}/__unrouted__` }) }),
   },
@@ -180,6 +192,7 @@ export const FAULTS: Fault[] = [
     name: "echo-secrets",
     apis: ["managed"],
     rule: "Stored MCP server header values are never returned in clear (they are echoed).",
+    caughtBy: ["secret_headers_not_echoed"],
     hooks: () => {
       const clear = new Map<string, string>();
       return {
@@ -199,6 +212,7 @@ export const FAULTS: Fault[] = [
     name: "auth-session-stuck",
     apis: ["managed"],
     rule: "An auth session becomes COMPLETED once its verification URL is visited (it stays PENDING).",
+    caughtBy: ["auth_session_completes"],
     hooks: () => ({
       match: on("GET", `/__reference/auth-sessions/${ID}/verify`),
       request: () => ({ status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from("verified") }),
@@ -208,6 +222,7 @@ export const FAULTS: Fault[] = [
     name: "accepts-any-stream-mode",
     apis: ["managed"],
     rule: "The Managed run stream accepts only values, updates and messages-tuple (others are accepted).",
+    caughtBy: ["managed_stream_modes_restricted"],
     hooks: () => ({
       match: on("POST", `${M}/threads/${ID}/runs/stream`),
       request: (r) => {
@@ -222,6 +237,7 @@ export const FAULTS: Fault[] = [
     name: "accepts-assistant-id",
     apis: ["managed"],
     rule: "The Managed run stream rejects `assistant_id` (it is silently used as agent_id).",
+    caughtBy: ["managed_assistant_id_rejected"],
     hooks: () => ({
       match: on("POST", `${M}/threads/${ID}/runs/stream`),
       request: (r) => {
@@ -236,6 +252,7 @@ export const FAULTS: Fault[] = [
     name: "resolve-interrupt-noop",
     apis: ["managed"],
     rule: "resolve-interrupt resumes the interrupted thread (it answers 204 and does nothing).",
+    caughtBy: ["managed_resolve_interrupt"],
     hooks: () => ({ match: on("POST", `${M}/threads/${ID}/resolve-interrupt`), request: () => ({ status: 204, headers: {}, body: Buffer.alloc(0) }) }),
   },
 
@@ -243,6 +260,7 @@ export const FAULTS: Fault[] = [
     name: "read-after-create-404",
     apis: ["managed"],
     rule: "A created agent can be read at once (the first GET after creation answers 404).",
+    caughtBy: ["resource_available_after_create"],
     hooks: () => {
       const fresh = new Set<string>();
       return {
@@ -263,6 +281,7 @@ export const FAULTS: Fault[] = [
     name: "list-omits-new",
     apis: ["managed"],
     rule: "Listing agents includes every agent (the newest one is left out).",
+    caughtBy: ["listed_after_create"],
     hooks: () => ({
       match: on("GET", `${M}/agents`),
       response: (res) =>
@@ -279,6 +298,7 @@ export const FAULTS: Fault[] = [
     name: "update-not-persisted",
     apis: ["managed"],
     rule: "An agent update is stored (PATCH answers with the old agent and changes nothing).",
+    caughtBy: ["update_persisted"],
     hooks: () => ({
       match: on("PATCH", `${M}/agents/${ID}`),
       request: (r) => ({ ...r, method: "GET", body: Buffer.alloc(0) }),
@@ -288,12 +308,14 @@ export const FAULTS: Fault[] = [
     name: "mcp-tools-empty",
     apis: ["managed"],
     rule: "Listing MCP tools returns the tools the server offers (an empty list is returned).",
+    caughtBy: ["mcp_tools_listed"],
     hooks: () => ({ match: on("GET", `${M}/mcp/tools`), response: (res) => (res.status === 200 ? mapJson(res, (v) => ({ ...v, tools: [] })) : res) }),
   },
   {
     name: "reuse-ignored",
     apis: ["managed"],
     rule: "strategy REUSE returns the completed token (a new PENDING session is started instead).",
+    caughtBy: ["auth_session_reuse"],
     hooks: () => ({
       match: on("POST", `${M}/auth-sessions`),
       request: (r) => {
@@ -308,6 +330,7 @@ export const FAULTS: Fault[] = [
     name: "buffered-stream",
     apis: ["managed", "agent-server"],
     rule: "Run streams are delivered as they happen (all events are held back until the run ends).",
+    caughtBy: ["delivered_incrementally"],
     hooks: () => ({
       match: STREAMS,
       stream: () => {
@@ -320,6 +343,7 @@ export const FAULTS: Fault[] = [
     name: "wrong-event-name",
     apis: ["managed", "agent-server"],
     rule: "messages-tuple events are named `messages` and updates events `updates` (sent as `messages-tuple`, `update`).",
+    caughtBy: ["event_names"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({
@@ -332,6 +356,7 @@ export const FAULTS: Fault[] = [
     name: "mode-events-renamed",
     apis: ["managed", "agent-server"],
     rule: "Each stream mode's events carry that mode's event name (every one gets a trailing underscore).",
+    caughtBy: ["event_names"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({ kind: "events", event: (e) => pass([e.event === "metadata" || e.event === "error" ? e : { ...e, event: `${e.event}_` }]) }),
@@ -341,6 +366,7 @@ export const FAULTS: Fault[] = [
     name: "messages-not-tuple",
     apis: ["managed", "agent-server"],
     rule: "A `messages` event carries [chunk, metadata] (only the chunk is sent).",
+    caughtBy: ["event_payloads"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({
@@ -353,9 +379,17 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
+    name: "slow-reads",
+    apis: ["managed", "agent-server"],
+    rule: "Reading a thread answers promptly (every GET /threads/{thread_id} is held back 1.5 s), so the JSON endpoints' gate breaks.",
+    caughtBy: ["load_json_slo"],
+    hooks: () => ({ match: any(on("GET", `${M}/threads/(?!count$)${ID}`), on("GET", `/threads/${ID}`)), delayMs: 1500 }),
+  },
+  {
     name: "slow-first-token",
     apis: ["managed", "agent-server"],
     rule: "The first token arrives promptly (it is held back 3 s), so the default TTFT SLO breaks.",
+    caughtBy: ["load_ttft_slo"],
     hooks: () => ({
       match: STREAMS,
       stream: () => {
@@ -377,18 +411,21 @@ export const FAULTS: Fault[] = [
     name: "no-metadata-event",
     apis: ["managed", "agent-server"],
     rule: "Every run stream starts with a `metadata` event {run_id, attempt} (it is dropped).",
+    caughtBy: ["metadata_first"],
     hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: (e) => pass(e.event === "metadata" ? [] : [e]) }) }),
   },
   {
     name: "broken-framing",
     apis: ["managed", "agent-server"],
     rule: "Event-stream lines are `field: value` (the event field is written without its colon).",
+    caughtBy: ["sse_framing"],
     hooks: () => ({ match: STREAMS, stream: lineRewriter((line) => (line.startsWith("event: ") ? `event ${line.slice(7)}` : line)) }),
   },
   {
     name: "stream-content-type",
     apis: ["managed", "agent-server"],
     rule: "Run streams are served as text/event-stream (labelled application/json).",
+    caughtBy: ["stream_content_type"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({ kind: "events", event: (e) => pass([e]), headers: (h) => ({ ...h, "content-type": "application/json" }) }),
@@ -398,6 +435,7 @@ export const FAULTS: Fault[] = [
     name: "ids-out-of-order",
     apis: ["agent-server"],
     rule: "Event ids of a run stream increase (they count down).",
+    caughtBy: ["ids_increase"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({ kind: "events", event: (e) => pass([e.id === undefined ? e : { ...e, id: String(100_000 - Number(e.id)) }]) }),
@@ -407,6 +445,7 @@ export const FAULTS: Fault[] = [
     name: "truncated-stream",
     apis: ["managed", "agent-server"],
     rule: "A run stream ends with the run's last event (it is cut after the third event).",
+    caughtBy: ["stream_complete"],
     hooks: () => ({
       match: STREAMS,
       stream: () => {
@@ -419,12 +458,14 @@ export const FAULTS: Fault[] = [
     name: "endless-stream",
     apis: ["managed", "agent-server"],
     rule: "A run stream closes when the run is over (it stays open, sending keep-alive comments).",
+    caughtBy: ["stream_terminates"],
     hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: (e) => pass([e]), holdOpen: true }) }),
   },
   {
     name: "error-event-shape",
     apis: ["managed", "agent-server"],
     rule: "An `error` event carries {error, message} (sent as {detail}).",
+    caughtBy: ["event_payloads"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({
@@ -437,6 +478,7 @@ export const FAULTS: Fault[] = [
     name: "unrequested-mode",
     apis: ["managed", "agent-server"],
     rule: "Only the requested stream modes appear (a `debug` event is added).",
+    caughtBy: ["event_names"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({
@@ -451,12 +493,14 @@ export const FAULTS: Fault[] = [
     name: "error-event-dropped",
     apis: ["managed", "agent-server"],
     rule: "A run that fails ends its stream with an `error` event (it is dropped).",
+    caughtBy: ["error_event"],
     hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: (e) => pass(e.event === "error" ? [] : [e]) }) }),
   },
   {
     name: "ids-dropped",
     apis: ["agent-server"],
     rule: "Events of a thread's run stream carry ids, so a client can resume (they are left out).",
+    caughtBy: ["ids_present"],
     hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: ({ id: _id, ...e }) => pass([e]) }) }),
   },
 
@@ -465,6 +509,7 @@ export const FAULTS: Fault[] = [
     name: "missing-required-field",
     apis: ["agent-server"],
     rule: "A Run has every required field (run_id is left out of GET /threads/{thread_id}/runs/{run_id}).",
+    caughtBy: ["response_schema"],
     hooks: () => ({
       match: GET_RUN,
       response: (res) =>
@@ -480,6 +525,7 @@ export const FAULTS: Fault[] = [
     name: "run-status-out-of-enum",
     apis: ["agent-server"],
     rule: "Run.status is one of its documented values (`success` is reported as `completed`).",
+    caughtBy: ["response_schema"],
     hooks: () => ({
       match: any(GET_RUN, on("GET", `/threads/${ID}/runs`)),
       response: (res) => {
@@ -492,6 +538,7 @@ export const FAULTS: Fault[] = [
     name: "run-status-regresses",
     apis: ["agent-server"],
     rule: "A run's status only moves forward (a finished run is reported as running again).",
+    caughtBy: ["run_status_forward_only"],
     hooks: () => {
       const finished = new Set<string>();
       return {
@@ -513,6 +560,7 @@ export const FAULTS: Fault[] = [
     name: "thread-stays-busy",
     apis: ["agent-server"],
     rule: "A thread goes back to idle after its run (it stays busy).",
+    caughtBy: ["thread_status_lifecycle", "multitask_load_thread_consistent"],
     hooks: () => ({
       match: on("GET", `/threads/${ID}`),
       response: (res) => (res.status === 200 ? mapJson(res, (t) => (t.status === "idle" && t.values ? { ...t, status: "busy" } : t)) : res),
@@ -522,6 +570,7 @@ export const FAULTS: Fault[] = [
     name: "multitask-swapped",
     apis: ["agent-server"],
     rule: "Each multitask_strategy does what it documents (reject, interrupt and rollback are run as enqueue; enqueue and no strategy as interrupt).",
+    caughtBy: ["multitask_default", "multitask_enqueue", "multitask_interrupt", "multitask_reject", "multitask_rollback", "multitask_load_outcome"],
     hooks: () => ({
       match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
       request: (r) => {
@@ -536,6 +585,7 @@ export const FAULTS: Fault[] = [
     name: "enqueue-drops-run",
     apis: ["agent-server"],
     rule: "Every enqueued run runs (every second enqueued run on a thread is answered with a run that never exists).",
+    caughtBy: ["multitask_load_no_lost_runs"],
     hooks: () => {
       const seen = new Map<string, number>();
       return {
@@ -557,6 +607,7 @@ export const FAULTS: Fault[] = [
     name: "run-listed-twice",
     apis: ["agent-server"],
     rule: "A thread's run list holds each run once (its newest run is listed twice).",
+    caughtBy: ["multitask_load_no_duplicate_runs"],
     hooks: () => ({
       match: on("GET", `/threads/${ID}/runs`),
       response: (res) => (res.status === 200 ? mapJson(res, (runs) => (Array.isArray(runs) && runs.length ? [runs[0], ...runs] : runs)) : res),
@@ -566,6 +617,7 @@ export const FAULTS: Fault[] = [
     name: "runs-overlap",
     apis: ["agent-server"],
     rule: "A thread runs one run at a time (while one runs, its queued runs are listed as running too).",
+    caughtBy: ["multitask_load_one_run_at_a_time"],
     hooks: () => ({
       match: on("GET", `/threads/${ID}/runs`),
       response: (res) =>
@@ -578,12 +630,14 @@ export const FAULTS: Fault[] = [
     name: "cancel-ignored",
     apis: ["agent-server"],
     rule: "Cancelling a run interrupts it (cancel answers 202 and the run goes on).",
+    caughtBy: ["cancel_interrupts_run"],
     hooks: () => ({ match: on("POST", `/threads/${ID}/runs/${ID}/cancel`), request: () => ({ status: 202, headers: {}, body: Buffer.alloc(0) }) }),
   },
   {
     name: "on-disconnect-swapped",
     apis: ["agent-server"],
     rule: "on_disconnect decides the run's fate when the client leaves (cancel and continue are swapped).",
+    caughtBy: ["on_disconnect_cancel", "on_disconnect_continue"],
     hooks: () => ({
       match: STREAMS,
       request: (r) => {
@@ -597,6 +651,7 @@ export const FAULTS: Fault[] = [
     name: "drop-event-on-resume",
     apis: ["agent-server"],
     rule: "Resuming with Last-Event-ID gives every event after it (the first one is dropped).",
+    caughtBy: ["resume_after_id_exact", "resume_replay_equals_original"],
     hooks: () => ({
       match: (r) => STREAMS(r) && r.method === "GET" && r.headers["last-event-id"] !== undefined,
       stream: () => {
@@ -609,6 +664,7 @@ export const FAULTS: Fault[] = [
     name: "wrong-content-location",
     apis: ["agent-server"],
     rule: "Content-Location of a created run is that run's URL (it names a run that does not exist).",
+    caughtBy: ["content_location_resolves"],
     hooks: () => {
       const elsewhere = (h: Record<string, string>) =>
         h["content-location"] ? { ...h, "content-location": h["content-location"].replace(/[^/]+$/, randomUUID()) } : h;
@@ -623,6 +679,7 @@ export const FAULTS: Fault[] = [
     name: "missing-content-location",
     apis: ["agent-server"],
     rule: "Creating a run answers with the documented Content-Location header (it is left out).",
+    caughtBy: ["response_headers_documented"],
     hooks: () => ({
       match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
       response: (res) => stripHeader(res, "content-location"),

@@ -1,10 +1,11 @@
 /** How a named fault plugs into the reference's front proxy. */
+import type { CheckName } from "../../core/checks.ts";
 
-export type Api = "managed" | "agent-server";
+export type ReferenceApi = "managed" | "agent-server";
 
 /** A request as the front proxy received it (body fully read: requests are small). */
 export interface ProxiedRequest {
-  api: Api;
+  api: ReferenceApi;
   method: string;
   /** Path without the query string, e.g. /v1/deepagents/agents/123. */
   path: string;
@@ -47,6 +48,8 @@ export interface EventOutput {
 export interface FaultHooks {
   /** Which requests the hooks below apply to. */
   match(req: ProxiedRequest): boolean;
+  /** Hold the request back this long before it is handled. */
+  delayMs?: number;
   /** Rewrite the request, or answer it without forwarding. */
   request?(req: ProxiedRequest): ProxiedRequest | BufferedResponse;
   /** Rewrite a non-stream response (the front buffers it when a fault needs it). */
@@ -63,9 +66,11 @@ export interface FaultContext {
 export interface Fault {
   name: string;
   /** The API(s) whose traffic the fault breaks. */
-  apis: Api[];
+  apis: ReferenceApi[];
   /** The documented rule this fault breaks, in one sentence. */
   rule: string;
+  /** The checks that report it (each has a fault-matrix case in the project's tests). */
+  caughtBy: CheckName[];
   /** Emulator options the fault needs (for faults that live inside the emulator). */
   emulator?: { lenientValidation?: boolean };
   /** Creates fresh hooks (with their own state) for one reference instance. */

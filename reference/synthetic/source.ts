@@ -20,7 +20,7 @@ export interface Schedule {
   events: number;
 }
 
-export const DEFAULT_SCHEDULE: Schedule = { firstMs: 10, gapMs: 5, events: 20 };
+const DEFAULT_SCHEDULE: Schedule = { firstMs: 10, gapMs: 5, events: 20 };
 const MAX_MS = 60_000;
 const MAX_EVENTS = 100_000;
 
@@ -97,7 +97,7 @@ function int(name: string, raw: unknown, max: number): number | undefined {
   return n;
 }
 
-export function scheduleFrom(query: URLSearchParams, body: unknown): Schedule {
+function scheduleFrom(query: URLSearchParams, body: unknown): Schedule {
   const c = ((body as { config?: { configurable?: Record<string, unknown> } } | undefined)?.config?.configurable ?? {}) as Record<string, unknown>;
   const gapMs = int("gap_ms", query.get("gap_ms"), MAX_MS) ?? int("fake_delay_ms", c.fake_delay_ms, MAX_MS) ?? DEFAULT_SCHEDULE.gapMs;
   const bodyFirst = int("fake_first_token_delay_ms", c.fake_first_token_delay_ms, MAX_MS);

@@ -12,4 +12,3 @@ export const GRAPHS = {
   interrupt: file("interrupt", "graph"),
 } as const;
 
-export type GraphId = keyof typeof GRAPHS;

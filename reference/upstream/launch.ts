@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sleep } from "../../core/poll.ts";
 
 export interface Upstream {
   url: string;
@@ -76,7 +77,7 @@ async function waitForOk(url: string, timeoutMs: number): Promise<void> {
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new Error(`Agent Server at ${url} did not answer GET /ok within ${timeoutMs} ms`);
 }

@@ -8,6 +8,8 @@ import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/mes
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { getConfig } from "@langchain/langgraph";
+import { SCRIPTED_MODEL_KNOBS } from "../knobs.ts";
+import { sleep } from "../../core/poll.ts";
 
 export interface ScriptSettings {
   /** Number of streamed text chunks. */
@@ -29,20 +31,21 @@ const int = (v: unknown, fallback: number, max: number) => {
   return typeof n === "number" && Number.isInteger(n) && n >= 0 ? Math.min(n, max) : fallback;
 };
 
+const KEYS = SCRIPTED_MODEL_KNOBS.configurable;
+
 /** Reads per-run or per-assistant overrides from `config.configurable` (fake_tokens, fake_delay_ms, ...). */
-export function settingsFromConfigurable(base: ScriptSettings, configurable: Record<string, unknown> | undefined): ScriptSettings {
+function settingsFromConfigurable(base: ScriptSettings, configurable: Record<string, unknown> | undefined): ScriptSettings {
   const c = configurable ?? {};
   const s: ScriptSettings = {
     ...base,
-    tokens: int(c.fake_tokens, base.tokens, 100_000),
-    delayMs: int(c.fake_delay_ms, base.delayMs, 60_000),
-    firstTokenDelayMs: int(c.fake_first_token_delay_ms, base.firstTokenDelayMs, 600_000),
+    tokens: int(c[KEYS.tokens], base.tokens, 100_000),
+    delayMs: int(c[KEYS.delayMs], base.delayMs, 60_000),
+    firstTokenDelayMs: int(c[KEYS.firstTokenDelayMs], base.firstTokenDelayMs, 600_000),
   };
   if (c.fake_tool === "none") delete s.toolCall;
   return s;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function text(content: BaseMessage["content"]): string {
   if (typeof content === "string") return content;

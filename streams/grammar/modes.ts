@@ -24,7 +24,7 @@ export const AGENT_SERVER_MODES = ["values", "messages", "messages-tuple", "task
 export const MANAGED_MODES = ["values", "updates", "messages-tuple"];
 
 /** Events any stream may carry whatever the modes: the run's metadata first, an error last. */
-export const ALWAYS_ALLOWED = ["metadata", "error"];
+const ALWAYS_ALLOWED = ["metadata", "error"];
 
 export interface ModeException {
   /** Event name (before namespaces) that may appear although its mode was not requested. */
@@ -55,11 +55,4 @@ export function allowedEvents(modes: string[], subgraphs: boolean): Set<string> 
 export function splitEventName(name: string): { base: string; namespace: string[] } {
   const [base, ...namespace] = name.split("|");
   return { base: base!, namespace };
-}
-
-/** Normalises a request's stream_mode (string, array or absent) the way the server does. */
-export function requestedModes(streamMode: unknown): string[] {
-  if (typeof streamMode === "string") return [streamMode];
-  if (Array.isArray(streamMode) && streamMode.length) return streamMode.filter((m): m is string => typeof m === "string");
-  return ["values"];
 }

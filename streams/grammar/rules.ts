@@ -2,7 +2,8 @@
  * Stream rules: each is a small incremental check fed one event at a time, so a stream of any length is
  * judged with flat memory. A rule reports violations when the stream is over.
  */
-import type { Violation } from "../../core/finding.ts";
+import type { CheckName } from "../../core/checks.ts";
+import type { Violation } from "../../results/finding.ts";
 import { mediaType } from "../../core/exchange.ts";
 import type { FramingIssue, SseEnd, SseEvent } from "../sse/types.ts";
 import { allowedEvents, splitEventName } from "./modes.ts";
@@ -30,7 +31,7 @@ export interface StreamOutcome {
 }
 
 export interface StreamRule {
-  readonly check: string;
+  readonly check: CheckName;
   event(e: SseEvent): void;
   finish(outcome: StreamOutcome): Violation[];
 }
@@ -41,7 +42,7 @@ const MAX_REPORTED = 3;
 class Problems {
   private list: string[] = [];
   private extra = 0;
-  constructor(private readonly check: string) {}
+  constructor(private readonly check: CheckName) {}
   add(message: string) {
     if (this.list.length < MAX_REPORTED) this.list.push(message);
     else this.extra++;
@@ -55,30 +56,30 @@ class Problems {
 
 const at = (e: SseEvent) => `event #${e.index} (${e.event}, byte ${e.offset})`;
 
-function rule(check: string, onEvent: (e: SseEvent, p: Problems) => void, onFinish?: (o: StreamOutcome, p: Problems) => void): StreamRule {
+function rule(check: CheckName, onEvent: (e: SseEvent, p: Problems) => void, onFinish?: (o: StreamOutcome, p: Problems) => void): StreamRule {
   const p = new Problems(check);
   return { check, event: (e) => onEvent(e, p), finish: (o) => (onFinish?.(o, p), p.violations()) };
 }
 
-export const streamContentType = (): StreamRule =>
+const streamContentType = (): StreamRule =>
   rule("stream_content_type", () => undefined, (o, p) => {
     const type = mediaType(o.headers["content-type"]);
     if (type !== "text/event-stream") p.add(`a run stream is served as ${JSON.stringify(o.headers["content-type"] ?? "(none)")}, not text/event-stream`);
   });
 
-export const sseFraming = (): StreamRule =>
+const sseFraming = (): StreamRule =>
   rule("sse_framing", () => undefined, (o, p) => {
     for (const i of o.framingIssues) p.add(`${i.rule} at byte ${i.offset} (event #${i.eventIndex}): ${i.message}`);
   });
 
-export const streamTerminates = (): StreamRule =>
+const streamTerminates = (): StreamRule =>
   rule("stream_terminates", () => undefined, (o, p) => {
     if (o.end.reason === "deadline" || o.end.reason === "idle-timeout") p.add(`the stream did not end by itself (${o.end.reason} after ${Math.round(o.end.endAt - o.sentAt)} ms, ${o.end.events} events)`);
     else if (o.end.reason === "error") p.add(`the stream broke: ${o.end.error ?? "connection error"}`);
     if (o.end.partialEvent) p.add("the body closed in the middle of an event (bytes after the last blank line)");
   });
 
-export function metadataFirst(x: StreamExpectation): StreamRule {
+function metadataFirst(x: StreamExpectation): StreamRule {
   let seen = false;
   return rule(
     "metadata_first",
@@ -93,7 +94,7 @@ export function metadataFirst(x: StreamExpectation): StreamRule {
   );
 }
 
-export function eventNames(x: StreamExpectation): StreamRule {
+function eventNames(x: StreamExpectation): StreamRule {
   const allowed = allowedEvents(x.modes, x.subgraphs);
   return rule("event_names", (e, p) => {
     const { base, namespace } = splitEventName(e.event);
@@ -103,7 +104,7 @@ export function eventNames(x: StreamExpectation): StreamRule {
   });
 }
 
-export function eventPayloads(x: StreamExpectation): StreamRule {
+function eventPayloads(x: StreamExpectation): StreamRule {
   return rule("event_payloads", (e, p) => {
     const { base } = splitEventName(e.event);
     const shape = PAYLOADS[base];
@@ -120,7 +121,7 @@ export function eventPayloads(x: StreamExpectation): StreamRule {
   });
 }
 
-export function errorEvent(x: StreamExpectation): StreamRule {
+function errorEvent(x: StreamExpectation): StreamRule {
   let errorAt = -1;
   let last = -1;
   return rule(
@@ -138,7 +139,7 @@ export function errorEvent(x: StreamExpectation): StreamRule {
   );
 }
 
-export function idsIncrease(): StreamRule {
+function idsIncrease(): StreamRule {
   let previous: number | undefined;
   return rule("ids_increase", (e, p) => {
     if (e.id === undefined) return;
@@ -152,7 +153,7 @@ export function idsIncrease(): StreamRule {
   });
 }
 
-export function idsPresent(x: StreamExpectation): StreamRule {
+function idsPresent(x: StreamExpectation): StreamRule {
   return rule("ids_present", (e, p) => {
     if (x.idsRequired && e.id === undefined) p.add(`${at(e)} has no id, so a client cannot resume after it`);
   });
@@ -162,7 +163,7 @@ export function idsPresent(x: StreamExpectation): StreamRule {
  * A stream that is delivered as it happens spreads its events over the run; a buffering server or proxy
  * delivers them together at the end. Judged only when the stream lasted long enough to tell.
  */
-export function deliveredIncrementally(minSpanMs = 250, minShare = 0.2): StreamRule {
+function deliveredIncrementally(minSpanMs = 250, minShare = 0.2): StreamRule {
   let first: number | undefined;
   let last: number | undefined;
   return rule(

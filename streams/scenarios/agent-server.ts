@@ -3,15 +3,17 @@ import type { NamedScenario, ScenarioContext } from "./context.ts";
 import { AGENT_SERVER_MODES } from "../grammar/modes.ts";
 import { STREAM_RULE_NAMES, type StreamExpectation } from "../grammar/rules.ts";
 import { checkComplete } from "./complete.ts";
-import { AGENT_SERVER, AGENT_SERVER_TUPLE_KEYS, json, pollUntil, serverReq, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
+import { pollUntil } from "../../core/poll.ts";
+import type { ModelPace } from "../../core/target.ts";
+import { AGENT_SERVER, AGENT_SERVER_TUPLE_KEYS, json, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
 
 const THREAD_STREAM = "stream_run_threads__thread_id__runs_stream_post";
 const STATELESS_STREAM = "stream_run_stateless_runs_stream_post";
 const JOIN_STREAM = "stream_run_http_threads__thread_id__runs__run_id__join_get";
 export const STREAMED = STREAM_RULE_NAMES;
-const COMPLETE = [...STREAMED, "stream_complete"];
+const COMPLETE = [...STREAMED, "stream_complete" as const];
 // 30 tokens × 15 ms: long enough to judge delivery; "tool:" makes the agent call its tool first.
-const SLOW = { configurable: { fake_tokens: 30, fake_delay_ms: 15 } };
+const SLOW: ModelPace = { tokens: 30, delayMs: 15 };
 
 export const expectation = (modes: string[], over: Partial<StreamExpectation> = {}): StreamExpectation => ({
   modes,
@@ -23,12 +25,12 @@ export const expectation = (modes: string[], over: Partial<StreamExpectation> = 
 });
 
 export async function newThread(ctx: ScenarioContext): Promise<string | undefined> {
-  const x = await ctx.call(AGENT_SERVER, "create_thread_threads_post", serverReq(ctx.target, "POST", "/threads", { metadata: { agentwire: ctx.tag } }));
+  const x = await ctx.call(AGENT_SERVER, "create_thread_threads_post", ctx.request(AGENT_SERVER, "POST", "/threads", { metadata: { agentwire: ctx.tag } }));
   return json(x)?.thread_id;
 }
 
-export async function deleteThread(ctx: ScenarioContext, threadId: string) {
-  await ctx.call(AGENT_SERVER, "delete_thread_threads__thread_id__delete", serverReq(ctx.target, "DELETE", `/threads/${threadId}`));
+async function deleteThread(ctx: ScenarioContext, threadId: string) {
+  await ctx.call(AGENT_SERVER, "delete_thread_threads__thread_id__delete", ctx.request(AGENT_SERVER, "DELETE", `/threads/${threadId}`));
 }
 
 /** Runs `body` with a fresh thread that is deleted afterwards. */
@@ -44,12 +46,12 @@ export async function withThread(ctx: ScenarioContext, body: (threadId: string) 
 
 function threadStream(ctx: ScenarioContext, label: string, body: Record<string, unknown>, x: StreamExpectation) {
   return withThread(ctx, async (tid) => {
-    const req = streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, body));
+    const req = streamReq(ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs/stream`, body));
     const judged = await ctx.stream(AGENT_SERVER, THREAD_STREAM, label, req, x);
     if (x.expectError) return;
     const read = async () => {
-      const thread = json(await ctx.call(AGENT_SERVER, "get_thread_threads__thread_id__get", serverReq(ctx.target, "GET", `/threads/${tid}`)));
-      const state = json(await ctx.call(AGENT_SERVER, "get_latest_thread_state_threads__thread_id__state_get", serverReq(ctx.target, "GET", `/threads/${tid}/state`)));
+      const thread = json(await ctx.call(AGENT_SERVER, "get_thread_threads__thread_id__get", ctx.request(AGENT_SERVER, "GET", `/threads/${tid}`)));
+      const state = json(await ctx.call(AGENT_SERVER, "get_latest_thread_state_threads__thread_id__state_get", ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/state`)));
       return { status: thread?.status, values: state?.values };
     };
     await checkComplete(ctx, AGENT_SERVER, THREAD_STREAM, label, x.modes, req, judged, read);
@@ -60,7 +62,7 @@ const modeScenario = (mode: string): NamedScenario => ({
   title: `agent-server › stream mode ${mode}`,
   spec: AGENT_SERVER,
   checks: mode === "values" || mode === "messages-tuple" ? COMPLETE : STREAMED,
-  run: (ctx) => threadStream(ctx, mode, { assistant_id: "agent", input: userMessage("tool: hi"), config: SLOW, stream_mode: [mode] }, expectation([mode])),
+  run: (ctx) => threadStream(ctx, mode, { assistant_id: "agent", input: userMessage("tool: hi"), config: ctx.runConfig(SLOW), stream_mode: [mode] }, expectation([mode])),
 });
 
 const subgraphs: NamedScenario = {
@@ -69,7 +71,7 @@ const subgraphs: NamedScenario = {
   checks: COMPLETE,
   run: (ctx) => {
     const modes = ["values", "updates", "messages-tuple"];
-    return threadStream(ctx, `${modes.join("+")}+subgraphs`, { assistant_id: "subgraph", input: userMessage(), config: SLOW, stream_mode: modes, stream_subgraphs: true }, expectation(modes, { subgraphs: true }));
+    return threadStream(ctx, `${modes.join("+")}+subgraphs`, { assistant_id: "subgraph", input: userMessage(), config: ctx.runConfig(SLOW), stream_mode: modes, stream_subgraphs: true }, expectation(modes, { subgraphs: true }));
   },
 };
 
@@ -86,7 +88,7 @@ const stateless: NamedScenario = {
   checks: STREAMED,
   run: async (ctx) => {
     const modes = ["values", "messages-tuple"];
-    const req = streamReq(serverReq(ctx.target, "POST", "/runs/stream", { assistant_id: "agent", input: userMessage(), config: SLOW, stream_mode: modes }));
+    const req = streamReq(ctx.request(AGENT_SERVER, "POST", "/runs/stream", { assistant_id: "agent", input: userMessage(), config: ctx.runConfig(SLOW), stream_mode: modes }));
     await ctx.stream(AGENT_SERVER, STATELESS_STREAM, modes.join("+"), req, expectation(modes));
   },
 };
@@ -97,12 +99,12 @@ const join: NamedScenario = {
   checks: STREAMED,
   run: (ctx) =>
     withThread(ctx, async (tid) => {
-      const created = await ctx.call(AGENT_SERVER, "create_run_threads__thread_id__runs_post", serverReq(ctx.target, "POST", `/threads/${tid}/runs`, { assistant_id: "agent", input: userMessage(), config: SLOW }));
+      const created = await ctx.call(AGENT_SERVER, "create_run_threads__thread_id__runs_post", ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs`, { assistant_id: "agent", input: userMessage(), config: ctx.runConfig(SLOW) }));
       const rid = json(created)?.run_id;
       if (!rid) return;
       // A background run streams `values` by default; its joiner sees the whole log from the start.
-      await ctx.stream(AGENT_SERVER, JOIN_STREAM, "values (join)", streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`)), expectation(["values"]));
-      await pollUntil(async () => json(await ctx.call(AGENT_SERVER, "get_run_http_threads__thread_id__runs__run_id__get", serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}`)))?.status, (s) => TERMINAL_RUN.includes(s));
+      await ctx.stream(AGENT_SERVER, JOIN_STREAM, "values (join)", streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`)), expectation(["values"]));
+      await pollUntil(async () => json(await ctx.call(AGENT_SERVER, "get_run_http_threads__thread_id__runs__run_id__get", ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}`)))?.status, (s) => TERMINAL_RUN.includes(s));
     }),
 };
 

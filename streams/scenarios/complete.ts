@@ -4,10 +4,11 @@
  * hold that same message. A stream cut short (or one that lost events) fails this, whatever its framing.
  */
 import type { HttpRequest } from "../../core/exchange.ts";
-import type { SpecId } from "../../core/finding.ts";
-import { contentText, type JudgedStream } from "../judge.ts";
+import { pollUntil } from "../../core/poll.ts";
+import type { SpecId } from "../../core/target.ts";
+import type { JudgedStream } from "../judge.ts";
+import { aiText, isAiMessage } from "../grammar/tokens.ts";
 import type { ScenarioContext } from "./context.ts";
-import { pollUntil } from "./wire.ts";
 
 interface Message {
   id?: string;
@@ -16,17 +17,17 @@ interface Message {
 }
 
 const lastAi = (messages: unknown): Message | undefined =>
-  Array.isArray(messages) ? [...(messages as Message[])].reverse().find((m) => m?.type === "ai" || m?.type === "AIMessageChunk") : undefined;
+  Array.isArray(messages) ? [...(messages as Message[])].reverse().find(isAiMessage) : undefined;
 
 /** Reads the thread's status and final state values; undefined values when the API does not expose them. */
 export type ThreadReader = () => Promise<{ status?: string; values?: { messages?: unknown } }>;
 
 export async function checkComplete(ctx: ScenarioContext, spec: SpecId, operationId: string, mode: string, modes: string[], req: HttpRequest, judged: JudgedStream, read: ThreadReader) {
   if (judged.status >= 300) return;
-  const final = (await pollUntil(read, (t) => t.status !== "busy", 20_000, 100)).at(-1);
+  const final = (await pollUntil(read, (t) => t.status !== "busy", { everyMs: 100 })).at(-1);
   const expected = lastAi(final?.values?.messages);
   if (!expected) return; // the API does not show the final state: not judged
-  const want = contentText(expected.content);
+  const want = aiText(expected);
   const problems: string[] = [];
   if (modes.includes("messages-tuple")) {
     const got = expected.id ? judged.output.textById.get(expected.id) : undefined;
@@ -34,7 +35,7 @@ export async function checkComplete(ctx: ScenarioContext, spec: SpecId, operatio
   }
   if (modes.includes("values")) {
     const last = lastAi((judged.output.lastValues as { messages?: unknown } | undefined)?.messages);
-    const got = last ? contentText(last.content) : undefined;
+    const got = last ? aiText(last) : undefined;
     if (got !== want) problems.push(`the last values event ends with ${got === undefined ? "no AI message" : JSON.stringify(got.slice(0, 80))}, the final state with ${JSON.stringify(want.slice(0, 80))}`);
   }
   ctx.verdict(spec, operationId, mode, "stream_complete", problems, req);

@@ -1,23 +1,36 @@
-/** What a stream scenario works with: the target, and recording helpers the runner wires to the checks. */
+/**
+ * What a stream scenario works with — the target's API clients, a recorder, the contract oracle — and the
+ * builder of that context: every exchange is counted and judged by the contract checks, every stream by
+ * the stream rules, with the stream and strategy it was judged in kept as fields of its findings.
+ */
+import type { CheckName } from "../../core/checks.ts";
+import { clientFor, type ApiClient } from "../../core/client.ts";
 import type { Exchange, HttpRequest } from "../../core/exchange.ts";
-import type { SpecId } from "../../core/finding.ts";
-import type { Target } from "../../core/target.ts";
-import type { Recorder } from "../../runner/record.ts";
+import { paceConfig, paceModelId, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
 import type { Intent } from "../../contract/checks/types.ts";
+import type { Oracle } from "../../contract/oracle.ts";
+import type { Recorder } from "../../results/recorder.ts";
+import { judgeStream, type JudgedStream, type JudgeOptions } from "../judge.ts";
 import type { StreamExpectation } from "../grammar/rules.ts";
-import type { JudgedStream, JudgeOptions } from "../judge.ts";
+import type { SseLimits } from "../sse/types.ts";
 
 export interface ScenarioContext {
   target: Target;
   rec: Recorder;
   /** Put into the metadata of everything the suite creates, so its resources are recognisable. */
   tag: string;
+  /** Builds a JSON request to one API of the target, with its credentials. */
+  request(spec: SpecId, method: string, path: string, body?: unknown, headers?: Record<string, string>): HttpRequest;
+  /** The run config of a scripted model's pace on the Agent Server; undefined on targets without knobs. */
+  runConfig(pace: ModelPace): { configurable: Record<string, number> } | undefined;
+  /** The Managed model id of a scripted model's pace; undefined on targets without knobs. */
+  modelId(pace: ModelPace): string | undefined;
   /** Sends a request, counts it against the operation and runs the contract checks on the exchange. */
   call(spec: SpecId, operationId: string, req: HttpRequest, intent?: Intent): Promise<Exchange>;
   /** Opens and judges a stream, recording each rule's verdict under `mode` and its violations as findings. */
   stream(spec: SpecId, operationId: string, mode: string, req: HttpRequest, x: StreamExpectation, options?: JudgeOptions): Promise<JudgedStream>;
   /** Records a scenario-level rule (lifecycle, multitask, resume…) with its violations. */
-  verdict(spec: SpecId, operationId: string, mode: string, check: string, problems: string[], req: HttpRequest): void;
+  verdict(spec: SpecId, operationId: string, mode: string, check: CheckName, problems: string[], req: HttpRequest): void;
 }
 
 export type Scenario = (ctx: ScenarioContext) => Promise<void>;
@@ -27,6 +40,65 @@ export interface NamedScenario {
   title: string;
   spec: SpecId;
   /** The checks it reports, each its own test in the runner. */
-  checks: string[];
+  checks: CheckName[];
   run: Scenario;
+}
+
+export interface ScenarioSettings {
+  target: Target;
+  rec: Recorder;
+  oracle: Oracle;
+  tag: string;
+  /** Bound every stream the scenarios open (the defaults allow minute-long runs). */
+  limits?: Partial<SseLimits>;
+  signal?: AbortSignal;
+}
+
+export function scenarioContext(s: ScenarioSettings): ScenarioContext {
+  const { target, rec, oracle } = s;
+  const clients = new Map<SpecId, ApiClient>();
+  const client = (spec: SpecId) => {
+    let c = clients.get(spec);
+    if (!c) {
+      c = clientFor(target, spec, { signal: s.signal });
+      if (!c) throw new Error(`the target serves no ${spec} API`);
+      clients.set(spec, c);
+    }
+    return c;
+  };
+  return {
+    target,
+    rec,
+    tag: s.tag,
+    request: (spec, method, path, body, headers) => client(spec).request(method, path, body, { headers }),
+    runConfig: (pace) => (target.knobs ? paceConfig(target.knobs, pace) : undefined),
+    modelId: (pace) => (target.knobs ? paceModelId(target.knobs, pace) : undefined),
+    async call(spec, operationId, req, intent = { kind: "valid" }) {
+      rec.request({ spec, operationId });
+      const x = await client(spec).send(req);
+      rec.violations({ spec, operationId }, oracle(spec, operationId, x, intent), req, { status: x.response.status });
+      return x;
+    },
+    async stream(spec, operationId, mode, req, expectation, options) {
+      rec.request({ spec, operationId });
+      const judged = await judgeStream(req, expectation, { ...options, limits: { ...s.limits, ...options?.limits } });
+      const where = { spec, operationId, streamMode: mode };
+      if (judged.status >= 300) {
+        // A refused stream is an ordinary exchange: the contract checks judge it; its rules are not judged.
+        const x: Exchange = { request: req, response: { status: judged.status, headers: judged.headers, body: judged.body ?? "" }, timings: { sentAt: 0, headersAt: judged.timings.headersMs, endAt: judged.timings.endMs } };
+        rec.violations({ spec, operationId }, oracle(spec, operationId, x, { kind: "valid" }), req, { status: judged.status });
+        return judged;
+      }
+      for (const [check, violations] of judged.rules) {
+        rec.stream(where, check, violations.length > 0);
+        rec.violations(where, violations, req, { stream: true, status: judged.status });
+      }
+      return judged;
+    },
+    verdict(spec, operationId, mode, check, problems, req) {
+      const where = { spec, operationId, streamMode: mode };
+      rec.stream(where, check, problems.length > 0);
+      rec.violations(where, problems.map((message) => ({ check, message })), req);
+    },
+  };
 }

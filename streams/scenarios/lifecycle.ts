@@ -2,10 +2,12 @@
  * Run-lifecycle scenarios on the Agent Server: statuses move forward, threads go busy and back, cancel,
  * the four multitask strategies and the documented default, on_disconnect, and resumable streams.
  */
+import type { CheckName } from "../../core/checks.ts";
 import type { HttpRequest } from "../../core/exchange.ts";
 import type { NamedScenario, ScenarioContext } from "./context.ts";
 import { expectation, STREAMED, withThread } from "./agent-server.ts";
-import { AGENT_SERVER, json, pollUntil, serverReq, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
+import { pollUntil } from "../../core/poll.ts";
+import { AGENT_SERVER, json, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
 
 const CREATE_RUN = "create_run_threads__thread_id__runs_post";
 const GET_RUN = "get_run_http_threads__thread_id__runs__run_id__get";
@@ -15,15 +17,15 @@ const THREAD_STREAM = "stream_run_threads__thread_id__runs_stream_post";
 const JOIN_STREAM = "stream_run_http_threads__thread_id__runs__run_id__join_get";
 
 /** A run long enough (~1.5 s) that a second request reliably finds it in flight. */
-const LONG = { assistant_id: "agent", input: userMessage(), config: { configurable: { fake_tokens: 60, fake_delay_ms: 25 } } };
+const long = (ctx: ScenarioContext) => ({ assistant_id: "agent", input: userMessage(), config: ctx.runConfig({ tokens: 60, delayMs: 25 }) });
 const RANK: Record<string, number> = { pending: 0, running: 1, success: 2, error: 2, interrupted: 2, timeout: 2 };
 
 const getRun = async (ctx: ScenarioContext, tid: string, rid: string) =>
-  json(await ctx.call(AGENT_SERVER, GET_RUN, serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}`)))?.status as string | undefined;
-const getThread = async (ctx: ScenarioContext, tid: string) => json(await ctx.call(AGENT_SERVER, GET_THREAD, serverReq(ctx.target, "GET", `/threads/${tid}`)))?.status as string | undefined;
+  json(await ctx.call(AGENT_SERVER, GET_RUN, ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}`)))?.status as string | undefined;
+const getThread = async (ctx: ScenarioContext, tid: string) => json(await ctx.call(AGENT_SERVER, GET_THREAD, ctx.request(AGENT_SERVER, "GET", `/threads/${tid}`)))?.status as string | undefined;
 
-async function startRun(ctx: ScenarioContext, tid: string, body: object = LONG): Promise<{ rid?: string; req: HttpRequest; status: number }> {
-  const req = serverReq(ctx.target, "POST", `/threads/${tid}/runs`, body);
+async function startRun(ctx: ScenarioContext, tid: string, body: object = long(ctx)): Promise<{ rid?: string; req: HttpRequest; status: number }> {
+  const req = ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs`, body);
   const x = await ctx.call(AGENT_SERVER, CREATE_RUN, req);
   return { rid: json(x)?.run_id, req, status: x.response.status };
 }
@@ -61,7 +63,7 @@ const threadStatus: NamedScenario = {
   checks: ["thread_status_lifecycle"],
   run: async (ctx) => {
     const cases: [string, object, string][] = [
-      ["success", LONG, "idle"],
+      ["success", long(ctx), "idle"],
       ["error", { assistant_id: "error", input: userMessage() }, "error"],
       ["interrupt", { assistant_id: "interrupt", input: userMessage() }, "interrupted"],
     ];
@@ -80,7 +82,7 @@ const threadStatus: NamedScenario = {
         if ((run === "pending" || run === "running") && during !== "busy") problems.push(`a thread with a run in flight (${run}) is ${during}, expected busy`);
         await runUntilEnd(ctx, tid, rid);
         // The thread's status is written just after the run's own; allow it a moment.
-        const final = (await pollUntil(() => getThread(ctx, tid), (s) => s === after, 3000)).at(-1);
+        const final = (await pollUntil(() => getThread(ctx, tid), (s) => s === after, { timeoutMs: 3000 })).at(-1);
         if (final !== after) problems.push(`after a run that ended in ${label}, the thread is ${final}, expected ${after}`);
         ctx.verdict(AGENT_SERVER, GET_THREAD, label, "thread_status_lifecycle", problems, req);
       });
@@ -96,7 +98,7 @@ const cancel: NamedScenario = {
       const { rid } = await startRun(ctx, tid);
       if (!rid) return;
       await untilRunning(ctx, tid, rid);
-      const req = serverReq(ctx.target, "POST", `/threads/${tid}/runs/${rid}/cancel`);
+      const req = ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs/${rid}/cancel`);
       await ctx.call(AGENT_SERVER, CANCEL, req);
       const final = (await runUntilEnd(ctx, tid, rid)).at(-1);
       ctx.verdict(AGENT_SERVER, CANCEL, "-", "cancel_interrupts_run", final === "interrupted" ? [] : [`a cancelled run ended ${final}, expected interrupted`], req);
@@ -104,7 +106,7 @@ const cancel: NamedScenario = {
 };
 
 /** What each multitask strategy must do to the first run and the second, per the Agent Server's documentation. */
-const STRATEGIES: { strategy?: string; check: string; expect: string }[] = [
+const STRATEGIES: { strategy?: string; check: CheckName; expect: string }[] = [
   { strategy: "reject", check: "multitask_reject", expect: "the second run is refused with 409 and the first finishes" },
   { strategy: "enqueue", check: "multitask_enqueue", expect: "both runs succeed, the second after the first" },
   { strategy: "interrupt", check: "multitask_interrupt", expect: "the first run is interrupted and the second succeeds" },
@@ -121,7 +123,7 @@ const multitask = (s: (typeof STRATEGIES)[number]): NamedScenario => ({
       const first = await startRun(ctx, tid);
       if (!first.rid) return;
       await untilRunning(ctx, tid, first.rid);
-      const second = await startRun(ctx, tid, s.strategy ? { ...LONG, multitask_strategy: s.strategy } : LONG);
+      const second = await startRun(ctx, tid, s.strategy ? { ...long(ctx), multitask_strategy: s.strategy } : long(ctx));
       const problems: string[] = [];
       const strategy = s.strategy ?? "enqueue";
       if (strategy === "reject") {
@@ -145,10 +147,10 @@ const multitask = (s: (typeof STRATEGIES)[number]): NamedScenario => ({
 const onDisconnect = (mode: "cancel" | "continue"): NamedScenario => ({
   title: `agent-server › on_disconnect ${mode}`,
   spec: AGENT_SERVER,
-  checks: [...STREAMED, `on_disconnect_${mode}`],
+  checks: [...STREAMED, `on_disconnect_${mode}` as const],
   run: (ctx) =>
     withThread(ctx, async (tid) => {
-      const req = streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, { ...LONG, on_disconnect: mode, stream_mode: ["messages-tuple"] }));
+      const req = streamReq(ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs/stream`, { ...long(ctx), on_disconnect: mode, stream_mode: ["messages-tuple"] }));
       let rid: string | undefined;
       await ctx.stream(AGENT_SERVER, THREAD_STREAM, `on_disconnect=${mode}`, req, expectation(["messages-tuple"]), {
         onEvent(e, abort) {
@@ -169,13 +171,13 @@ const resume: NamedScenario = {
   checks: [...STREAMED, "resume_replay_equals_original", "resume_after_id_exact"],
   run: (ctx) =>
     withThread(ctx, async (tid) => {
-      const body = { assistant_id: "agent", input: userMessage(), stream_resumable: true, stream_mode: ["values", "messages-tuple"], config: { configurable: { fake_tokens: 12, fake_delay_ms: 5 } } };
-      const original = await ctx.stream(AGENT_SERVER, THREAD_STREAM, "values+messages-tuple (resumable)", streamReq(serverReq(ctx.target, "POST", `/threads/${tid}/runs/stream`, body)), expectation(["values", "messages-tuple"]), { keepLog: true });
+      const body = { assistant_id: "agent", input: userMessage(), stream_resumable: true, stream_mode: ["values", "messages-tuple"], config: ctx.runConfig({ tokens: 12, delayMs: 5 }) };
+      const original = await ctx.stream(AGENT_SERVER, THREAD_STREAM, "values+messages-tuple (resumable)", streamReq(ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs/stream`, body)), expectation(["values", "messages-tuple"]), { keepLog: true });
       const log = original.log ?? [];
       const rid = log[0] ? JSON.parse(log[0].data)?.run_id : undefined;
       if (!rid || log.length < 4) return;
       const join = (lastEventId: string) =>
-        ctx.stream(AGENT_SERVER, JOIN_STREAM, `resume from ${lastEventId}`, streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": lastEventId }), expectation(["values", "messages-tuple"], { resumed: lastEventId !== "-1" }), { keepLog: true, limits: { deadlineMs: 15_000 } });
+        ctx.stream(AGENT_SERVER, JOIN_STREAM, `resume from ${lastEventId}`, streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": lastEventId }), expectation(["values", "messages-tuple"], { resumed: lastEventId !== "-1" }), { keepLog: true, limits: { deadlineMs: 15_000 } });
       const key = (e: { id?: string; event: string; data: string }) => `${e.id}|${e.event}|${e.data}`;
       const compare = (got: typeof log, want: typeof log) => {
         const g = got.map(key);
@@ -184,11 +186,11 @@ const resume: NamedScenario = {
         const firstDiff = w.findIndex((x, i) => g[i] !== x);
         return [`got ${g.length} events, expected ${w.length}; first difference at position ${firstDiff < 0 ? g.length : firstDiff} (expected id ${want[firstDiff]?.id ?? "-"}, got id ${got[firstDiff]?.id ?? "-"})`];
       };
-      const replayReq = streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": "-1" });
+      const replayReq = streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": "-1" });
       ctx.verdict(AGENT_SERVER, JOIN_STREAM, "Last-Event-ID: -1", "resume_replay_equals_original", compare((await join("-1")).log ?? [], log), replayReq);
       const middle = log[Math.floor(log.length / 2)]!;
       const after = log.slice(log.indexOf(middle) + 1);
-      const resumeReq = streamReq(serverReq(ctx.target, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": middle.id ?? "" });
+      const resumeReq = streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": middle.id ?? "" });
       ctx.verdict(AGENT_SERVER, JOIN_STREAM, `Last-Event-ID: ${middle.id}`, "resume_after_id_exact", compare((await join(middle.id ?? "")).log ?? [], after), resumeReq);
     }),
 };

@@ -3,30 +3,38 @@ import type { ScenarioContext, NamedScenario } from "./context.ts";
 import { AGENT_SERVER_MODES, MANAGED_MODES } from "../grammar/modes.ts";
 import { STREAM_RULE_NAMES } from "../grammar/rules.ts";
 import { checkComplete } from "./complete.ts";
-import { json, MANAGED, MANAGED_TUPLE_KEYS, managedReq, pollUntil, streamReq, userMessage } from "./wire.ts";
+import { pollUntil } from "../../core/poll.ts";
+import type { CheckName } from "../../core/checks.ts";
+import type { ModelPace } from "../../core/target.ts";
+import { json, MANAGED, MANAGED_TUPLE_KEYS, streamReq, userMessage } from "./wire.ts";
 
 const STREAM_OP = "streamManagedDeepAgentThreadRun";
 const STREAMED = STREAM_RULE_NAMES;
-const COMPLETE = [...STREAMED, "stream_complete"];
+const COMPLETE = [...STREAMED, "stream_complete" as const];
 // Long enough (30 tokens × 15 ms) for delivery to be judged, short enough to keep the suite quick.
-const MODEL = { model: { model_id: "scripted:tokens=30,delay_ms=15" } };
+const PACE: ModelPace = { tokens: 30, delayMs: 15 };
+
+function runtime(ctx: ScenarioContext) {
+  const modelId = ctx.modelId(PACE);
+  return modelId ? { runtime: { model: { model_id: modelId } } } : {};
+}
 
 async function withAgent(ctx: ScenarioContext, extra: object, body: (agentId: string) => Promise<void>) {
-  const created = await ctx.call(MANAGED, "createManagedDeepAgent", managedReq(ctx.target, "POST", "/agents", { name: `agentwire stream ${ctx.tag}`, runtime: MODEL, extras: { agentwire: ctx.tag }, ...extra }));
+  const created = await ctx.call(MANAGED, "createManagedDeepAgent", ctx.request(MANAGED, "POST", "/agents", { name: `agentwire stream ${ctx.tag}`, ...runtime(ctx), extras: { agentwire: ctx.tag }, ...extra }));
   const agentId = json(created)?.id as string | undefined;
   if (created.response.status !== 201 || !agentId) {
-    ctx.verdict(MANAGED, "createManagedDeepAgent", "-", "fixture_created", [`could not create an agent for the stream checks (${created.response.status})`], created.request);
+    ctx.verdict(MANAGED, "createManagedDeepAgent", "-", "fixture_setup", [`could not create an agent for the stream checks (${created.response.status})`], created.request);
     return;
   }
   try {
     await body(agentId);
   } finally {
-    await ctx.call(MANAGED, "deleteManagedDeepAgent", managedReq(ctx.target, "DELETE", `/agents/${agentId}`));
+    await ctx.call(MANAGED, "deleteManagedDeepAgent", ctx.request(MANAGED, "DELETE", `/agents/${agentId}`));
   }
 }
 
 async function newThread(ctx: ScenarioContext, agentId: string): Promise<string | undefined> {
-  const x = await ctx.call(MANAGED, "createManagedDeepAgentThread", managedReq(ctx.target, "POST", "/threads", { agent_id: agentId, metadata: { agentwire: ctx.tag } }));
+  const x = await ctx.call(MANAGED, "createManagedDeepAgentThread", ctx.request(MANAGED, "POST", "/threads", { agent_id: agentId, metadata: { agentwire: ctx.tag } }));
   return json(x)?.id;
 }
 
@@ -34,7 +42,7 @@ async function streamOnce(ctx: ScenarioContext, agentId: string, label: string, 
   const threadId = await newThread(ctx, agentId);
   if (!threadId) return;
   try {
-    const req = streamReq(managedReq(ctx.target, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
+    const req = streamReq(ctx.request(MANAGED, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
     const modes = (body as { stream_mode?: string[] }).stream_mode ?? ["values"];
     const judged = await ctx.stream(MANAGED, STREAM_OP, label, req, {
       modes,
@@ -43,11 +51,11 @@ async function streamOnce(ctx: ScenarioContext, agentId: string, label: string, 
       expectError: false,
       ...MANAGED_TUPLE_KEYS,
     });
-    const read = async () => json(await ctx.call(MANAGED, "getManagedDeepAgentThread", managedReq(ctx.target, "GET", `/threads/${threadId}`)));
+    const read = async () => json(await ctx.call(MANAGED, "getManagedDeepAgentThread", ctx.request(MANAGED, "GET", `/threads/${threadId}`)));
     await checkComplete(ctx, MANAGED, STREAM_OP, label, modes, req, judged, read);
     return judged;
   } finally {
-    await ctx.call(MANAGED, "deleteManagedDeepAgentThread", managedReq(ctx.target, "DELETE", `/threads/${threadId}`));
+    await ctx.call(MANAGED, "deleteManagedDeepAgentThread", ctx.request(MANAGED, "DELETE", `/threads/${threadId}`));
   }
 }
 
@@ -77,8 +85,8 @@ const refusals: NamedScenario = {
     withAgent(ctx, {}, async (agentId) => {
       const threadId = await newThread(ctx, agentId);
       if (!threadId) return;
-      const attempt = async (label: string, check: string, body: object, what: string) => {
-        const req = streamReq(managedReq(ctx.target, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
+      const attempt = async (label: string, check: CheckName, body: object, what: string) => {
+        const req = streamReq(ctx.request(MANAGED, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
         const x = await ctx.call(MANAGED, STREAM_OP, req, { kind: "invalid", what });
         const { status } = x.response;
         const code = json(x)?.code;
@@ -87,7 +95,7 @@ const refusals: NamedScenario = {
       };
       for (const mode of REFUSED_MODES) await attempt(mode, "managed_stream_modes_restricted", { stream_mode: [mode] }, `stream_mode ${mode} is not accepted`);
       await attempt("values", "managed_assistant_id_rejected", { assistant_id: agentId, stream_mode: ["values"] }, "assistant_id is rejected");
-      await ctx.call(MANAGED, "deleteManagedDeepAgentThread", managedReq(ctx.target, "DELETE", `/threads/${threadId}`));
+      await ctx.call(MANAGED, "deleteManagedDeepAgentThread", ctx.request(MANAGED, "DELETE", `/threads/${threadId}`));
     }),
 };
 
@@ -104,21 +112,21 @@ const resolveInterrupt: NamedScenario = {
         MANAGED,
         STREAM_OP,
         "updates",
-        streamReq(managedReq(ctx.target, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), stream_mode: ["updates"] })),
+        streamReq(ctx.request(MANAGED, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), stream_mode: ["updates"] })),
         { modes: ["updates"], subgraphs: false, idsRequired: false, expectError: false, ...MANAGED_TUPLE_KEYS },
       );
       const problems: string[] = [];
       if (!streamed.head.some((e) => e.data.includes("__interrupt__"))) problems.push("the run needing approval did not stop at an interrupt (__interrupt__ update)");
-      const getThread = () => ctx.call(MANAGED, "getManagedDeepAgentThread", managedReq(ctx.target, "GET", `/threads/${threadId}`));
+      const getThread = () => ctx.call(MANAGED, "getManagedDeepAgentThread", ctx.request(MANAGED, "GET", `/threads/${threadId}`));
       const before = json(await getThread())?.status;
       if (before !== "interrupted") problems.push(`an interrupted thread reports status ${JSON.stringify(before)}`);
-      const resolveReq = managedReq(ctx.target, "POST", `/threads/${threadId}/resolve-interrupt`);
+      const resolveReq = ctx.request(MANAGED, "POST", `/threads/${threadId}/resolve-interrupt`);
       const resolved = await ctx.call(MANAGED, op, resolveReq);
       if (resolved.response.status !== 204) problems.push(`resolve-interrupt answered ${resolved.response.status}, expected 204`);
       const statuses = await pollUntil(async () => json(await getThread())?.status, (s) => s === "idle" || s === "error");
       if (statuses.at(-1) !== "idle") problems.push(`after resolve-interrupt the thread stayed ${JSON.stringify(statuses.at(-1))} (expected it to resume and go idle)`);
       ctx.verdict(MANAGED, op, "updates", "managed_resolve_interrupt", problems, resolveReq);
-      await ctx.call(MANAGED, "deleteManagedDeepAgentThread", managedReq(ctx.target, "DELETE", `/threads/${threadId}`));
+      await ctx.call(MANAGED, "deleteManagedDeepAgentThread", ctx.request(MANAGED, "DELETE", `/threads/${threadId}`));
     }),
 };
 

@@ -15,8 +15,9 @@ test("a whole run against the reference exits 0 with a complete summary", async 
   const started = performance.now();
   const end = await runCli(["run", "--out", out.dir]);
   t.diagnostic(`whole run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  assert.equal(end.code, 0, end.stderr.slice(-3000));
   const s = JSON.parse(readFileSync(join(out.dir, "summary.json"), "utf8"));
+  const open = s.findings.filter((f: { waived?: unknown }) => !f.waived).map((f: { check: string; operationId: string; streamMode?: string; message: string; reproducer: string }) => `${f.check} ${f.operationId} ${f.streamMode ?? ""}: ${f.message}\n  ${f.reproducer}`);
+  assert.equal(end.code, 0, `${open.join("\n")}\n${end.stderr.slice(-3000)}`);
   assert.equal(s.verdict, "pass");
   const count = (spec: string) => s.operations.filter((o: { spec: string }) => o.spec === spec).length;
   assert.equal(count("managed-deep-agents"), 28);

@@ -98,7 +98,7 @@ test("run --only load --fault multitask-swapped fails on the multitask outcomes 
   assert.ok(open.length > 0, JSON.stringify(summary.findings.slice(0, 5)));
   for (const f of open) {
     assert.match(f.reproducer, /^curl .*multitask_strategy/);
-    assert.equal(f.seed, "1");
+    assert.deepEqual(f.replay, { seed: 1 });
   }
   assert.ok(summary.load.multitask.strategies.some((s: { checks: { check: string; verdict: string }[] }) => s.checks.some((c) => c.check === "multitask_load_outcome" && c.verdict === "failed")));
 });

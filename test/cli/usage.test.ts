@@ -122,7 +122,7 @@ describe("help, version and the fault list", () => {
     assert.equal(r.stdout.trim(), packageInfo().version);
   });
 
-  test("reference --list-faults lists every fault with its rule", async () => {
+  test("reference --list-faults lists every fault with its rule and the checks that catch it", async () => {
     const r = await runCli(["reference", "--list-faults"]);
     assert.equal(r.code, 0, r.stderr);
     const out = lines(r.stdout);
@@ -131,6 +131,7 @@ describe("help, version and the fault list", () => {
       const line = out.find((l) => l.startsWith(`${f.name} `));
       assert.ok(line, `no line for ${f.name}`);
       assert.ok(line.includes(f.rule), `${f.name}: rule missing from "${line}"`);
+      assert.ok(line.includes(`caught by ${f.caughtBy.join(", ")}`), `${f.name}: checks missing from "${line}"`);
     }
   });
 });

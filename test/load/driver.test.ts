@@ -2,7 +2,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSyntheticSource, type SyntheticSource } from "../../reference/synthetic/source.ts";
 import { poissonArrivals } from "../../load/driver/arrivals.ts";
-import { runLoad, type LoadResult } from "../../load/driver/driver.ts";
+import { ApiClient } from "../../core/client.ts";
+import { paceConfig, type ModelPace } from "../../core/target.ts";
+import { SCRIPTED_MODEL_KNOBS } from "../../reference/knobs.ts";
+import { runLoad, type DriverResult } from "../../load/driver/driver.ts";
 import { assertAllowedTarget } from "../../load/driver/safety.ts";
 import { agentServerScenario, managedScenario } from "../../load/driver/scenario.ts";
 
@@ -12,10 +15,11 @@ before(async () => {
 });
 after(() => source.stop());
 
-const agent = (model = { tokens: 3, delayMs: 1 }) => agentServerScenario({ baseUrl: source.url, assistantId: "agent", model });
+const pace = (p: ModelPace) => paceConfig(SCRIPTED_MODEL_KNOBS, p);
+const agent = (model: ModelPace = { tokens: 3, delayMs: 1 }) => agentServerScenario({ client: new ApiClient({ baseUrl: source.url }), assistantId: "agent", runConfig: pace(model) });
 
 /** Every started run is counted exactly once: as ok or under exactly one error kind. */
-function assertCountedOnce(r: LoadResult) {
+function assertCountedOnce(r: DriverResult) {
   const errors = Object.values(r.summary.errors).reduce((a, b) => a + b, 0);
   assert.equal(r.summary.runs.finished, r.started);
   assert.equal(r.summary.runs.ok + errors, r.started);
@@ -69,13 +73,13 @@ test("error answers count by status, and the Managed scenario works through its 
   const r = await runLoad({ scenario: bad, shape: { kind: "closed", concurrency: 1 }, durationMs: 60_000, maxRequests: 2 });
   assertCountedOnce(r);
   assert.deepEqual(r.summary.errors, { http_400: 2 });
-  const managed = managedScenario({ baseUrl: `${source.url}/v1/deepagents`, apiKey: "k", agentId: "a", model: { tokens: 2, delayMs: 1 } });
+  const managed = managedScenario({ client: new ApiClient({ baseUrl: `${source.url}/v1/deepagents`, auth: { header: "x-api-key", value: "k" } }), agentId: "a", runConfig: pace({ tokens: 2, delayMs: 1 }) });
   const m = await runLoad({ scenario: managed, shape: { kind: "closed", concurrency: 2 }, durationMs: 60_000, maxRequests: 3 });
   assert.deepEqual([m.summary.runs.ok, m.summary.output_tokens], [3, 6]);
 });
 
 test("load is refused for hosts other than loopback unless allow-listed, and the caps are mandatory", async () => {
-  const remote = agentServerScenario({ baseUrl: "http://192.0.2.10:8123", assistantId: "agent" });
+  const remote = agentServerScenario({ client: new ApiClient({ baseUrl: "http://192.0.2.10:8123" }), assistantId: "agent" });
   await assert.rejects(runLoad({ scenario: remote, shape: { kind: "closed", concurrency: 1 }, durationMs: 1000, maxRequests: 1 }), /refusing to send load to 192\.0\.2\.10/);
   assert.equal(assertAllowedTarget("http://staging.example:80/x", ["staging.example"]).hostname, "staging.example");
   assert.equal(assertAllowedTarget("http://[::1]:9/").hostname, "[::1]");

@@ -4,7 +4,7 @@ import { MetricsCollector } from "../../load/metrics/collector.ts";
 import { definitionsTable, METRIC_DEFINITIONS } from "../../load/metrics/definitions.ts";
 import { parseSlo } from "../../load/metrics/slo.ts";
 import { RunRecorder, runMetrics, type RunTimeline } from "../../load/metrics/timeline.ts";
-import { tokenClassifier } from "../../load/metrics/tokens.ts";
+import { tokenClassifier } from "../../streams/grammar/tokens.ts";
 
 /** Histogram values are HDR bucket bounds: within 0.1 % of what was recorded. */
 const near = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) <= expected * 0.001, `${actual} is not within 0.1 % of ${expected}`);

@@ -6,38 +6,35 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import type { Finding } from "../../core/finding.ts";
+import { ApiClient } from "../../core/client.ts";
+import { paceConfig } from "../../core/target.ts";
+import type { Finding } from "../../results/finding.ts";
 import { MULTITASK_CHECK_NAMES, multitaskNoDuplicateRuns, multitaskNoLostRuns, multitaskOneRunAtATime, multitaskOutcome, multitaskThreadConsistent } from "../../load/multitask/checks.ts";
 import type { BurstRun, Strategy, ThreadObservation } from "../../load/multitask/observe.ts";
 import { runMultitaskLoad, type MultitaskLoadResult } from "../../load/multitask/run.ts";
-import { applyWaivers, loadWaivers } from "../../runner/waivers.ts";
+import { applyWaivers, loadWaivers } from "../../results/waivers.ts";
 import type { Reference } from "../../reference/index.ts";
+import { MULTITASK_CASES } from "../support/fault-cases.ts";
 import { sharedReference } from "../support/reference.ts";
 
 const WAIVERS = loadWaivers(fileURLToPath(new URL("../../reference/waivers.yaml", import.meta.url)));
 
 /** The open (unwaived) findings of one check, as the run command would report them. */
 function open(result: MultitaskLoadResult, check: string): string[] {
-  const findings: Finding[] = result.problems.map((p) => ({ check: p.check, spec: "agent-server", operationId: "create_run_threads__thread_id__runs_post", message: p.message, reproducer: "" }));
+  const findings: Finding[] = result.problems.map((p) => ({ check: p.check, spec: "agent-server", operationId: "create_run_threads__thread_id__runs_post", message: p.message, strategy: p.strategy, reproducer: "" }));
   return applyWaivers(findings, WAIVERS).findings.filter((f) => f.check === check && !f.waived).map((f) => f.message);
 }
 
 const burst = (ref: Reference, strategies: Strategy[], seed = 7) =>
-  runMultitaskLoad({ baseUrl: ref.agentServerUrl, assistantId: "agent", strategies, threadsPerStrategy: 2, runsPerThread: 4, gapMs: [10, 150], deadlineMs: 30_000, seed, configurable: { fake_tokens: 20, fake_delay_ms: 10 } });
+  runMultitaskLoad({ client: new ApiClient({ baseUrl: ref.agentServerUrl }), assistantId: "agent", strategies, threadsPerStrategy: 2, runsPerThread: 4, gapMs: [10, 150], deadlineMs: 30_000, seed, runConfig: paceConfig(ref.knobs, { tokens: 20, delayMs: 10 }) });
 
 describe("multitask under load against reference faults", () => {
   const refs = sharedReference();
 
-  const CASES: { check: string; fault: string; strategies: Strategy[] }[] = [
-    { check: "multitask_load_no_lost_runs", fault: "enqueue-drops-run", strategies: ["enqueue"] },
-    { check: "multitask_load_no_duplicate_runs", fault: "run-listed-twice", strategies: ["enqueue"] },
-    { check: "multitask_load_one_run_at_a_time", fault: "runs-overlap", strategies: ["enqueue"] },
-    { check: "multitask_load_outcome", fault: "multitask-swapped", strategies: ["reject", "enqueue", "interrupt", "rollback"] },
-    { check: "multitask_load_thread_consistent", fault: "thread-stays-busy", strategies: ["enqueue"] },
-  ];
+
 
   test("every multitask check has a fault case", () => {
-    assert.deepEqual(CASES.map((c) => c.check).sort(), [...MULTITASK_CHECK_NAMES].sort());
+    assert.deepEqual(MULTITASK_CASES.map((c) => c.check).sort(), [...MULTITASK_CHECK_NAMES].sort());
   });
 
   test("the healthy reference passes every check under all four strategies at once", async () => {
@@ -50,14 +47,14 @@ describe("multitask under load against reference faults", () => {
     assert.ok((by.rollback!.fates.deleted ?? 0) + (by.rollback!.fates.error ?? 0) > 0, JSON.stringify(by.rollback));
   });
 
-  for (const c of CASES) {
+  for (const c of MULTITASK_CASES) {
     test(`${c.check} fails on ${c.fault}`, async () => {
       await refs.withFault(c.fault, async (faulty) => {
         const r = await burst(faulty, c.strategies);
         assert.ok(open(r, c.check).length > 0, `no ${c.check} finding; problems: ${JSON.stringify(r.problems.map((p) => `${p.check}: ${p.message}`).slice(0, 8))}`);
         // Each finding names its strategy and carries the burst's create request for the reproducer.
         for (const p of r.problems) {
-          assert.match(p.message, /^\[(reject|enqueue|interrupt|rollback)\] /);
+          assert.match(p.strategy ?? "", /^(reject|enqueue|interrupt|rollback)$/);
           assert.match(p.request.url, /\/threads\/[^/]+\/runs$/);
         }
       });

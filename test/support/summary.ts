@@ -1,5 +1,5 @@
 /** A small but complete summary for report tests; override any part. */
-import { SCHEMA_VERSION, type Summary } from "../../reports/summary.ts";
+import { SCHEMA_VERSION, type Summary } from "../../results/summary.ts";
 
 export const summary = (over: Partial<Summary> = {}): Summary => ({
   schemaVersion: SCHEMA_VERSION,
@@ -19,6 +19,7 @@ export const summary = (over: Partial<Summary> = {}): Summary => ({
     { check: "status_code_documented", spec: "managed-deep-agents", operationId: "getManagedDeepAgent", message: "answered 401", reproducer: "curl", waived: { waiver: "w", reason: "known" } },
   ],
   streams: [{ spec: "agent-server", operationId: "op", streamMode: "values", check: "event_names", verdict: "passed" }],
+  notJudged: [],
   load: { metrics: { ttft_ms: { p50: 1, p90: 2, p95: 3, p99: 4, p999: 5, count: 6 } }, maxConcurrencyWithinSlo: 8 },
   gates: [{ name: "load_ttft_slo", passed: true, detail: "ok" }],
   machine: { platform: "Linux", arch: "x64", cpus: 2, memoryGiB: 24, node: "v20" },

@@ -2,19 +2,18 @@
  * Runs single conformance units (a check family of one operation, a flow, a stream scenario) in-process
  * against a reference, with the reference's waivers applied, for the fault-matrix tests.
  */
-import type { SpecId } from "../../core/finding.ts";
-import type { Target } from "../../core/target.ts";
+import type { SpecId, Target } from "../../core/target.ts";
 import { familiesFor, runFamily, type Family } from "../../contract/engine/families.ts";
 import { FLOWS } from "../../contract/engine/flows.ts";
 import { startEngine } from "../../contract/engine/index.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
 import type { Reference } from "../../reference/index.ts";
-import { Recorder, type UnitResult } from "../../runner/record.ts";
-import { scenarioContext } from "../../runner/scenario-context.ts";
-import { loadSpecSet, oracleFor, type SpecFiles, type SpecSet } from "../../runner/specs.ts";
-import { applyWaivers, loadWaivers } from "../../runner/waivers.ts";
+import { Recorder, type UnitResult } from "../../results/recorder.ts";
+import { loadSpecSet, oracleFor, type SpecFiles, type SpecSet } from "../../contract/oracle.ts";
+import { applyWaivers, loadWaivers } from "../../results/waivers.ts";
 import { REFERENCE_WAIVERS } from "../../cli/specs.ts";
-import type { NamedScenario } from "../../streams/scenarios/context.ts";
+import { scenarioContext, type NamedScenario } from "../../streams/scenarios/context.ts";
+import { referenceTarget } from "../../cli/target.ts";
 
 const waivers = loadWaivers(REFERENCE_WAIVERS);
 const specCache = new Map<string, Promise<SpecSet>>();
@@ -25,11 +24,12 @@ export function specs(files: SpecFiles = BUNDLED_SPECS): Promise<SpecSet> {
   return specCache.get(key)!;
 }
 
-export const targetOf = (ref: Reference): Target => ({ managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, mcpUrl: ref.mcpUrl, embedded: true });
+export const targetOf = (ref: Reference): Target => referenceTarget(ref);
 
 const waive = (r: UnitResult): UnitResult => ({ ...r, findings: applyWaivers(r.findings, waivers).findings });
 
-export type ContractUnit = { spec: SpecId; operationId: string; family: Family; files?: SpecFiles } | { spec: SpecId; flow: string };
+/** A family of one operation (optionally against other documents, or a stricter copy the test makes), or a flow. */
+export type ContractUnit = { spec: SpecId; operationId: string; family: Family; files?: SpecFiles; strict?: "content-location" } | { spec: SpecId; flow: string };
 
 export async function runContractUnit(ref: Reference, unit: ContractUnit, seed = 1234): Promise<UnitResult> {
   const all = await specs("files" in unit ? unit.files : undefined);
@@ -59,7 +59,7 @@ export async function runScenario(ref: Reference, scenario: NamedScenario): Prom
   const all = await specs();
   const rec = new Recorder();
   // Short bounds: a stream that does not end is judged after a few seconds, not a minute.
-  await scenario.run(scenarioContext(targetOf(ref), rec, oracleFor(all), "agentwire-test", { deadlineMs: 8000, idleTimeoutMs: 6000 }));
+  await scenario.run(scenarioContext({ target: targetOf(ref), rec, oracle: oracleFor(all), tag: "agentwire-test", limits: { deadlineMs: 8000, idleTimeoutMs: 6000 } }));
   return waive(rec.result());
 }
 

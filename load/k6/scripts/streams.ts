@@ -1,6 +1,6 @@
 /**
  * k6 script: streamed runs on the Agent Server or the Managed API, timed with the same definitions as the
- * Node driver (load/metrics): send → headers, first event, first token event (tokens.ts decides, the same
+ * Node driver (load/metrics): send → headers, first event, first token event (streams/grammar/tokens.ts decides, the same
  * module the driver uses), every inter-token gap, TPOT, E2E. Thread creation is untimed setup.
  *
  * Settings come from the environment (k6 run -e NAME=value):
@@ -15,7 +15,7 @@ import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import type { Options, Scenario } from "k6/options";
 import sse from "k6/x/sse";
-import { tokenClassifier, type TokenMode } from "../../metrics/tokens.ts";
+import { tokenClassifier, type TokenMode } from "../../../streams/grammar/tokens.ts";
 
 const env = (name: string, fallback: string): string => __ENV[name] || fallback;
 const num = (name: string, fallback: number): number => {

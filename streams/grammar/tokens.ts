@@ -6,8 +6,6 @@
 /** Stream modes whose events carry model output chunk by chunk. */
 export type TokenMode = "messages-tuple" | "messages";
 
-export const TOKEN_MODES: readonly TokenMode[] = ["messages-tuple", "messages"];
-
 /** Where model output appears, per API and stream mode; printed with the metric definitions. */
 export const TOKEN_SOURCES: { api: string; mode: TokenMode; rule: string }[] = [
   {
@@ -49,15 +47,12 @@ function parse(data: string): unknown {
 
 const AI_TYPES = new Set(["ai", "AIMessageChunk", "AIMessage"]);
 
-/** Text of an AI message or chunk (string content, or the text parts of a content array); "" otherwise. */
-export function aiText(message: unknown): string {
-  if (typeof message !== "object" || message === null) return "";
-  const m = message as { type?: unknown; content?: unknown };
-  if (typeof m.type !== "string" || !AI_TYPES.has(m.type)) return "";
-  if (typeof m.content === "string") return m.content;
-  if (!Array.isArray(m.content)) return "";
+/** Text of a message's content: a string, or the text parts of a content array. */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
   let text = "";
-  for (const part of m.content) {
+  for (const part of content) {
     if (typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text") {
       const t = (part as { text?: unknown }).text;
       if (typeof t === "string") text += t;
@@ -65,6 +60,14 @@ export function aiText(message: unknown): string {
   }
   return text;
 }
+
+export const isAiMessage = (message: unknown): boolean => {
+  const type = (message as { type?: unknown } | null)?.type;
+  return typeof type === "string" && AI_TYPES.has(type);
+};
+
+/** Text of an AI message or chunk; "" for any other message. */
+export const aiText = (message: unknown): string => (isAiMessage(message) ? contentText((message as { content?: unknown }).content) : "");
 
 function tupleChunk(e: NamedEvent): boolean {
   if (baseName(e.event) !== "messages") return false;

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Finding } from "../../core/finding.ts";
-import { applyWaivers, loadWaivers, WaiverError, type Waiver } from "../../runner/waivers.ts";
-import { streamVerdicts } from "../../runner/verdicts.ts";
+import type { Finding } from "../../results/finding.ts";
+import { applyWaivers, loadWaivers, WaiverError, type Waiver } from "../../results/waivers.ts";
+import { streamVerdicts } from "../../results/verdicts.ts";
 import { REFERENCE_WAIVERS } from "../../cli/specs.ts";
 
 const finding = (over: Partial<Finding>): Finding => ({ check: "status_code_documented", spec: "agent-server", operationId: "delete_thread_threads__thread_id__delete", message: "answered 204, which is not documented", reproducer: "curl", ...over });
@@ -22,6 +22,17 @@ test("a waiver matches by API, check, operation glob and message, and nothing el
   assert.deepEqual(applyWaivers([], [w]).unused, ["w"]);
 });
 
+test("a waiver naming stream modes or strategies matches only findings made in them", () => {
+  const modes: Waiver = { ...w, checks: ["ids_present"], operations: ["*"], message: ".*", streamModes: ["values*"] };
+  const strategies: Waiver = { ...w, id: "s", checks: ["multitask_load_outcome"], operations: ["*"], message: ".*", strategies: ["enqueue"] };
+  const waived = (f: Finding, x: Waiver) => Boolean(applyWaivers([f], [x]).findings[0]!.waived);
+  assert.ok(waived(finding({ check: "ids_present", streamMode: "values+messages-tuple" }), modes));
+  assert.ok(!waived(finding({ check: "ids_present", streamMode: "updates" }), modes));
+  assert.ok(!waived(finding({ check: "ids_present" }), modes), "a finding without a stream mode is not in the named modes");
+  assert.ok(waived(finding({ check: "multitask_load_outcome", strategy: "enqueue" }), strategies));
+  assert.ok(!waived(finding({ check: "multitask_load_outcome", strategy: "reject" }), strategies));
+});
+
 test("malformed waiver files are one-line errors", () => {
   const dir = mkdtempSync(join(tmpdir(), "agentwire-waivers-"));
   try {
@@ -33,7 +44,8 @@ test("malformed waiver files are one-line errors", () => {
     assert.throws(() => loadWaivers(join(dir, "missing.yaml")), WaiverError);
     assert.throws(() => loadWaivers(write("a: 1")), /expected a list/);
     assert.throws(() => loadWaivers(write("- id: x\n  spec: nope\n  checks: [a]\n  reason: long enough reason")), /"spec"/);
-    assert.throws(() => loadWaivers(write("- id: x\n  spec: agent-server\n  checks: [a]\n  message: '('\n  reason: long enough reason")), /regular expression/);
+    assert.throws(() => loadWaivers(write("- id: x\n  spec: agent-server\n  checks: [a]\n  reason: long enough reason")), /unknown check "a"/);
+    assert.throws(() => loadWaivers(write("- id: x\n  spec: agent-server\n  checks: [ids_present]\n  message: '('\n  reason: long enough reason")), /regular expression/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -48,9 +60,12 @@ test("the reference's own waivers load, each with an id, a reason and a narrow m
 });
 
 test("a failed stream rule whose findings are all waived is reported as waived", () => {
-  const stream = { spec: "agent-server" as const, operationId: "op", streamMode: "values", check: "ids_present", verdict: "failed" as const };
-  const f = finding({ operationId: "op", check: "ids_present", message: "[values] event #0 has no id" });
-  assert.equal(streamVerdicts([stream], [{ ...f, waived: { waiver: "w", reason: "r" } }])[0]!.verdict, "waived");
+  const stream = { spec: "agent-server" as const, operationId: "op", streamMode: "values", check: "ids_present" as const, verdict: "failed" as const };
+  const f = finding({ operationId: "op", check: "ids_present", streamMode: "values", message: "event #0 has no id" });
+  const waived = { ...f, waived: { waiver: "w", reason: "r" } };
+  assert.equal(streamVerdicts([stream], [waived])[0]!.verdict, "waived");
   assert.equal(streamVerdicts([stream], [f])[0]!.verdict, "failed");
-  assert.equal(streamVerdicts([stream], [{ ...f, waived: { waiver: "w", reason: "r" } }, { ...f, message: "[values] another" }])[0]!.verdict, "failed");
+  assert.equal(streamVerdicts([stream], [waived, { ...f, message: "another" }])[0]!.verdict, "failed");
+  // Another stream mode's findings are not this stream's, waived or not.
+  assert.equal(streamVerdicts([stream], [{ ...waived, streamMode: "updates" }])[0]!.verdict, "failed");
 });

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { renderHtml } from "../../reports/html.ts";
-import { renderJunit } from "../../reports/junit.ts";
-import { verdictOf } from "../../reports/summary.ts";
+import { renderHtml } from "../../reporters/html.ts";
+import { renderJunit } from "../../reporters/junit.ts";
+import { verdictOf } from "../../results/summary.ts";
 import { summary } from "../support/summary.ts";
 
 test("the verdict fails on an open finding, a broken gate or an interruption, and passes otherwise", () => {
@@ -33,9 +33,9 @@ test("the HTML and JUnit reports show each multitask strategy's checks", () => {
   const multitask = {
     threadsPerStrategy: 2, runsPerThread: 4, gapMs: [10, 150] as [number, number], seed: 1, deadlineMs: 30_000, wallMs: 1500,
     strategies: [{ strategy: "enqueue" as const, threads: 2, runsSent: 8, created: 8, refused: 0, fates: { success: 7, deleted: 1 }, maxRunningOnOneThread: 1,
-      checks: [{ check: "multitask_load_no_lost_runs", verdict: "failed" as const }, { check: "multitask_load_outcome", verdict: "waived" as const }] }],
+      checks: [{ check: "multitask_load_no_lost_runs" as const, verdict: "failed" as const }, { check: "multitask_load_outcome" as const, verdict: "waived" as const }] }],
   };
-  const lost = { check: "multitask_load_no_lost_runs", spec: "agent-server" as const, operationId: "create_run_threads__thread_id__runs_post", message: "[enqueue] run 1 (r1) was accepted but no longer exists", reproducer: "curl" };
+  const lost = { check: "multitask_load_no_lost_runs" as const, spec: "agent-server" as const, operationId: "create_run_threads__thread_id__runs_post", message: "run 1 (r1) was accepted but no longer exists", strategy: "enqueue", reproducer: "curl" };
   const s = summary({ load: { ...summary().load!, multitask }, findings: [lost] });
   const html = renderHtml(s);
   for (const text of ["Concurrent runs on one thread", "7 success, 1 deleted", "no_lost_runs", "v-failed", "v-waived"]) assert.ok(html.includes(text), text);

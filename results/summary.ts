@@ -1,9 +1,11 @@
 /**
- * reports/summary.json: the machine-readable result of a run. Versioned; fields are only ever filled from
- * what was measured — a phase that did not run leaves its part empty or marks operations "skipped".
+ * The model of summary.json, the machine-readable result of a run, and the verdict rule. Versioned; fields
+ * are only ever filled from what was measured — a phase that did not run leaves its part empty or marks
+ * operations "skipped".
  */
-import type { Finding, SpecId } from "../core/finding.ts";
-import type { StrategyOutcome } from "../load/multitask/run.ts";
+import type { CheckName } from "../core/checks.ts";
+import type { SpecId } from "../core/target.ts";
+import type { Finding } from "./finding.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -23,8 +25,16 @@ export interface StreamResult {
   spec: SpecId;
   operationId: string;
   streamMode: string;
-  check: string;
+  check: CheckName;
   verdict: "passed" | "failed" | "waived" | "skipped";
+}
+
+/** A unit that could not be judged, and why (its checks are "not judged", never "passed"). */
+export interface NotJudged {
+  unit: string;
+  spec?: SpecId;
+  operationId?: string;
+  reason: string;
 }
 
 export interface Percentiles {
@@ -36,12 +46,14 @@ export interface Percentiles {
   count: number;
 }
 
-export interface LoadResult {
+export interface LoadReport {
   /** Milliseconds; keys such as ttft_ms, itl_ms, tpot_ms, e2e_ms. */
   metrics: Record<string, Percentiles>;
   maxConcurrencyWithinSlo: number | null;
   /** Concurrent runs on shared threads under each multitask_strategy; absent when that part did not run. */
   multitask?: MultitaskSummary;
+  /** The plain JSON endpoints under concurrent reads; absent when that part did not run. */
+  json?: JsonLoadSummary;
   [extra: string]: unknown;
 }
 
@@ -54,7 +66,38 @@ export interface MultitaskSummary {
   deadlineMs: number;
   wallMs: number;
   /** As measured, except that a check whose every finding is waived says "waived". */
-  strategies: (Omit<StrategyOutcome, "checks"> & { checks: { check: string; verdict: "passed" | "failed" | "waived" }[] })[];
+  strategies: StrategyOutcome[];
+}
+
+export interface JsonLoadSummary {
+  connections: number;
+  durationS: number;
+  endpoints: {
+    endpoint: string;
+    method: string;
+    path: string;
+    requests: number;
+    requests_per_s: number;
+    latency_ms: Percentiles;
+    status: { "2xx": number; non2xx: number };
+    errors: number;
+    timeouts: number;
+    /** The latency histogram, encoded (HDR, mergeable). */
+    histogram: string;
+  }[];
+}
+
+/** What became of one multitask_strategy's bursts. */
+export interface StrategyOutcome {
+  strategy: string;
+  threads: number;
+  runsSent: number;
+  created: number;
+  refused: number;
+  /** How the created runs ended: success, interrupted, error, deleted, unfinished... */
+  fates: Record<string, number>;
+  maxRunningOnOneThread: number;
+  checks: { check: CheckName; verdict: "passed" | "failed" | "waived" }[];
 }
 
 /** What the document itself makes untestable or suspicious (from the spec lint). */
@@ -91,7 +134,9 @@ export interface Summary {
   lint: LintEntry[];
   findings: Finding[];
   streams: StreamResult[];
-  load: LoadResult | null;
+  /** Units that could not be judged, with the reason. */
+  notJudged: NotJudged[];
+  load: LoadReport | null;
   gates: Gate[];
   machine: { platform: string; arch: string; cpus: number; memoryGiB: number; node: string };
 }

@@ -1,16 +1,24 @@
-/** reports/junit.xml: one test case per operation, stream check and multitask check, failures carrying the findings. */
-import type { Finding } from "../core/finding.ts";
-import { ofStrategyCheck } from "../load/multitask/checks.ts";
-import type { Summary } from "./summary.ts";
+/** junit.xml: one test case per operation, stream check and multitask check, failures carrying the findings. */
+import { formatReplay, type Finding } from "../results/finding.ts";
+import type { Summary } from "../results/summary.ts";
+import { ofStrategyCheck, ofStream } from "../results/verdicts.ts";
 
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+
+interface Failure {
+  type: string;
+  message: string;
+  text: string;
+}
 
 interface Case {
   suite: string;
   name: string;
-  failures: Finding[];
+  failures: Failure[];
   skipped?: string;
 }
+
+const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, text: `${f.message}\n${f.reproducer}${f.replay ? `\nreplay ${formatReplay(f.replay)}` : ""}` });
 
 export function renderJunit(s: Summary): string {
   const cases: Case[] = [];
@@ -19,7 +27,7 @@ export function renderJunit(s: Summary): string {
     cases.push({
       suite: op.spec,
       name: `${op.operationId} (${op.method} ${op.path})`,
-      failures: open.filter((f) => f.spec === op.spec && f.operationId === op.operationId),
+      failures: open.filter((f) => f.spec === op.spec && f.operationId === op.operationId).map(failure),
       skipped: op.verdict === "skipped" ? "not run" : undefined,
     });
   }
@@ -27,17 +35,17 @@ export function renderJunit(s: Summary): string {
     cases.push({
       suite: `${st.spec} streams`,
       name: `${st.operationId} ${st.streamMode} ${st.check}`,
-      failures: st.verdict === "failed" ? open.filter((f) => f.spec === st.spec && f.operationId === st.operationId && f.check === st.check) : [],
+      failures: st.verdict === "failed" ? open.filter(ofStream(st)).map(failure) : [],
       skipped: st.verdict === "skipped" ? "not run" : undefined,
     });
   }
   for (const st of s.load?.multitask?.strategies ?? []) {
     for (const c of st.checks) {
-      cases.push({ suite: "agent-server multitask under load", name: `${st.strategy} ${c.check}`, failures: c.verdict === "failed" ? open.filter(ofStrategyCheck(st.strategy, c.check)) : [] });
+      cases.push({ suite: "agent-server multitask under load", name: `${st.strategy} ${c.check}`, failures: c.verdict === "failed" ? open.filter(ofStrategyCheck(st.strategy, c.check)).map(failure) : [] });
     }
   }
   for (const g of s.gates) {
-    cases.push({ suite: "gates", name: g.name, failures: g.passed ? [] : [{ check: g.name, spec: "agent-server", operationId: "-", message: g.detail, reproducer: "" }] });
+    cases.push({ suite: "gates", name: g.name, failures: g.passed ? [] : [{ type: g.name, message: g.detail, text: g.detail }] });
   }
   const suites = new Map<string, Case[]>();
   for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
@@ -56,6 +64,6 @@ export function renderJunit(s: Summary): string {
 function renderCase(c: Case): string {
   const inner = c.skipped
     ? `<skipped message="${esc(c.skipped)}"/>`
-    : c.failures.map((f) => `<failure type="${esc(f.check)}" message="${esc(f.message)}">${esc(`${f.message}\n${f.reproducer}${f.seed ? `\nseed ${f.seed}` : ""}`)}</failure>`).join("");
+    : c.failures.map((f) => `<failure type="${esc(f.type)}" message="${esc(f.message)}">${esc(f.text)}</failure>`).join("");
   return `    <testcase classname="${esc(c.suite)}" name="${esc(c.name)}">${inner}</testcase>\n`;
 }

@@ -1,6 +1,6 @@
-/** reports/index.html: one self-contained page (no scripts, no network) rendered from the summary. */
-import type { Finding } from "../core/finding.ts";
-import type { MultitaskSummary, OperationResult, Summary } from "./summary.ts";
+/** index.html: one self-contained page (no scripts, no network) rendered from the summary. */
+import { formatReplay, type Finding } from "../results/finding.ts";
+import type { JsonLoadSummary, MultitaskSummary, OperationResult, Summary } from "../results/summary.ts";
 
 const esc = (s: unknown) =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -56,7 +56,7 @@ function findings(list: Finding[]): string {
   const open = list.filter((f) => !f.waived);
   const waived = list.filter((f) => f.waived);
   const item = (f: Finding) => `<tr class="${f.waived ? "waived" : ""}"><td><code>${esc(f.check)}</code></td><td>${esc(f.spec)}<br><code>${esc(f.operationId)}</code></td>
-<td>${esc(f.message)}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.seed ? `seed <code>${esc(f.seed)}</code>` : ""}</td></tr>`;
+<td>${f.streamMode ? `<code>[${esc(f.streamMode)}]</code> ` : ""}${f.strategy ? `<code>[${esc(f.strategy)}]</code> ` : ""}${esc(f.message)}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.replay ? `replay <code>${esc(formatReplay(f.replay))}</code>` : ""}</td></tr>`;
   const table = (rows: Finding[]) => `<table><tr><th>Check</th><th>Operation</th><th>Finding and reproducer</th></tr>${rows.map(item).join("")}</table>`;
   return `<h2>Findings (${open.length} open, ${waived.length} waived)</h2>${open.length ? table(open) : "<p>No open findings.</p>"}${waived.length ? `<h3>Waived</h3>${table(waived)}` : ""}`;
 }
@@ -96,7 +96,15 @@ function load(s: Summary): string {
   return `<h2>Load</h2><p>Highest concurrency within SLO: <strong>${esc(s.load.maxConcurrencyWithinSlo ?? "—")}</strong></p>
 <table><tr><th>Metric (ms)</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>samples</th></tr>${rows
     .map(([k, p]) => `<tr><td>${esc(k)}</td>${[p.p50, p.p90, p.p95, p.p99, p.p999].map((v) => `<td>${v.toFixed(1)}</td>`).join("")}<td>${p.count}</td></tr>`)
-    .join("")}</table>${multitask(s.load.multitask)}`;
+    .join("")}</table>${multitask(s.load.multitask)}${jsonEndpoints(s.load.json)}`;
+}
+
+function jsonEndpoints(j: JsonLoadSummary | undefined): string {
+  if (!j) return "";
+  return `<h3>JSON endpoints under concurrent reads</h3><p>${j.connections} connections, up to ${j.durationS} s per endpoint.</p>
+<table><tr><th>Endpoint</th><th>Requests</th><th>per s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>Failed</th></tr>${j.endpoints
+    .map((e) => `<tr><td>${esc(e.endpoint)} <code>${esc(e.method)} ${esc(e.path)}</code></td><td>${e.requests}</td><td>${e.requests_per_s.toFixed(0)}</td>${[e.latency_ms.p50, e.latency_ms.p95, e.latency_ms.p99].map((v) => `<td>${v.toFixed(1)}</td>`).join("")}<td>${e.status.non2xx + e.errors}</td></tr>`)
+    .join("")}</table>`;
 }
 
 function multitask(m: MultitaskSummary | undefined): string {

@@ -35,6 +35,7 @@ export function mergeSummaries(parts: Summary[]): Summary {
   }
 
   const findings = parts.flatMap((p) => p.findings);
+  const notJudged = parts.flatMap((p) => p.notJudged ?? []);
   // Each shard that ran the load phase gated it; the merged run keeps every gate, named by its shard.
   const gates: Gate[] = parts.flatMap((p, i) => p.gates.map((g) => (parts.length > 1 ? { ...g, name: `${g.name} (shard ${i + 1})` } : g)));
   const phases = first.phases.map((ph) => {
@@ -53,6 +54,7 @@ export function mergeSummaries(parts: Summary[]): Summary {
     operations,
     findings,
     streams: [...streams.values()],
+    notJudged,
     load: parts.find((p) => p.load)?.load ?? null,
     gates,
   };

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import type { Finding } from "../core/finding.ts";
+import { isCheckName } from "../core/checks.ts";
+import { SPEC_IDS } from "../core/target.ts";
+import type { Finding } from "./finding.ts";
 
 export interface Waiver {
   id: string;
@@ -14,6 +16,10 @@ export interface Waiver {
   checks: string[];
   /** operationId globs (`*` matches any run of characters). */
   operations: string[];
+  /** Stream mode globs; absent: any finding, with or without a stream mode. */
+  streamModes?: string[];
+  /** multitask_strategy globs; absent: any finding, with or without a strategy. */
+  strategies?: string[];
   /** Regular expression the finding's message must match. */
   message: string;
   reason: string;
@@ -32,32 +38,43 @@ export function loadWaivers(file: string): Waiver[] {
   return raw.map((w, i) => validate(w, `${file} item ${i + 1}`));
 }
 
+const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+const optionalGlobs = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+
 function validate(w: any, where: string): Waiver {
-  const need = (k: string, ok: boolean) => {
-    if (!ok) throw new WaiverError(`${where}: "${k}" is missing or malformed`);
+  const need = (k: string, ok: boolean, expected: string) => {
+    if (!ok) throw new WaiverError(`${where}: "${k}" is missing or malformed (expected ${expected})`);
   };
-  need("id", typeof w?.id === "string" && w.id.length > 0);
-  need("spec", w.spec === "managed-deep-agents" || w.spec === "agent-server");
-  need("checks", Array.isArray(w.checks) && w.checks.every((c: unknown) => typeof c === "string"));
-  need("reason", typeof w.reason === "string" && w.reason.length > 10);
+  need("id", typeof w?.id === "string" && w.id.length > 0, "a non-empty string");
+  need("spec", SPEC_IDS.includes(w.spec), SPEC_IDS.join(" or "));
+  need("checks", stringList(w.checks), "a list of check names");
+  for (const c of w.checks as string[]) if (c !== "*" && !isCheckName(c)) throw new WaiverError(`${where}: unknown check "${c}"`);
+  need("reason", typeof w.reason === "string" && w.reason.length > 10, "a sentence saying why");
   const message = w.message ?? ".*";
   try {
     new RegExp(message);
   } catch {
     throw new WaiverError(`${where}: "message" is not a valid regular expression`);
   }
-  const operations = w.operations === undefined ? ["*"] : Array.isArray(w.operations) ? w.operations : [w.operations];
-  need("operations", operations.every((o: unknown) => typeof o === "string"));
-  return { id: w.id, spec: w.spec, checks: w.checks, operations, message, reason: w.reason };
+  const operations = optionalGlobs(w.operations) ?? ["*"];
+  need("operations", stringList(operations), "operationId globs");
+  const streamModes = optionalGlobs(w.streamModes);
+  if (streamModes) need("streamModes", stringList(streamModes), "stream mode globs");
+  const strategies = optionalGlobs(w.strategies);
+  if (strategies) need("strategies", stringList(strategies), "multitask_strategy globs");
+  return { id: w.id, spec: w.spec, checks: w.checks, operations, ...(streamModes ? { streamModes } : {}), ...(strategies ? { strategies } : {}), message, reason: w.reason };
 }
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+const anyGlob = (patterns: string[] | undefined, value: string | undefined) => patterns === undefined || (value !== undefined && patterns.some((p) => glob(p).test(value)));
 
 export function matches(w: Waiver, f: Finding): boolean {
   return (
     w.spec === f.spec &&
     (w.checks.includes("*") || w.checks.includes(f.check)) &&
-    w.operations.some((o) => glob(o).test(f.operationId)) &&
+    anyGlob(w.operations, f.operationId) &&
+    anyGlob(w.streamModes, f.streamMode) &&
+    anyGlob(w.strategies, f.strategy) &&
     new RegExp(w.message).test(f.message)
   );
 }

@@ -1,12 +1,13 @@
 /** The loaded documents of a run: operations and validators per API, and the contract oracle built on them. */
-import type { SpecId, Violation } from "../core/finding.ts";
 import type { Exchange } from "../core/exchange.ts";
-import { runChecks } from "../contract/checks/index.ts";
-import type { Intent, ResponseContract } from "../contract/checks/types.ts";
-import { operations } from "../contract/model/catalogue.ts";
-import { loadSpec } from "../contract/model/load.ts";
-import type { LoadedSpec, Operation } from "../contract/model/types.ts";
-import { createValidator, mediaEntryFor, responseFor, type Validator } from "../contract/model/validator.ts";
+import type { SpecId } from "../core/target.ts";
+import type { Violation } from "../results/finding.ts";
+import { runChecks } from "./checks/index.ts";
+import type { Intent, ResponseContract } from "./checks/types.ts";
+import { operations } from "./model/catalogue.ts";
+import { loadSpec } from "./model/load.ts";
+import type { LoadedSpec, Operation } from "./model/types.ts";
+import { createValidator, mediaEntryFor, responseFor, type Validator } from "./model/validator.ts";
 
 export type SpecFiles = Partial<Record<SpecId, string>>;
 
@@ -30,7 +31,7 @@ export async function loadSpecSet(files: SpecFiles): Promise<SpecSet> {
 }
 
 /** What the document says about an operation's responses, in the shape the checks ask for. */
-export function responseContract(op: Operation, validator: Validator): ResponseContract {
+function responseContract(op: Operation, validator: Validator): ResponseContract {
   const check = (schemaRef: string | undefined, schema: unknown, value: unknown) =>
     schemaRef ? validator.validate(schemaRef, value) : schema !== undefined ? validator.validateSchema(schema as never, value) : undefined;
   return {
@@ -50,8 +51,11 @@ export function responseContract(op: Operation, validator: Validator): ResponseC
   };
 }
 
+/** Judges one exchange of an operation against its document (every contract check). */
+export type Oracle = (spec: SpecId, operationId: string, exchange: Exchange, intent: Intent) => Violation[];
+
 /** Judges an exchange of an operation with every contract check; unknown operations are not judged. */
-export function oracleFor(set: SpecSet) {
+export function oracleFor(set: SpecSet): Oracle {
   const contracts = new Map<string, ResponseContract>();
   return (spec: SpecId, operationId: string, exchange: Exchange, intent: Intent): Violation[] => {
     const model = set[spec];
@@ -62,4 +66,9 @@ export function oracleFor(set: SpecSet) {
     if (!contract) contracts.set(key, (contract = responseContract(op, model.validator)));
     return runChecks({ exchange, contract, intent });
   };
+}
+
+/** The header that carries the API key, as the document's security scheme names it (lower case). */
+export function keyHeaderOf(model: ApiModel): string | undefined {
+  return model.operations.find((op) => op.security.apiKeyHeader)?.security.apiKeyHeader?.toLowerCase();
 }

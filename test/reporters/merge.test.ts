@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeSummaries, MergeError } from "../../reports/merge.ts";
-import type { OperationResult } from "../../reports/summary.ts";
+import { mergeSummaries, MergeError } from "../../results/merge.ts";
+import type { OperationResult } from "../../results/summary.ts";
 import { summary } from "../support/summary.ts";
 
 const op = (operationId: string, verdict: OperationResult["verdict"], requests: number): OperationResult => ({ spec: "agent-server", operationId, method: "GET", path: `/${operationId}`, verdict, requests });

@@ -3,12 +3,12 @@
  * multitask_strategy at once, judged run by run. Its findings join the run's findings (and its waivers);
  * the load phase deletes the threads it creates.
  */
+import { clientFor } from "../../core/client.ts";
 import { curl } from "../../core/reproducer.ts";
-import type { Finding } from "../../core/finding.ts";
-import type { Target } from "../../core/target.ts";
-import type { Gate, MultitaskSummary } from "../../reports/summary.ts";
-import { runMultitaskLoad } from "../../load/multitask/run.ts";
-import type { RunConfig } from "../args.ts";
+import { paceConfig, type Target } from "../../core/target.ts";
+import type { Finding } from "../../results/finding.ts";
+import type { Gate, MultitaskSummary } from "../../results/summary.ts";
+import { runMultitaskLoad } from "./run.ts";
 
 const CREATE_RUN = "create_run_threads__thread_id__runs_post";
 
@@ -27,49 +27,56 @@ export interface MultitaskPhaseOutput {
   note?: string;
 }
 
-export async function runMultitaskPhase(input: {
-  config: RunConfig;
+export async function runMultitaskPhase(s: {
   target: Target;
+  profile: keyof typeof PROFILES;
+  seed: number;
+  allowHosts: string[];
   tag: string;
   signal: AbortSignal;
   log(line: string): void;
   /** Told of every Agent Server thread created, for the load phase's cleanup. */
   onThread(threadId: string): void;
 }): Promise<MultitaskPhaseOutput> {
-  const { config, target, log } = input;
+  const { target, log } = s;
+  const client = clientFor(target, "agent-server", { signal: s.signal });
+  // The embedded reference's "agent" graph; elsewhere only the assistant the user named (with no Managed API in front).
   const assistantId = target.embedded ? "agent" : target.managedUrl ? undefined : target.agentId;
-  if (!target.agentServerUrl || !assistantId) {
-    const note = "multitask under load not run: it needs an Agent Server URL and an assistant to run (--agent-server with --agent-id)";
+  if (!client || !assistantId) {
+    const why = !client ? "the target has no Agent Server URL (--agent-server)" : target.managedUrl ? "the --agent-id given names a Managed agent, not an Agent Server assistant" : "no assistant to run was named (--agent-id)";
+    const note = `multitask under load not run: ${why}`;
     log(`load: ${note}`);
     return { multitask: null, findings: [], note };
   }
-  const profile = PROFILES[config.profile];
+  const profile = PROFILES[s.profile];
   log(`load: multitask — ${profile.threadsPerStrategy} threads per strategy × ${profile.runsPerThread} runs each, ${GAP_MS[0]}–${GAP_MS[1]} ms apart, all four strategies at once`);
   try {
     const result = await runMultitaskLoad({
       ...profile,
-      baseUrl: target.agentServerUrl,
+      client,
       assistantId,
       gapMs: GAP_MS,
-      seed: config.seed,
-      metadata: { agentwire: input.tag },
+      seed: s.seed,
+      metadata: { agentwire: s.tag },
       // The reference's scripted model: runs of ~0.2 s, so bursts overlap them.
-      configurable: target.embedded ? { fake_tokens: 20, fake_delay_ms: 10 } : undefined,
-      onThread: input.onThread,
-      allowHosts: config.allowHosts,
-      signal: input.signal,
+      runConfig: target.knobs ? paceConfig(target.knobs, { tokens: 20, delayMs: 10 }) : undefined,
+      onThread: s.onThread,
+      allowHosts: s.allowHosts,
+      signal: s.signal,
     });
     for (const o of result.outcomes) {
       const failed = o.checks.filter((c) => c.verdict === "failed").map((c) => c.check);
       log(`  ${o.strategy}: ${o.created}/${o.runsSent} created, ${Object.entries(o.fates).map(([k, n]) => `${n} ${k}`).join(", ")}${failed.length ? ` — findings in ${failed.join(", ")} (before waivers)` : ""}`);
     }
-    const findings = result.problems.map((p): Finding => ({ check: p.check, spec: "agent-server", operationId: CREATE_RUN, message: p.message, reproducer: curl(p.request), seed: String(config.seed) }));
+    const findings = result.problems.map(
+      (p): Finding => ({ check: p.check, spec: "agent-server", operationId: CREATE_RUN, message: p.message, ...(p.strategy ? { strategy: p.strategy } : {}), unit: { scenario: "multitask under load" }, replay: { seed: s.seed }, reproducer: curl(p.request) }),
+    );
     return {
-      multitask: { ...profile, gapMs: GAP_MS, seed: config.seed, wallMs: Math.round(result.wallMs), strategies: result.outcomes },
+      multitask: { ...profile, gapMs: GAP_MS, seed: s.seed, wallMs: Math.round(result.wallMs), strategies: result.outcomes },
       findings,
     };
   } catch (error) {
-    if (input.signal.aborted) return { multitask: null, findings: [], note: "multitask under load interrupted" };
+    if (s.signal.aborted) return { multitask: null, findings: [], note: "multitask under load interrupted" };
     const detail = `multitask under load could not run: ${(error as Error).message}`;
     log(`load: ${detail}`);
     return { multitask: null, findings: [], gate: { name: "load_multitask_ran", passed: false, detail }, note: detail };

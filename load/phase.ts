@@ -1,0 +1,265 @@
+/**
+ * The load phase: a short concurrency sweep of streamed runs against one API, the highest concurrency that
+ * meets the TTFT SLO, and a gate on that SLO; then concurrent runs on shared threads under every
+ * multitask_strategy (./multitask/phase.ts). Agents and threads it creates are tagged and deleted afterwards.
+ */
+import { clientFor, type ApiClient } from "../core/client.ts";
+import { jsonBody } from "../core/exchange.ts";
+import { paceConfig, type ModelPace, type SpecId, type Target } from "../core/target.ts";
+import type { Finding } from "../results/finding.ts";
+import type { Gate, JsonLoadSummary, LoadReport, Percentiles } from "../results/summary.ts";
+import { assertAllowedTarget } from "./driver/safety.ts";
+import { agentServerScenario, managedScenario, type LoadScenario } from "./driver/scenario.ts";
+import { jsonEndpoints, runJsonLoad } from "./json-load.ts";
+import { METRIC_DEFINITIONS } from "./metrics/definitions.ts";
+import type { LatencySummary } from "./metrics/histogram.ts";
+import type { SloSpec } from "./metrics/slo.ts";
+import { runMultitaskPhase } from "./multitask/phase.ts";
+import { closedLoopStep, sweep, type SweepResult, type SweepStep } from "./sweep.ts";
+
+export type LoadProfile = "smoke" | "full";
+
+export interface LoadPhaseSettings {
+  target: Target;
+  profile: LoadProfile;
+  seed: number;
+  /** Hosts other than loopback that may receive load. */
+  allowHosts: string[];
+  /** Put into the metadata of everything the phase creates. */
+  tag: string;
+  signal: AbortSignal;
+  log(line: string): void;
+}
+
+export interface LoadPhaseOutput {
+  ran: boolean;
+  load: LoadReport | null;
+  gates: Gate[];
+  /** Findings of the multitask part (waivers are applied with everyone else's). */
+  findings: Finding[];
+  note?: string;
+}
+
+/** The default objective: p95 time to first token at most 2 s (runs of the reference take ~0.1–0.6 s). */
+const DEFAULT_SLO = { ttft_p95_ms: 2000 };
+
+const PROFILES: Record<LoadProfile, { levels: number[]; durationMs: number; maxRequests: number }> = {
+  smoke: { levels: [1, 2, 4, 8], durationMs: 3000, maxRequests: 60 },
+  full: { levels: [1, 2, 4, 8, 16, 32, 64], durationMs: 10_000, maxRequests: 2000 },
+};
+
+/** Reads of the JSON endpoints: per endpoint, a bounded burst at a fixed number of connections. */
+const JSON_PROFILES: Record<LoadProfile, { durationS: number; connections: number; maxRequests: number }> = {
+  smoke: { durationS: 1, connections: 4, maxRequests: 400 },
+  full: { durationS: 5, connections: 16, maxRequests: 20_000 },
+};
+/** The JSON endpoints' objective: each endpoint's p95 and its share of failed requests. */
+const JSON_SLO = { p95_ms: 1000, failure_rate: 0.01 };
+
+/** The embedded references' scripted model during load: 20 tokens, 10 ms apart. */
+const PACE: ModelPace = { tokens: 20, delayMs: 10 };
+
+/** Deletes of the phase's own resources: their own deadline, not cancelled by an interrupt. */
+const CLEANUP_TIMEOUT_MS = 10_000;
+
+class Interrupted extends Error {}
+
+export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutput> {
+  const { target, log } = s;
+  const spec: SpecId = target.managedUrl ? "managed-deep-agents" : "agent-server";
+  const client = clientFor(target, spec, { signal: s.signal })!;
+  try {
+    assertAllowedTarget(client.baseUrl, s.allowHosts);
+  } catch (error) {
+    return skip(log, (error as Error).message);
+  }
+  if (!target.embedded && !target.agentId) return skip(log, "load on a remote target needs --agent-id (an agent or assistant to run; the suite will not create one that calls a real model)");
+
+  const created: string[] = [];
+  // Threads of the multitask part live on the Agent Server whichever API the sweep used.
+  const serverThreads: string[] = [];
+  let agent: { id: string; created: boolean };
+  try {
+    agent = await prepareAgent(target, spec, client, s.tag);
+  } catch (error) {
+    const detail = `the load phase could not create its agent: ${(error as Error).message}`;
+    log(`load: ${detail}`);
+    return { ran: false, load: null, gates: [{ name: "load_ttft_slo", passed: false, detail }], findings: [], note: detail };
+  }
+  try {
+    const runConfig = target.knobs ? paceConfig(target.knobs, PACE) : undefined;
+    const common = { client, runConfig, metadata: { agentwire: s.tag } };
+    const base: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
+    // Remember every thread the load creates, to delete it afterwards.
+    const scenario: LoadScenario = { ...base, createThread: async (d, sig) => { const id = await base.createThread(d, sig); created.push(id); return id; } };
+    const profile = PROFILES[s.profile];
+    log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms`);
+    const measured = await measureSweep(s, scenario, profile);
+    if (!measured) return skip(log, "interrupted before the first step");
+    const { result, note } = measured;
+    const load = loadReport(spec, result);
+    const gate = ttftGate(result);
+    if (s.signal.aborted) return { ran: true, load, gates: [gate], findings: [], note };
+    const multitask = await runMultitaskPhase({ ...s, onThread: (id) => serverThreads.push(id) });
+    if (multitask.multitask) load.multitask = multitask.multitask;
+    const gates = multitask.gate ? [gate, multitask.gate] : [gate];
+    if (!s.signal.aborted) {
+      const json = await runJsonPart(s, spec, client, { agentId: agent.id, onThread: (id) => created.push(id) });
+      if (json.summary) load.json = json.summary;
+      gates.push(json.gate);
+    }
+    const notes = [note, multitask.note].filter(Boolean).join("; ");
+    return { ran: true, load, gates, findings: multitask.findings, note: notes || undefined };
+  } finally {
+    await cleanup(client, created, agent.created ? agent.id : undefined);
+    const server = clientFor(target, "agent-server");
+    if (server) await cleanup(server, serverThreads, undefined);
+  }
+}
+
+/** Runs the sweep; an interrupt between steps keeps the steps measured so far (the sweep alone would drop them). */
+async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profile: (typeof PROFILES)[LoadProfile]): Promise<{ result: SweepResult; note?: string } | undefined> {
+  const measured: SweepStep[] = [];
+  let validatedSlo: SloSpec = DEFAULT_SLO;
+  try {
+    const result = await sweep({
+      slo: DEFAULT_SLO,
+      levels: [...profile.levels],
+      measure: async (concurrency, slo) => {
+        validatedSlo = slo;
+        if (s.signal.aborted) throw new Interrupted();
+        const summary = await closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000 })(concurrency, slo);
+        // A step cut short by the interrupt measured the interrupt, not the target: it is not kept.
+        if (s.signal.aborted) throw new Interrupted();
+        const ttft = summary.latency_ms.ttft;
+        s.log(`  concurrency ${concurrency}: ${summary.runs.ok}/${summary.runs.finished} ok, ${ttft.count ? `TTFT p95 ${ttft.p95.toFixed(0)} ms` : "no TTFT measured"}, ${summary.output_tokens_per_s.toFixed(0)} tokens/s${summary.slo_ok ? "" : " — SLO broken"}`);
+        measured.push({ concurrency, summary, checks: summary.slo_checks, ok: summary.slo_ok });
+        return summary;
+      },
+    });
+    return { result };
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    if (!measured.length) return undefined;
+    // The sweep stops at the first broken step, so every step it went on from met the SLO.
+    const result: SweepResult = { maxConcurrencyWithinSlo: measured.at(-1)!.concurrency, slo: validatedSlo, steps: measured };
+    return { result, note: `interrupted after concurrency ${result.maxConcurrencyWithinSlo}` };
+  }
+}
+
+const pct = (s: LatencySummary): Percentiles => ({ p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, count: s.count });
+
+/** The figures of the highest concurrency within the SLO (or of the first step when none met it). */
+function loadReport(spec: SpecId, result: SweepResult): LoadReport {
+  const reported = result.steps.find((st) => st.concurrency === result.maxConcurrencyWithinSlo) ?? result.steps[0]!;
+  const m = reported.summary.latency_ms;
+  return {
+    api: spec === "managed-deep-agents" ? "managed" : "agent-server",
+    slo: result.slo,
+    measuredAtConcurrency: reported.concurrency,
+    metrics: {
+      time_to_headers_ms: pct(m.time_to_headers),
+      time_to_first_event_ms: pct(m.time_to_first_event),
+      ttft_ms: pct(m.ttft),
+      itl_ms: pct(m.itl),
+      tpot_ms: pct(m.tpot),
+      e2e_ms: pct(m.e2e),
+    },
+    maxConcurrencyWithinSlo: result.maxConcurrencyWithinSlo,
+    throughput: { runs_per_s: reported.summary.runs_per_s, output_tokens_per_s: reported.summary.output_tokens_per_s, goodput_per_s: reported.summary.goodput.per_s },
+    errors: reported.summary.errors,
+    sweep: result.steps.map((st) => ({ concurrency: st.concurrency, ok: st.ok, runs: st.summary.runs, ttft_p95_ms: st.summary.latency_ms.ttft.p95, checks: st.checks })),
+    definitions: METRIC_DEFINITIONS,
+  };
+}
+
+/** The gate is decided at concurrency 1; a step without a single measured first token says so, not "0 ms". */
+function ttftGate(result: SweepResult): Gate {
+  const first = result.steps[0]!.summary;
+  const ttft = first.latency_ms.ttft;
+  const errors = Object.entries(first.errors).map(([k, n]) => `${n} ${k}`).join(", ");
+  const figure = ttft.count ? `p95 TTFT ${ttft.p95.toFixed(0)} ms` : `no first token measured (${first.runs.ok} of ${first.runs.finished} runs succeeded${errors ? `; errors: ${errors}` : ""})`;
+  return {
+    name: "load_ttft_slo",
+    passed: result.maxConcurrencyWithinSlo >= 1,
+    detail: `${figure} at concurrency 1 (SLO ≤ ${DEFAULT_SLO.ttft_p95_ms} ms, error rate ≤ 1%); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
+  };
+}
+
+/** The plain JSON endpoints under concurrent reads, one endpoint after another, and their gate. */
+export async function runJsonPart(
+  s: Pick<LoadPhaseSettings, "profile" | "allowHosts" | "tag" | "signal" | "log">,
+  spec: SpecId,
+  client: ApiClient,
+  o: { agentId?: string; onThread(id: string): void },
+): Promise<{ summary?: JsonLoadSummary; gate: Gate }> {
+  const profile = JSON_PROFILES[s.profile];
+  const fail = (detail: string) => {
+    s.log(`load: ${detail}`);
+    return { gate: { name: "load_json_slo", passed: false, detail } };
+  };
+  let setup;
+  try {
+    setup = await jsonEndpoints(spec, client, { agentId: o.agentId, tag: s.tag });
+  } catch (error) {
+    return fail(`the JSON endpoints could not be prepared: ${(error as Error).message}`);
+  }
+  o.onThread(setup.threadId);
+  s.log(`load: JSON endpoints — ${setup.endpoints.map((e) => e.name).join(", ")}; ${profile.connections} connections, ≤ ${profile.durationS} s and ${profile.maxRequests} requests each`);
+  const endpoints: JsonLoadSummary["endpoints"] = [];
+  for (const endpoint of setup.endpoints) {
+    if (s.signal.aborted) break;
+    try {
+      const r = await runJsonLoad({ client, endpoint, ...profile, allowHosts: s.allowHosts });
+      endpoints.push({ ...r, latency_ms: pct(r.latency_ms) });
+      s.log(`  ${endpoint.name}: ${r.requests} requests, ${r.requests_per_s.toFixed(0)}/s, p95 ${r.latency_ms.p95.toFixed(1)} ms, ${failures(r)} failed`);
+    } catch (error) {
+      return fail(`the JSON endpoint load could not run: ${(error as Error).message}`);
+    }
+  }
+  const broken = endpoints.flatMap((e) => {
+    if (e.requests === 0) return [`${e.endpoint}: no request answered within ${profile.durationS} s`];
+    const rate = failures(e) / e.requests;
+    return [
+      ...(e.latency_ms.p95 > JSON_SLO.p95_ms ? [`${e.endpoint}: p95 ${e.latency_ms.p95.toFixed(0)} ms`] : []),
+      ...(rate > JSON_SLO.failure_rate ? [`${e.endpoint}: ${(rate * 100).toFixed(1)} % failed`] : []),
+    ];
+  });
+  const worst = endpoints.reduce((m, e) => Math.max(m, e.latency_ms.p95), 0);
+  const limits = `p95 ≤ ${JSON_SLO.p95_ms} ms and ≤ ${JSON_SLO.failure_rate * 100} % failures per endpoint, at ${profile.connections} connections`;
+  const gate: Gate = broken.length
+    ? { name: "load_json_slo", passed: false, detail: `${broken.join("; ")} (${limits})` }
+    : { name: "load_json_slo", passed: endpoints.length > 0, detail: endpoints.length ? `highest p95 ${worst.toFixed(1)} ms over ${endpoints.length} endpoints (${limits})` : "interrupted before any endpoint was measured" };
+  return { summary: { connections: profile.connections, durationS: profile.durationS, endpoints }, gate };
+}
+
+// autocannon counts timeouts among its errors.
+const failures = (r: { status: { non2xx: number }; errors: number }) => r.status.non2xx + r.errors;
+
+function skip(log: (line: string) => void, why: string): LoadPhaseOutput {
+  log(`load: not run — ${why}`);
+  return { ran: false, load: null, gates: [], findings: [], note: `not run: ${why}` };
+}
+
+/** On an embedded reference the phase makes its own agent; elsewhere it runs the one the user named. */
+async function prepareAgent(target: Target, spec: SpecId, client: ApiClient, tag: string): Promise<{ id: string; created: boolean }> {
+  if (target.agentId) return { id: target.agentId, created: false };
+  if (spec === "agent-server") return { id: "deep", created: false };
+  const x = await client.call("POST", "/agents", { name: `agentwire load ${tag}`, extras: { agentwire: tag } });
+  const id = (jsonBody(x.response) as { id?: unknown } | undefined)?.id;
+  if (x.response.status !== 201 || typeof id !== "string") throw new Error(`POST /agents answered ${x.response.status}`);
+  return { id, created: true };
+}
+
+async function cleanup(client: ApiClient, threads: string[], agentId: string | undefined) {
+  const own = client.with({ signal: undefined, timeoutMs: CLEANUP_TIMEOUT_MS });
+  const del = async (path: string) => {
+    try {
+      await own.call("DELETE", path);
+    } catch {
+      // Best effort: a resource that cannot be deleted is left, never retried forever.
+    }
+  };
+  for (let i = 0; i < threads.length; i += 16) await Promise.all(threads.slice(i, i + 16).map((t) => del(`/threads/${t}`)));
+  if (agentId) await del(`/agents/${agentId}`);
+}

@@ -1,0 +1,49 @@
+/**
+ * The README's tables of checks and faults are generated from the check registry and the fault catalogue,
+ * so the documentation cannot drift from the code: `node --import tsx scripts/readme.ts` rewrites them,
+ * and a project test fails when they are out of date.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CHECK_NAMES, CHECKS } from "../core/checks.ts";
+import { FAULTS } from "../reference/faults/catalog.ts";
+
+export const README = fileURLToPath(new URL("../README.md", import.meta.url));
+
+const code = (names: string[]) => names.map((n) => `\`${n}\``).join(", ");
+
+function faultTable(): string {
+  const rows = FAULTS.map((f) => `| \`${f.name}\` | ${f.apis.join(", ")} | ${f.rule} | ${code(f.caughtBy)} |`);
+  return ["| fault | API | rule it breaks | caught by |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+function checkTable(): string {
+  const rows = CHECK_NAMES.map((name) => {
+    const faults = FAULTS.filter((f) => (f.caughtBy as string[]).includes(name)).map((f) => f.name);
+    return `| \`${name}\` | ${CHECKS[name].kind} | ${CHECKS[name].rule} | ${faults.length ? code(faults) : "—"} |`;
+  });
+  return ["| check | kind | rule | reference faults it catches |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+const SECTIONS: Record<string, () => string> = { checks: checkTable, faults: faultTable };
+
+/** The README with every generated section replaced by its current rendering. */
+export function renderReadme(text: string): string {
+  let out = text;
+  for (const [name, render] of Object.entries(SECTIONS)) {
+    const begin = `<!-- generated: ${name} -->`;
+    const end = `<!-- end: ${name} -->`;
+    const from = out.indexOf(begin);
+    const to = out.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README.md has no "${begin}" … "${end}" section`);
+    out = `${out.slice(0, from + begin.length)}\n${render()}\n${out.slice(to)}`;
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const text = readFileSync(README, "utf8");
+  const next = renderReadme(text);
+  if (next !== text) writeFileSync(README, next);
+  console.log(next === text ? "README.md is up to date" : "README.md updated");
+}
