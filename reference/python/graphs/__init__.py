@@ -1,0 +1,1 @@
+"""Graphs of the Python reference Agent Server; ids and behaviour mirror reference/upstream/graphs."""
