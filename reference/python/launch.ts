@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { sleep } from "../../core/poll.ts";
 import type { Upstream } from "../upstream/launch.ts";
 
 export type { Upstream };
@@ -30,7 +31,6 @@ const REQUIREMENTS = join(here, "requirements.txt");
 const MARKER = join(VENV, ".requirements.sha256");
 const LOCK = `${VENV}.lock`;
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Builds `.venv-reference/` when it is missing or requirements.txt changed; returns its `langgraph` executable. */
 export async function ensurePythonEnv(log: (line: string) => void = () => {}): Promise<string> {
