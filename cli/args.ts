@@ -1,5 +1,6 @@
 /** Command-line and environment parsing. Every problem becomes a one-line CliError (exit 2). */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { API_KEY_OPTIONS, apiKeyOf } from "./api-key.ts";
 import { CliError } from "./exit-codes.ts";
 
 const PHASES = ["contract", "streams", "load"] as const;
@@ -48,7 +49,7 @@ export type Command =
 const RUN_OPTIONS = {
   target: { type: "string" },
   "agent-server": { type: "string" },
-  "api-key": { type: "string" },
+  ...API_KEY_OPTIONS,
   "agent-id": { type: "string" },
   spec: { type: "string", multiple: true },
   only: { type: "string" },
@@ -115,12 +116,12 @@ const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
 
 function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfig {
+  const apiKey = apiKeyOf(v, env);
   const managedUrl = url(str(v.target) ?? env.DEEPAGENTS_BASE_URL, "--target");
   const agentServerUrl = url(str(v["agent-server"]) ?? env.AGENT_SERVER_URL, "--agent-server");
-  const apiKey = str(v["api-key"]) ?? (env.LANGSMITH_API_KEY || undefined);
   const remote = managedUrl !== undefined || agentServerUrl !== undefined;
   if (managedUrl && !apiKey) {
-    throw new CliError("a remote Managed Deep Agents target needs an API key: pass --api-key or set LANGSMITH_API_KEY");
+    throw new CliError("a remote Managed Deep Agents target needs an API key: pass --api-key-file, --api-key-env or --api-key, or set LANGSMITH_API_KEY");
   }
   const faults = [...list(v.fault), ...splitList(env.AGENTWIRE_FAULTS)];
   if (remote && faults.length) throw new CliError("--fault applies to the embedded reference only; drop it or drop --target/--agent-server");
@@ -164,7 +165,9 @@ function url(value: string | undefined, flag: string): string | undefined {
     throw new CliError(`${flag}: "${value}" is not a URL (expected e.g. https://api.example.com/v1/deepagents)`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new CliError(`${flag}: only http and https URLs are supported, got ${parsed.protocol}`);
-  if (parsed.username || parsed.password) throw new CliError(`${flag}: credentials in the URL are not allowed; use --api-key`);
+  if (parsed.username || parsed.password) throw new CliError(`${flag}: credentials in the URL are not allowed; use --api-key-file`);
+  // A query string or fragment would be echoed in every report and error: the key has its own options.
+  if (parsed.search || parsed.hash) throw new CliError(`${flag}: a base URL takes no query string or fragment (pass a key with --api-key-file or LANGSMITH_API_KEY)`);
   return value.replace(/\/+$/, "");
 }
 

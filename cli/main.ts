@@ -7,7 +7,8 @@ import { packageInfo } from "./package-info.ts";
 const HELP = `agentwire — conformance and load testing for agent-runtime APIs
 
 Usage:
-  agentwire run [--target URL] [--agent-server URL] [--api-key KEY] [--agent-id ID] [--spec FILE...]
+  agentwire run [--target URL] [--agent-server URL] [--api-key-file FILE | --api-key-env NAME | --api-key KEY]
+                [--agent-id ID] [--spec FILE...]
                 [--only contract,streams,load] [--profile smoke|full] [--seed N|random] [--out DIR]
                 [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
   agentwire reference [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
@@ -15,8 +16,8 @@ Usage:
 
 With no --target and no --agent-server, run starts the embedded reference and tests it.
 Environment: DEEPAGENTS_BASE_URL, LANGSMITH_API_KEY, AGENT_ID, AGENT_SERVER_URL, AGENTWIRE_FAULTS, AGENTWIRE_SEED.
-Exit codes: 0 conforms, 1 findings or a broken gate, 2 usage or configuration error, 3 target unreachable,
-130 interrupted.`;
+Exit codes: 0 conforms, 1 findings, a broken gate or units not judged, 2 usage or configuration error,
+3 target unreachable or unusable, 130 interrupted, 70 internal error.`;
 
 async function main(): Promise<number> {
   const command = parseCommand(process.argv.slice(2), process.env);

@@ -1,5 +1,6 @@
 /** Resolves where a run sends traffic: the embedded reference (started here) or the user's deployment. */
 import { ApiClient } from "../core/client.ts";
+import { limits } from "../core/limits.ts";
 import { registerSecret } from "../core/redact.ts";
 import type { SpecId, Target } from "../core/target.ts";
 import { startReference, UnknownFaultError, type Reference } from "../reference/index.ts";
@@ -45,16 +46,14 @@ export function referenceTarget(ref: Reference): Target {
   return { managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, mcpUrl: ref.mcpUrl, embedded: true, knobs: ref.knobs };
 }
 
-/** Any HTTP answer proves the host is there; a refused or silent connection is exit 3. */
+/** Any complete HTTP answer proves the host is there; none (refused, silent, over a cap) is exit 3. */
 export async function assertReachable(target: Target): Promise<void> {
   for (const url of [target.managedUrl, target.agentServerUrl]) {
     if (!url) continue;
     try {
-      await new ApiClient({ baseUrl: url, timeoutMs: 10_000 }).call("GET", "");
+      await new ApiClient({ baseUrl: url, timeoutMs: limits().probeTimeoutMs }).call("GET", "");
     } catch (error) {
-      const e = error as { kind?: string; message?: string };
-      const why = e.kind === "timeout" ? "no answer within 10 s" : (e.message ?? "connection failed");
-      throw new CliError(`target unreachable: ${url} (${why})`, EXIT.unreachable);
+      throw new CliError(`target unreachable: ${url}: ${(error as Error).message}`, EXIT.unreachable);
     }
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The suite's one API client. Requests are built with the API's credentials (the header its document's
  * security scheme names) and sent through a chain of small interceptors over the transport in ./http.ts:
- * a deadline on every request, the run's abort signal, request counting, and an observer for recording.
+ * a deadline on every request, the run's abort signal, a breaker that stops sending to a target that has
+ * stopped answering, request counting, and an observer for recording.
  * Redaction happens where anything is written (reproducers, reports), never here.
  */
 import type { Dispatcher } from "undici";
 import type { Exchange, HttpRequest } from "./exchange.ts";
-import { jsonRequest, send as transport, type SendOptions } from "./http.ts";
+import { jsonRequest, send as transport, TransportError, type SendOptions } from "./http.ts";
+import { limits } from "./limits.ts";
 import { endpointOf, type Endpoint, type SpecId, type Target } from "./target.ts";
 
 export type Send = (req: HttpRequest, options?: SendOptions) => Promise<Exchange>;
@@ -36,6 +38,79 @@ export const pool =
   (req, o = {}) =>
     next(req, dispatcher && !o.dispatcher ? { ...o, dispatcher } : o);
 
+/**
+ * Counts requests in a row that got no usable answer from one target (host and port). Past the threshold
+ * it trips: every later request to that target fails at once, and `onTrip` listeners hear why, once.
+ */
+export class Breaker {
+  private failures = 0;
+  private last = "";
+  /** Why the suite stopped sending to this target; undefined while it still sends. */
+  tripped: string | undefined;
+
+  constructor(
+    readonly origin: string,
+    private readonly threshold: number,
+  ) {}
+
+  /** Throws when the breaker has tripped. */
+  check(req: HttpRequest): void {
+    if (this.tripped) throw new TransportError(this.tripped, req, "target-down");
+  }
+
+  answered(): void {
+    this.failures = 0;
+  }
+
+  /** A failure of the caller's own making (its abort) says nothing about the target. */
+  failed(why: string, kind?: TransportError["kind"]): void {
+    if (kind === "aborted" || kind === "target-down" || this.tripped) return;
+    this.last = why;
+    if (++this.failures < this.threshold) return;
+    this.tripped = `stopped sending to ${this.origin}: ${this.failures} requests in a row got no usable answer (last: ${this.last})`;
+    for (const listener of tripListeners) listener(this.tripped);
+  }
+}
+
+const breakers = new Map<string, Breaker>();
+const tripListeners: ((reason: string) => void)[] = [];
+
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+};
+
+/** The breaker of the target `url` belongs to, shared by every client and stream of this process. */
+export function breakerFor(url: string): Breaker {
+  const origin = originOf(url);
+  let b = breakers.get(origin);
+  if (!b) breakers.set(origin, (b = new Breaker(origin, limits().breakerThreshold)));
+  return b;
+}
+
+/** Hears every breaker that trips in this process (e.g. to tell the other processes of the run). */
+export const onBreakerTrip = (listener: (reason: string) => void) => void tripListeners.push(listener);
+
+/** The reason of the first tripped breaker of this process, if any. */
+export const trippedBreaker = (): string | undefined => [...breakers.values()].find((b) => b.tripped)?.tripped;
+
+/** Fails fast once the target's breaker has tripped; tells the breaker of every answer and every failure. */
+const failFast: Interceptor = (next) => async (req, o) => {
+  const breaker = breakerFor(req.url);
+  breaker.check(req);
+  try {
+    const x = await next(req, o);
+    breaker.answered();
+    return x;
+  } catch (error) {
+    if (error instanceof TransportError) breaker.failed(error.message, error.kind);
+    throw error;
+  }
+};
+
 /** Tells `observe` of every exchange that got an answer (for counting and recording). */
 export const observe =
   (onExchange: (x: Exchange) => void): Interceptor =>
@@ -47,7 +122,7 @@ export const observe =
   };
 
 export interface ApiClientOptions extends Endpoint {
-  /** Deadline of one request (default 30 s). */
+  /** Deadline of one request (default: the requestTimeoutMs limit). */
   timeoutMs?: number;
   signal?: AbortSignal;
   dispatcher?: Dispatcher;
@@ -60,15 +135,19 @@ export interface RequestOptions {
   auth?: boolean;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-
 export class ApiClient {
   readonly send: Send;
   /** Requests answered so far (transport failures are not answers). */
   requests = 0;
 
   constructor(readonly options: ApiClientOptions) {
-    const interceptors = [deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), abortWith(options.signal), pool(options.dispatcher), observe((x) => (this.requests++, options.onExchange?.(x)))];
+    const interceptors = [
+      deadline(options.timeoutMs ?? limits().requestTimeoutMs),
+      abortWith(options.signal),
+      pool(options.dispatcher),
+      failFast,
+      observe((x) => (this.requests++, options.onExchange?.(x))),
+    ];
     this.send = compose(transport, ...interceptors);
   }
 

@@ -4,36 +4,41 @@
  */
 import { request as undiciRequest, type Dispatcher } from "undici";
 import type { Exchange, HttpRequest } from "./exchange.ts";
+import { limits } from "./limits.ts";
 
 export interface SendOptions {
-  /** Whole-exchange deadline in milliseconds (default 30 s). */
+  /** Whole-exchange deadline in milliseconds (default: the requestTimeoutMs limit). */
   timeoutMs?: number;
-  /** Bodies longer than this are cut and flagged (default 8 MiB). */
+  /** A longer body is a TransportError (default: the maxBodyBytes limit). */
   maxBodyBytes?: number;
   /**
    * For streams that may never end: stop reading this long after the headers and keep what arrived
    * (the exchange is then marked `truncated`). Without it, the body is read to its end.
    */
   bodyWindowMs?: number;
-  /** Ends the exchange early (e.g. the user's interrupt); reported like a timeout. */
+  /** Ends the exchange early (e.g. the user's interrupt): a TransportError of kind "aborted". */
   signal?: AbortSignal;
   /** A shared connection pool (default: undici's global one). */
   dispatcher?: Dispatcher;
 }
 
+/**
+ * No usable answer: no connection, no complete response within the deadline, a body over the cap, the
+ * caller's own abort, or (kind "target-down") the suite had already stopped sending to this target.
+ */
 export class TransportError extends Error {
   constructor(
     message: string,
     readonly request: HttpRequest,
-    readonly kind: "timeout" | "connection" | "body-too-large",
+    readonly kind: "timeout" | "connection" | "body-too-large" | "aborted" | "target-down",
   ) {
     super(message);
   }
 }
 
 export async function send(req: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const timeoutMs = options.timeoutMs ?? limits().requestTimeoutMs;
+  const maxBodyBytes = options.maxBodyBytes ?? limits().maxBodyBytes;
   const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs);
   const sentAt = performance.now();
   let res;
@@ -46,7 +51,7 @@ export async function send(req: HttpRequest, options: SendOptions = {}): Promise
       dispatcher: options.dispatcher,
     });
   } catch (error) {
-    throw transportError(error, req, timeoutMs);
+    throw transportError(error, req, timeoutMs, options.signal);
   }
   const headersAt = performance.now();
   const chunks: Buffer[] = [];
@@ -61,13 +66,13 @@ export async function send(req: HttpRequest, options: SendOptions = {}): Promise
       size += (chunk as Buffer).length;
       if (size > maxBodyBytes) {
         res.body.destroy();
-        throw new TransportError(`response body exceeded ${maxBodyBytes} bytes`, req, "body-too-large");
+        throw new TransportError(`the response body exceeded the suite's cap of ${maxBodyBytes} bytes`, req, "body-too-large");
       }
       chunks.push(chunk as Buffer);
     }
   } catch (error) {
     if (error instanceof TransportError) throw error;
-    if (!truncated) throw transportError(error, req, timeoutMs);
+    if (!truncated) throw transportError(error, req, timeoutMs, options.signal);
   } finally {
     clearTimeout(window);
   }
@@ -88,12 +93,25 @@ export function flattenHeaders(headers: Record<string, string | string[] | undef
   return out;
 }
 
-function transportError(error: unknown, req: HttpRequest, timeoutMs: number): TransportError {
-  const e = error as { name?: string; code?: string; message?: string };
+/** What undici's error codes mean, in the words a report needs. */
+const CONNECTION_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset by the server",
+  UND_ERR_SOCKET: "connection closed by the server",
+  UND_ERR_HEADERS_OVERFLOW: "response headers larger than the client accepts",
+  HPE_HEADER_OVERFLOW: "response headers larger than the client accepts",
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "the body did not match its Content-Length",
+};
+
+function transportError(error: unknown, req: HttpRequest, timeoutMs: number, signal: AbortSignal | undefined): TransportError {
+  if (signal?.aborted) return new TransportError("stopped: the run was interrupted", req, "aborted");
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e?.name === "TimeoutError" || e?.name === "AbortError" || e?.code === "UND_ERR_ABORTED") {
     return new TransportError(`no complete response within ${timeoutMs} ms`, req, "timeout");
   }
-  return new TransportError(`${e?.code ?? "error"}: ${e?.message ?? String(error)}`, req, "connection");
+  const code = e?.code ?? e?.cause?.code;
+  const known = code ? CONNECTION_ERRORS[code] : undefined;
+  return new TransportError(known ? `${known} (${code})` : `${code ?? "error"}: ${e?.message ?? String(error)}`, req, "connection");
 }
 
 /** Convenience for JSON calls. */

@@ -35,3 +35,29 @@ function redactHeaders(headers: Record<string, string>): Record<string, string> 
 export function redactRequest(req: HttpRequest): HttpRequest {
   return { method: req.method, url: redact(req.url), headers: redactHeaders(req.headers), ...(req.body === undefined ? {} : { body: redact(req.body) }) };
 }
+
+/** Longest tail of unfinished text held back: enough for any form of a secret to span two writes. */
+const HOLD_BACK = 4096;
+
+/**
+ * Redacts text that arrives in pieces (a child's output): complete lines are redacted and passed on at
+ * once; an unfinished line waits for its end, so a secret split between two writes is still found.
+ */
+export function lineRedactor(write: (text: string) => void): { write(chunk: Buffer | string): void; end(): void } {
+  let pending = "";
+  return {
+    write(chunk) {
+      pending += chunk.toString();
+      const cut = pending.lastIndexOf("\n") + 1;
+      // A line that never ends is passed on in parts, keeping a tail in case a secret straddles the cut.
+      const upTo = cut > 0 ? cut : pending.length > 16 * HOLD_BACK ? pending.length - HOLD_BACK : 0;
+      if (upTo === 0) return;
+      write(redact(pending.slice(0, upTo)));
+      pending = pending.slice(upTo);
+    },
+    end() {
+      if (pending) write(redact(pending));
+      pending = "";
+    },
+  };
+}

@@ -3,8 +3,9 @@
  * meets the TTFT SLO, and a gate on that SLO; then concurrent runs on shared threads under every
  * multitask_strategy (./multitask/phase.ts). Agents and threads it creates are tagged and deleted afterwards.
  */
+import { removeAll, type Leftover, type Removal } from "../core/cleanup.ts";
 import { clientFor, type ApiClient } from "../core/client.ts";
-import { jsonBody } from "../core/exchange.ts";
+import { setupCall } from "../core/setup.ts";
 import { paceConfig, type ModelPace, type SpecId, type Target } from "../core/target.ts";
 import type { Finding } from "../results/finding.ts";
 import type { Gate, JsonLoadSummary, LoadReport, Percentiles } from "../results/summary.ts";
@@ -37,6 +38,8 @@ export interface LoadPhaseOutput {
   gates: Gate[];
   /** Findings of the multitask part (waivers are applied with everyone else's). */
   findings: Finding[];
+  /** What the phase made and could not delete. */
+  leftovers: Leftover[];
   note?: string;
 }
 
@@ -58,9 +61,6 @@ const JSON_SLO = { p95_ms: 1000, failure_rate: 0.01 };
 
 /** The embedded references' scripted model during load: 20 tokens, 10 ms apart. */
 const PACE: ModelPace = { tokens: 20, delayMs: 10 };
-
-/** Deletes of the phase's own resources: their own deadline, not cancelled by an interrupt. */
-const CLEANUP_TIMEOUT_MS = 10_000;
 
 class Interrupted extends Error {}
 
@@ -84,8 +84,10 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
   } catch (error) {
     const detail = `the load phase could not create its agent: ${(error as Error).message}`;
     log(`load: ${detail}`);
-    return { ran: false, load: null, gates: [{ name: "load_ttft_slo", passed: false, detail }], findings: [], note: detail };
+    return { ran: false, load: null, gates: [{ name: "load_ttft_slo", passed: false, detail }], findings: [], leftovers: [], note: detail };
   }
+  // Filled by the cleanup below, after the result naming it is made.
+  const leftovers: Leftover[] = [];
   try {
     const runConfig = target.knobs ? paceConfig(target.knobs, PACE) : undefined;
     const common = { client, runConfig, metadata: { agentwire: s.tag } };
@@ -99,7 +101,7 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
     const { result, note } = measured;
     const load = loadReport(spec, result);
     const gate = ttftGate(result);
-    if (s.signal.aborted) return { ran: true, load, gates: [gate], findings: [], note };
+    if (s.signal.aborted) return { ran: true, load, gates: [gate], findings: [], leftovers, note };
     const multitask = await runMultitaskPhase({ ...s, onThread: (id) => serverThreads.push(id) });
     if (multitask.multitask) load.multitask = multitask.multitask;
     const gates = multitask.gate ? [gate, multitask.gate] : [gate];
@@ -109,11 +111,15 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
       gates.push(json.gate);
     }
     const notes = [note, multitask.note].filter(Boolean).join("; ");
-    return { ran: true, load, gates, findings: multitask.findings, note: notes || undefined };
+    return { ran: true, load, gates, findings: multitask.findings, leftovers, note: notes || undefined };
   } finally {
-    await cleanup(client, created, agent.created ? agent.id : undefined);
-    const server = clientFor(target, "agent-server");
-    if (server) await cleanup(server, serverThreads, undefined);
+    // Threads first, then the agent they belong to; the deletes have their own budget, not the run's signal.
+    const removals: Removal[] = [
+      ...created.map((t): Removal => ({ spec, method: "DELETE", path: `/threads/${t}` })),
+      ...serverThreads.map((t): Removal => ({ spec: "agent-server", method: "DELETE", path: `/threads/${t}` })),
+      ...(agent.created ? [{ spec, method: "DELETE", path: `/agents/${agent.id}` } as Removal] : []),
+    ];
+    leftovers.push(...(await removeAll((api) => clientFor(target, api), removals)).left);
   }
 }
 
@@ -177,7 +183,7 @@ function loadReport(spec: SpecId, result: SweepResult): LoadReport {
 function ttftGate(result: SweepResult): Gate {
   const first = result.steps[0]!.summary;
   const ttft = first.latency_ms.ttft;
-  const errors = Object.entries(first.errors).map(([k, n]) => `${n} ${k}`).join(", ");
+  const errors = Object.entries(first.errors).map(([k, n]) => `${n} ${k}${first.error_examples[k] ? ` (${first.error_examples[k]})` : ""}`).join(", ");
   const figure = ttft.count ? `p95 TTFT ${ttft.p95.toFixed(0)} ms` : `no first token measured (${first.runs.ok} of ${first.runs.finished} runs succeeded${errors ? `; errors: ${errors}` : ""})`;
   return {
     name: "load_ttft_slo",
@@ -238,28 +244,13 @@ const failures = (r: { status: { non2xx: number }; errors: number }) => r.status
 
 function skip(log: (line: string) => void, why: string): LoadPhaseOutput {
   log(`load: not run — ${why}`);
-  return { ran: false, load: null, gates: [], findings: [], note: `not run: ${why}` };
+  return { ran: false, load: null, gates: [], findings: [], leftovers: [], note: `not run: ${why}` };
 }
 
 /** On an embedded reference the phase makes its own agent; elsewhere it runs the one the user named. */
 async function prepareAgent(target: Target, spec: SpecId, client: ApiClient, tag: string): Promise<{ id: string; created: boolean }> {
   if (target.agentId) return { id: target.agentId, created: false };
   if (spec === "agent-server") return { id: "deep", created: false };
-  const x = await client.call("POST", "/agents", { name: `agentwire load ${tag}`, extras: { agentwire: tag } });
-  const id = (jsonBody(x.response) as { id?: unknown } | undefined)?.id;
-  if (x.response.status !== 201 || typeof id !== "string") throw new Error(`POST /agents answered ${x.response.status}`);
-  return { id, created: true };
-}
-
-async function cleanup(client: ApiClient, threads: string[], agentId: string | undefined) {
-  const own = client.with({ signal: undefined, timeoutMs: CLEANUP_TIMEOUT_MS });
-  const del = async (path: string) => {
-    try {
-      await own.call("DELETE", path);
-    } catch {
-      // Best effort: a resource that cannot be deleted is left, never retried forever.
-    }
-  };
-  for (let i = 0; i < threads.length; i += 16) await Promise.all(threads.slice(i, i + 16).map((t) => del(`/threads/${t}`)));
-  if (agentId) await del(`/agents/${agentId}`);
+  const a = await setupCall(client, "createManagedDeepAgent", "POST", "/agents", { name: `agentwire load ${tag}`, extras: { agentwire: tag } }, "id");
+  return { id: a.id as string, created: true };
 }

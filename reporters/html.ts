@@ -1,6 +1,6 @@
 /** index.html: one self-contained page (no scripts, no network) rendered from the summary. */
 import { formatReplay, type Finding } from "../results/finding.ts";
-import type { JsonLoadSummary, MultitaskSummary, OperationResult, Summary } from "../results/summary.ts";
+import { blocksVerdict, type JsonLoadSummary, type MultitaskSummary, type OperationResult, type Summary } from "../results/summary.ts";
 
 const esc = (s: unknown) =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -12,7 +12,7 @@ h1{margin:0 0 .25rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-
 .pass{background:#1a7f37}.fail{background:#cf222e}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f6f8fa}code,pre{font:12px ui-monospace,monospace}pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.5rem;border-radius:4px;margin:.25rem 0}
-.v-passed{color:#1a7f37}.v-failed{color:#cf222e;font-weight:600}.v-waived{color:#9a6700}.v-skipped,.v-not-implemented{color:#57606a}
+.v-passed{color:#1a7f37}.v-failed,.v-not-judged{color:#cf222e;font-weight:600}.v-waived{color:#9a6700}.v-skipped,.v-not-implemented{color:#57606a}
 .meta td:first-child{color:#57606a;width:12rem}.waived{opacity:.8}
 `;
 
@@ -23,6 +23,8 @@ export function renderHtml(s: Summary): string {
 ${meta(s)}
 ${gates(s)}
 ${findings(s.findings)}
+${notJudged(s)}
+${leftovers(s)}
 ${operations(s.operations)}
 ${lintSection(s)}
 ${streams(s)}
@@ -39,6 +41,7 @@ function meta(s: Summary): string {
     ["Managed Deep Agents API", s.targets.managedDeepAgents ?? "—"],
     ["Agent Server API", s.targets.agentServer ?? "—"],
     ["Profile / seed", `${s.profile} / ${s.seed} (replay with --seed ${s.seed})`],
+    ...(s.unusable ? ([["Target unusable", s.unusable]] as [string, string][]) : []),
     ["Phases", s.phases.map((p) => `${p.name}${p.ran ? ` ${(p.durationMs / 1000).toFixed(1)} s` : " (not run)"}${p.note ? ` — ${p.note}` : ""}`).join("; ")],
     ["Machine", `${s.machine.cpus} CPUs, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.platform}`],
   ];
@@ -59,6 +62,24 @@ function findings(list: Finding[]): string {
 <td>${f.streamMode ? `<code>[${esc(f.streamMode)}]</code> ` : ""}${f.strategy ? `<code>[${esc(f.strategy)}]</code> ` : ""}${esc(f.message)}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.replay ? `replay <code>${esc(formatReplay(f.replay))}</code>` : ""}</td></tr>`;
   const table = (rows: Finding[]) => `<table><tr><th>Check</th><th>Operation</th><th>Finding and reproducer</th></tr>${rows.map(item).join("")}</table>`;
   return `<h2>Findings (${open.length} open, ${waived.length} waived)</h2>${open.length ? table(open) : "<p>No open findings.</p>"}${waived.length ? `<h3>Waived</h3>${table(waived)}` : ""}`;
+}
+
+function notJudged(s: Summary): string {
+  const blocking = s.notJudged.filter(blocksVerdict);
+  const na = s.notJudged.filter((n) => !blocksVerdict(n));
+  const table = (rows: Summary["notJudged"]) =>
+    `<table><tr><th>Unit</th><th>Why</th></tr>${rows.map((n) => `<tr><td>${esc(n.unit)}</td><td>${esc(n.reason)}</td></tr>`).join("")}</table>`;
+  return [
+    blocking.length ? `<h2 class="v-failed">Not judged (${blocking.length})</h2><p>These units could not be judged, so the run cannot pass.</p>${table(blocking)}` : "",
+    na.length ? `<h2>Not applicable (${na.length})</h2>${table(na)}` : "",
+  ].join("");
+}
+
+function leftovers(s: Summary): string {
+  if (!s.leftovers.length) return "";
+  return `<h2>Left on the target (${s.leftovers.length})</h2><table><tr><th>API</th><th>Resource</th><th>Why it is still there</th></tr>${s.leftovers
+    .map((l) => `<tr><td>${esc(l.spec)}</td><td><code>${esc(l.method)} ${esc(l.path)}</code></td><td>${esc(l.reason)}</td></tr>`)
+    .join("")}</table>`;
 }
 
 function operations(ops: OperationResult[]): string {

@@ -1,6 +1,9 @@
-/** junit.xml: one test case per operation, stream check and multitask check, failures carrying the findings. */
+/**
+ * junit.xml: one test case per operation, stream check and multitask check, failures carrying the findings;
+ * what could not be judged is an error (never a pass), and so is a target the suite stopped sending to.
+ */
 import { formatReplay, type Finding } from "../results/finding.ts";
-import type { Summary } from "../results/summary.ts";
+import { blocksVerdict, type Summary } from "../results/summary.ts";
 import { ofStrategyCheck, ofStream } from "../results/verdicts.ts";
 
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
@@ -16,6 +19,8 @@ interface Case {
   name: string;
   failures: Failure[];
   skipped?: string;
+  /** Why it could not be judged. */
+  error?: string;
 }
 
 const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, text: `${f.message}\n${f.reproducer}${f.replay ? `\nreplay ${formatReplay(f.replay)}` : ""}` });
@@ -23,14 +28,19 @@ const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, t
 export function renderJunit(s: Summary): string {
   const cases: Case[] = [];
   const open = s.findings.filter((f) => !f.waived);
+  const unjudged = s.notJudged.filter(blocksVerdict);
+  if (s.unusable) cases.push({ suite: "target", name: "the target answers", failures: [], error: `unusable: ${s.unusable}` });
   for (const op of s.operations) {
+    const why = unjudged.find((n) => n.spec === op.spec && n.operationId === op.operationId);
     cases.push({
       suite: op.spec,
       name: `${op.operationId} (${op.method} ${op.path})`,
       failures: open.filter((f) => f.spec === op.spec && f.operationId === op.operationId).map(failure),
       skipped: op.verdict === "skipped" ? "not run" : undefined,
+      error: why && `not judged: ${why.unit}: ${why.reason}`,
     });
   }
+  for (const n of unjudged.filter((x) => !x.operationId)) cases.push({ suite: "not judged", name: n.unit, failures: [], error: `not judged (${n.cause}): ${n.reason}` });
   for (const st of s.streams) {
     cases.push({
       suite: `${st.spec} streams`,
@@ -52,18 +62,24 @@ export function renderJunit(s: Summary): string {
   const body = [...suites]
     .map(([name, cs]) => {
       const failures = cs.filter((c) => c.failures.length).length;
-      const skipped = cs.filter((c) => c.skipped).length;
-      return `  <testsuite name="${esc(name)}" tests="${cs.length}" failures="${failures}" skipped="${skipped}">\n${cs.map(renderCase).join("")}  </testsuite>\n`;
+      const errors = cs.filter((c) => c.error && !c.failures.length).length;
+      const skipped = cs.filter((c) => c.skipped && !c.error && !c.failures.length).length;
+      return `  <testsuite name="${esc(name)}" tests="${cs.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${cs.map(renderCase).join("")}  </testsuite>\n`;
     })
     .join("");
   const total = cases.length;
   const failed = cases.filter((c) => c.failures.length).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentwire" tests="${total}" failures="${failed}" time="${(s.durationMs / 1000).toFixed(3)}">\n${body}</testsuites>\n`;
+  const errors = cases.filter((c) => c.error && !c.failures.length).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentwire" tests="${total}" failures="${failed}" errors="${errors}" time="${(s.durationMs / 1000).toFixed(3)}">\n${body}</testsuites>\n`;
 }
 
 function renderCase(c: Case): string {
-  const inner = c.skipped
-    ? `<skipped message="${esc(c.skipped)}"/>`
-    : c.failures.map((f) => `<failure type="${esc(f.type)}" message="${esc(f.message)}">${esc(f.text)}</failure>`).join("");
+  const inner = c.failures.length
+    ? c.failures.map((f) => `<failure type="${esc(f.type)}" message="${esc(f.message)}">${esc(f.text)}</failure>`).join("")
+    : c.error
+      ? `<error message="${esc(c.error)}"/>`
+      : c.skipped
+        ? `<skipped message="${esc(c.skipped)}"/>`
+        : "";
   return `    <testcase classname="${esc(c.suite)}" name="${esc(c.name)}">${inner}</testcase>\n`;
 }

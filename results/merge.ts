@@ -7,7 +7,7 @@ import { verdictOf, type Gate, type OperationResult, type StreamResult, type Sum
 
 export class MergeError extends Error {}
 
-const OPERATION_RANK: OperationResult["verdict"][] = ["skipped", "passed", "waived", "not-implemented", "failed"];
+const OPERATION_RANK: OperationResult["verdict"][] = ["skipped", "passed", "waived", "not-judged", "not-implemented", "failed"];
 const STREAM_RANK: StreamResult["verdict"][] = ["skipped", "passed", "waived", "failed"];
 const worst = <T>(rank: T[], a: T, b: T) => (rank.indexOf(b) > rank.indexOf(a) ? b : a);
 
@@ -55,6 +55,8 @@ export function mergeSummaries(parts: Summary[]): Summary {
     findings,
     streams: [...streams.values()],
     notJudged,
+    ...(parts.find((p) => p.unusable) ? { unusable: parts.find((p) => p.unusable)!.unusable } : {}),
+    leftovers: parts.flatMap((p) => p.leftovers ?? []),
     load: parts.find((p) => p.load)?.load ?? null,
     gates,
   };

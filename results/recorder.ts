@@ -7,6 +7,7 @@ import type { CheckName } from "../core/checks.ts";
 import type { HttpRequest } from "../core/exchange.ts";
 import { redact, redactRequest } from "../core/redact.ts";
 import { curl } from "../core/reproducer.ts";
+import type { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding, Replay, UnitRef, Violation } from "./finding.ts";
 import type { NotJudged, StreamResult } from "./summary.ts";
@@ -94,7 +95,16 @@ export class Recorder {
 
   /** A unit, or part of one, that could not be judged. */
   skip(entry: NotJudged): void {
-    this.notJudged.push(entry);
+    this.notJudged.push({ ...entry, reason: redact(entry.reason) });
+  }
+
+  /**
+   * A unit whose preparation failed is not judged; when the target answered, its answer is a fixture_setup
+   * finding with the request that failed (when it did not answer, the target is unusable: no claim is made).
+   */
+  setupFailed(unit: Pick<NotJudged, "unit" | "operationId"> & { spec: SpecId }, error: SetupError): void {
+    if (error.status !== undefined) this.violations({ spec: unit.spec, operationId: error.operationId }, [{ check: "fixture_setup", message: error.message }], error.request, { status: error.status });
+    this.skip({ ...unit, reason: `could not prepare it: ${error.message}`, cause: "target" });
   }
 
   result(): UnitResult {

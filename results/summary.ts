@@ -4,12 +4,13 @@
  * operations "skipped".
  */
 import type { CheckName } from "../core/checks.ts";
+import type { Leftover } from "../core/cleanup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding } from "./finding.ts";
 
 export const SCHEMA_VERSION = 1;
 
-export type OperationVerdict = "passed" | "failed" | "not-implemented" | "waived" | "skipped";
+export type OperationVerdict = "passed" | "failed" | "not-implemented" | "waived" | "not-judged" | "skipped";
 
 export interface OperationResult {
   spec: SpecId;
@@ -29,13 +30,28 @@ export interface StreamResult {
   verdict: "passed" | "failed" | "waived" | "skipped";
 }
 
+/** Why a unit was not judged. Only "not-applicable" leaves the run's verdict alone. */
+export type NotJudgedCause =
+  /** The target's answers did not let the unit be judged: its setup failed, a stream never opened… */
+  | "target"
+  /** The unit does not apply to this target or document (e.g. the document allows any input). */
+  | "not-applicable"
+  /** The run was interrupted before the unit ended. */
+  | "interrupted"
+  /** The suite itself failed (a bug in the suite). */
+  | "suite";
+
 /** A unit that could not be judged, and why (its checks are "not judged", never "passed"). */
 export interface NotJudged {
   unit: string;
   spec?: SpecId;
   operationId?: string;
   reason: string;
+  cause: NotJudgedCause;
 }
+
+/** Not judged for a reason other than "does not apply": such a unit fails the run. */
+export const blocksVerdict = (n: Pick<NotJudged, "cause">) => n.cause !== "not-applicable";
 
 export interface Percentiles {
   p50: number;
@@ -136,15 +152,24 @@ export interface Summary {
   streams: StreamResult[];
   /** Units that could not be judged, with the reason. */
   notJudged: NotJudged[];
+  /** Why the suite stopped sending to the target (exit 3), when it did. */
+  unusable?: string;
+  /** What the run made and could not delete, still on the target at the end. */
+  leftovers: Leftover[];
   load: LoadReport | null;
   gates: Gate[];
   machine: { platform: string; arch: string; cpus: number; memoryGiB: number; node: string };
 }
 
-/** The run's verdict: any unwaived finding, failed gate or interruption fails it. */
-export function verdictOf(s: Pick<Summary, "findings" | "gates" | "interrupted">): "pass" | "fail" {
-  if (s.interrupted) return "fail";
+/**
+ * The run's verdict: it passes only when every applicable unit was judged and nothing failed. Any unwaived
+ * finding, broken gate, interruption, unusable target, or unit not judged for a reason other than "does
+ * not apply" fails it.
+ */
+export function verdictOf(s: Pick<Summary, "findings" | "gates" | "interrupted" | "notJudged" | "unusable">): "pass" | "fail" {
+  if (s.interrupted || s.unusable) return "fail";
   if (s.findings.some((f) => !f.waived)) return "fail";
   if (s.gates.some((g) => !g.passed)) return "fail";
+  if (s.notJudged.some(blocksVerdict)) return "fail";
   return "pass";
 }

@@ -1,25 +1,29 @@
 /** Turns what was observed into verdicts: each documented operation's, each stream rule's, each multitask check's. */
 import type { Finding } from "./finding.ts";
 import type { OperationTally } from "./recorder.ts";
-import type { LoadReport, OperationResult, StreamResult } from "./summary.ts";
+import { blocksVerdict, type LoadReport, type NotJudged, type OperationResult, type StreamResult } from "./summary.ts";
 
 /** The operations of each document, as the verdicts need them. */
 export type OperationList = { spec: Finding["spec"]; operationId: string; method: string; path: string }[];
 
-export function operationVerdicts(operations: OperationList, tallies: OperationTally[], findings: Finding[]): OperationResult[] {
+/** An operation passes only when every applicable unit of it was judged; "skipped" means nothing was sent to it. */
+export function operationVerdicts(operations: OperationList, tallies: OperationTally[], findings: Finding[], notJudged: NotJudged[]): OperationResult[] {
   return operations.map((op) => {
     const t = tallies.find((x) => x.spec === op.spec && x.operationId === op.operationId);
     const mine = findings.filter((f) => f.spec === op.spec && f.operationId === op.operationId);
+    const unjudged = notJudged.some((n) => n.spec === op.spec && n.operationId === op.operationId && blocksVerdict(n));
     const requests = t?.requests ?? 0;
     const verdict: OperationResult["verdict"] = t?.notImplemented
       ? "not-implemented"
       : mine.some((f) => !f.waived)
         ? "failed"
-        : mine.length
-          ? "waived"
-          : requests > 0
-            ? "passed"
-            : "skipped";
+        : unjudged
+          ? "not-judged"
+          : mine.length
+            ? "waived"
+            : requests > 0
+              ? "passed"
+              : "skipped";
     return { ...op, verdict, requests };
   });
 }

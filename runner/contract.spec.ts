@@ -1,8 +1,11 @@
 /**
  * Contract conformance as Playwright tests: one test per operation and check family, titled
  * "<api> › <operationId> › <family>", so the report reads as a conformance matrix; then the stateful flows.
+ * A unit that cannot be judged says why (skipped, with the reason) and is never a pass.
  */
 import { expect, test, type TestInfo } from "@playwright/test";
+import { TransportError } from "../core/http.ts";
+import { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import { FLOWS } from "../contract/engine/flows.ts";
 import { familiesFor, runFamily } from "../contract/engine/families.ts";
@@ -11,6 +14,7 @@ import { formatReplay } from "../results/finding.ts";
 import { Recorder, type UnitResult } from "../results/recorder.ts";
 import { loadRunEnvironment } from "./environment.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
+import { appendLeftovers, markTargetDown, targetDown } from "./shared.ts";
 
 const env = await loadRunEnvironment();
 const { settings } = env;
@@ -18,26 +22,57 @@ const served: Record<SpecId, boolean> = { "managed-deep-agents": Boolean(setting
 
 let engine: Engine | undefined;
 test.beforeAll(async () => {
-  engine ??= await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag });
+  if (engine || targetDown(settings.outDir)) return;
+  engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag });
 });
 test.afterAll(async () => {
-  // Everything this worker created, and nothing else, is deleted.
-  await engine?.cleanup();
+  // Everything this worker created, and nothing else, is deleted; what could not be is reported.
+  const cleaned = await engine?.cleanup();
+  if (cleaned) appendLeftovers(settings.outDir, cleaned.left);
 });
 
 async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
   const result = env.waive(raw);
   await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });
   for (const f of result.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });
-  const open = result.findings.filter((f) => !f.waived).map((f) => `${f.check}: ${f.message}\n  ${f.reproducer}${f.replay ? `\n  replay ${formatReplay(f.replay)}` : ""}`);
+  // A unit whose setup failed is skipped with that reason, not failed: a failing test restarts its worker,
+  // which would set up again against the same target. The fixture_setup finding is in the run's reports.
+  const open = result.findings.filter((f) => !f.waived && !(skipped && f.check === "fixture_setup")).map((f) => `${f.check}: ${f.message}\n  ${f.reproducer}${f.replay ? `\n  replay ${formatReplay(f.replay)}` : ""}`);
   expect(open, "open findings").toEqual([]);
   test.skip(skipped !== undefined, skipped);
 }
 
-function prepared(spec: SpecId): Engine {
-  const problem = engine!.problems[spec];
-  if (problem) throw new Error(problem);
-  return engine!;
+/** Runs one unit and reports it; a unit that cannot be judged says why (a suite error still fails the test). */
+async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | undefined, body: (e: Engine, rec: Recorder) => Promise<string | undefined>) {
+  const rec = new Recorder();
+  const where = { unit: testInfo.titlePath.slice(1).join(" › "), spec, ...(operationId ? { operationId } : {}) };
+  const notJudged = (reason: string, cause: "target" | "not-applicable" = "target") => (rec.skip({ ...where, reason, cause }), `not judged: ${reason}`);
+  const setupFailed = (error: SetupError) => {
+    // No usable answer while preparing: nothing can be judged on this target, in any process.
+    if (error.transport) markTargetDown(settings.outDir, `could not prepare a unit: ${error.message}`);
+    rec.setupFailed(where, error);
+    return `not judged: could not prepare it: ${error.message}`;
+  };
+  const down = targetDown(settings.outDir);
+  const problem = engine?.problems[spec];
+  let skipped: string | undefined;
+  if (down) skipped = notJudged(`the target is unusable: ${down}`);
+  else if (problem) skipped = setupFailed(problem);
+  else {
+    try {
+      const why = await body(engine!, rec);
+      if (why) skipped = notJudged(why, "not-applicable");
+    } catch (error) {
+      if (error instanceof SetupError) skipped = setupFailed(error);
+      else if (error instanceof TransportError) skipped = notJudged(error.message);
+      else {
+        rec.skip({ ...where, reason: `the suite failed: ${(error as Error).message}`, cause: "suite" });
+        await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(env.waive(rec.result())), contentType: "application/json" });
+        throw error;
+      }
+    }
+  }
+  await report(testInfo, rec.result(), skipped);
 }
 
 for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(typeof env.specs)[SpecId]>][]) {
@@ -45,21 +80,11 @@ for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(t
   for (const op of model.operations) {
     test.describe(`${spec} › ${op.operationId}`, () => {
       for (const family of familiesFor(op)) {
-        test(family, async ({}, testInfo) => {
-          const e = prepared(spec);
-          const rec = new Recorder();
-          const skipped = await runFamily(e.context(spec, rec), op, family, e.unrouted(spec));
-          await report(testInfo, rec.result(), skipped);
-        });
+        test(family, ({}, testInfo) => unit(testInfo, spec, op.operationId, (e, rec) => runFamily(e.context(spec, rec), op, family, e.unrouted(spec))));
       }
     });
   }
   for (const flow of FLOWS.filter((f) => f.spec === spec)) {
-    test(`${spec} › flow › ${flow.title}`, async ({}, testInfo) => {
-      const e = prepared(spec);
-      const rec = new Recorder();
-      await flow.run(e.context(spec, rec));
-      await report(testInfo, rec.result());
-    });
+    test(`${spec} › flow › ${flow.title}`, ({}, testInfo) => unit(testInfo, spec, undefined, async (e, rec) => void (await flow.run(e.context(spec, rec)))));
   }
 }

@@ -1,9 +1,11 @@
 /** What every Playwright worker loads once: settings, the documents, the oracle and the waivers. */
-import { registerSecret } from "../core/redact.ts";
+import { onBreakerTrip } from "../core/client.ts";
+import { redact, registerSecret } from "../core/redact.ts";
 import { loadSpecSet, oracleFor, type Oracle, type SpecSet } from "../contract/oracle.ts";
 import type { UnitResult } from "../results/recorder.ts";
 import { applyWaivers, loadWaivers } from "../results/waivers.ts";
 import { readSettings, type RunSettings } from "./settings.ts";
+import { markTargetDown } from "./shared.ts";
 
 export interface RunEnvironment {
   settings: RunSettings;
@@ -15,8 +17,14 @@ export interface RunEnvironment {
 
 export async function loadRunEnvironment(): Promise<RunEnvironment> {
   const settings = readSettings();
-  // Every process that writes anything redacts the key, this worker included.
+  // Every process that writes anything redacts the key, this worker included, down to what it prints.
   registerSecret(settings.target.apiKey);
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === "string" ? redact(chunk) : Buffer.isBuffer(chunk) ? redact(chunk.toString("utf8")) : chunk, ...rest)) as typeof stream.write;
+  }
+  // A target this worker stopped sending to is unusable for every process of the run.
+  onBreakerTrip((reason) => markTargetDown(settings.outDir, reason));
   const specs = await loadSpecSet(settings.specs);
   const waivers = settings.waiverFiles.flatMap(loadWaivers);
   return {

@@ -24,6 +24,8 @@ export default defineConfig({
   timeout: 180_000,
   outputDir: join(settings.outDir, ".playwright-output"),
   reporter: [
+    // First, so every reporter after it is handed redacted results.
+    ["./redacting-reporter.ts"],
     ["list", { printSteps: false }],
     ["html", { outputFolder: join(settings.outDir, "playwright"), open: "never" }],
     ["./reporter.ts"],

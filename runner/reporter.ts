@@ -1,36 +1,28 @@
-/** A Playwright reporter that gathers every test's unit results into one file for the CLI to merge. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+/**
+ * A Playwright reporter that hands every test's unit result to the CLI as the test ends (one line each), so
+ * a run stopped hard still leaves what it measured.
+ */
 import type { Reporter, TestCase, TestResult } from "@playwright/test/reporter";
-import { registerSecret } from "../core/redact.ts";
-import { mergeResults, type UnitResult } from "../results/recorder.ts";
-import { partsFile, readSettings } from "./settings.ts";
+import type { UnitResult } from "../results/recorder.ts";
+import type { NotJudgedCause } from "../results/summary.ts";
+import { readSettings } from "./settings.ts";
+import { appendResult } from "./shared.ts";
 
 export const RESULT_ATTACHMENT = "agentwire-result";
 
-export default class ResultsReporter implements Reporter {
-  private results: UnitResult[] = [];
-  private readonly settings = readSettings();
+/** A test without a result of its own was stopped or skipped by Playwright: not judged, and why. */
+const CAUSES: Partial<Record<TestResult["status"], NotJudgedCause>> = { interrupted: "interrupted", skipped: "target", timedOut: "target", failed: "suite" };
 
-  constructor() {
-    registerSecret(this.settings.target.apiKey);
-  }
+export default class ResultsReporter implements Reporter {
+  private readonly outDir = readSettings().outDir;
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    for (const a of result.attachments) {
-      if (a.name === RESULT_ATTACHMENT && a.body) this.results.push(JSON.parse(a.body.toString("utf8")) as UnitResult);
-    }
-    if (result.status === "skipped") {
-      const reason = test.annotations.find((x) => x.type === "skip")?.description ?? "";
-      this.results.push({ operations: [], findings: [], streams: [], notJudged: [{ unit: test.titlePath().slice(1).join(" › "), reason }] });
-    }
-  }
-
-  onEnd(): void {
-    const file = partsFile(this.settings.outDir);
-    mkdirSync(dirname(file), { recursive: true });
-    // Every rule test of a stream scenario carries the scenario's whole result; the merge keeps each item once.
-    writeFileSync(file, JSON.stringify(mergeResults(this.results)));
+    const attached = result.attachments.filter((a) => a.name === RESULT_ATTACHMENT && a.body);
+    for (const a of attached) appendResult(this.outDir, JSON.parse(a.body!.toString("utf8")) as UnitResult);
+    const cause = CAUSES[result.status];
+    if (attached.length || !cause) return;
+    const why = test.annotations.find((x) => x.type === "skip")?.description ?? result.error?.message?.split("\n")[0] ?? result.status;
+    appendResult(this.outDir, { operations: [], findings: [], streams: [], notJudged: [{ unit: test.titlePath().slice(1).join(" › "), reason: why, cause }] });
   }
 
   printsToStdio(): boolean {

@@ -42,8 +42,5 @@ export function readSettings(): RunSettings {
   return JSON.parse(readFileSync(file, "utf8")) as RunSettings;
 }
 
-/** Where the Playwright reporter leaves the merged unit results for the CLI. */
-export const partsFile = (outDir: string) => join(outDir, ".parts", "playwright.json");
-
 /** Where a sharded run leaves its Playwright blob report, for `agentwire merge`. */
 export const blobDir = (outDir: string) => join(outDir, "playwright-blob");

@@ -1,8 +1,10 @@
 /**
  * Stream conformance as Playwright tests: each scenario runs once (in one worker), and each rule it
- * judges is its own test, so the report reads rule by rule.
+ * judges is its own test, so the report reads rule by rule. A rule the scenario could not judge says why.
  */
 import { expect, test } from "@playwright/test";
+import { TransportError } from "../core/http.ts";
+import { SetupError } from "../core/setup.ts";
 import { AGENT_SERVER_STREAM_SCENARIOS } from "../streams/scenarios/agent-server.ts";
 import { LIFECYCLE_SCENARIOS } from "../streams/scenarios/lifecycle.ts";
 import { MANAGED_SCENARIOS } from "../streams/scenarios/managed.ts";
@@ -10,12 +12,39 @@ import { scenarioContext, type NamedScenario } from "../streams/scenarios/contex
 import { Recorder, type UnitResult } from "../results/recorder.ts";
 import { loadRunEnvironment } from "./environment.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
+import { cachedScenario, cacheScenario, markTargetDown, targetDown } from "./shared.ts";
 
 const env = await loadRunEnvironment();
+const { outDir } = env.settings;
 const scenarios: NamedScenario[] = [
   ...(env.settings.target.managedUrl ? MANAGED_SCENARIOS : []),
   ...(env.settings.target.agentServerUrl ? [...AGENT_SERVER_STREAM_SCENARIOS, ...LIFECYCLE_SCENARIOS] : []),
 ];
+
+/** Runs a scenario once per run: a worker restarted after a failing rule reuses the result. */
+async function judged(scenario: NamedScenario): Promise<UnitResult> {
+  const cached = cachedScenario(outDir, scenario.title);
+  if (cached) return cached;
+  const rec = new Recorder();
+  const where = { unit: scenario.title, spec: scenario.spec };
+  const down = targetDown(outDir);
+  if (down) rec.skip({ ...where, reason: `the target is unusable: ${down}`, cause: "target" });
+  else {
+    try {
+      await scenario.run(scenarioContext({ target: env.settings.target, rec, oracle: env.oracle, tag: env.settings.tag }));
+    } catch (error) {
+      if (error instanceof SetupError) {
+        // No usable answer while preparing: nothing can be judged on this target, in any process.
+        if (error.transport) markTargetDown(outDir, `could not prepare a scenario: ${error.message}`);
+        rec.setupFailed(where, error);
+      } else if (error instanceof TransportError) rec.skip({ ...where, reason: error.message, cause: "target" });
+      else rec.skip({ ...where, reason: `the suite failed: ${(error as Error).message}`, cause: "suite" });
+    }
+  }
+  const result = env.waive(rec.result());
+  cacheScenario(outDir, scenario.title, result);
+  return result;
+}
 
 for (const scenario of scenarios) {
   test.describe(scenario.title, () => {
@@ -23,20 +52,25 @@ for (const scenario of scenarios) {
     test.describe.configure({ mode: "default" });
     let result: UnitResult;
     test.beforeAll(async () => {
-      const rec = new Recorder();
-      await scenario.run(scenarioContext({ target: env.settings.target, rec, oracle: env.oracle, tag: env.settings.tag }));
-      result = env.waive(rec.result());
+      result = await judged(scenario);
     });
 
     for (const check of [...scenario.checks, "exchanges" as const]) {
       test(check, async ({}, testInfo) => {
+        const stopped = result.notJudged[0];
         const mine: UnitResult =
           check === "exchanges"
-            ? { operations: result.operations, findings: result.findings.filter((f) => !scenario.checks.includes(f.check)), streams: [], notJudged: [] }
+            ? { operations: result.operations, findings: result.findings.filter((f) => !scenario.checks.includes(f.check)), streams: [], notJudged: result.notJudged }
             : { operations: [], findings: result.findings.filter((f) => f.check === check), streams: result.streams.filter((s) => s.check === check), notJudged: [] };
+        const unjudged = check !== "exchanges" && mine.streams.length === 0;
+        const reason = stopped ? stopped.reason : "the scenario did not get far enough to judge it (see its other tests)";
+        if (unjudged) mine.notJudged.push({ unit: `${scenario.title} › ${check}`, spec: scenario.spec, reason, cause: stopped?.cause ?? "target" });
         await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(mine), contentType: "application/json" });
-        if (check !== "exchanges" && mine.streams.length === 0) test.skip(true, "not judged: the scenario did not get far enough (see its other tests)");
+        if (check === "exchanges" && stopped?.cause === "suite") throw new Error(stopped.reason);
         for (const f of mine.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });
+        // A scenario stopped short (its setup failed) is skipped with that reason, not failed: a failing test
+        // restarts its worker for nothing. Its findings are in the run's reports all the same.
+        test.skip(unjudged || (check === "exchanges" && stopped !== undefined), `not judged: ${reason}`);
         const open = mine.findings.filter((f) => !f.waived).map((f) => `${f.operationId}: ${f.message}\n  ${f.reproducer}`);
         expect(open, `${check} findings`).toEqual([]);
       });

@@ -5,6 +5,7 @@
 import type { CheckName } from "../core/checks.ts";
 import type { Violation } from "../results/finding.ts";
 import type { HttpRequest } from "../core/exchange.ts";
+import { limits } from "../core/limits.ts";
 import { openSse } from "./sse/reader.ts";
 import type { SseEnd, SseEvent, SseLimits } from "./sse/types.ts";
 import { streamRules, type StreamExpectation } from "./grammar/rules.ts";
@@ -68,7 +69,8 @@ export interface JudgeOptions {
 const HEAD = 20;
 
 export async function judgeStream(req: HttpRequest, x: StreamExpectation, options: JudgeOptions = {}): Promise<JudgedStream> {
-  const stream = await openSse(req, { deadlineMs: 60_000, maxEvents: 100_000, idleTimeoutMs: 30_000, ...options.limits });
+  const l = limits();
+  const stream = await openSse(req, { deadlineMs: l.streamDeadlineMs, maxEvents: l.maxEvents, idleTimeoutMs: l.streamIdleMs, ...options.limits });
   const sentAt = stream.sentAt;
   const headersMs = stream.headersAt - sentAt;
   if (stream.status >= 300) {

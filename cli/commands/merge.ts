@@ -14,11 +14,13 @@ import { blobDir } from "../../runner/settings.ts";
 import type { MergeConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { writeReports } from "../../reporters/index.ts";
+import { prepareOutDir } from "../out-dir.ts";
 import { printOutcome } from "./run.ts";
 
 export async function merge(config: MergeConfig): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const parts = config.dirs.map(readSummary);
+  prepareOutDir(config.outDir);
   let summary: Summary;
   try {
     summary = mergeSummaries(parts);

@@ -26,7 +26,7 @@ export async function reference(config: ReferenceConfig): Promise<number> {
   console.log(`  API key (X-Api-Key)      ${ref.apiKey}`);
   console.log(`  faults                   ${ref.faults.length ? ref.faults.join(", ") : "none"}`);
   console.log("Press Ctrl-C to stop.");
-  await new Promise<void>((resolve) => onInterrupt(resolve));
+  await new Promise<void>((resolve) => onInterrupt(resolve, () => process.exit(130)));
   await ref.stop();
   return EXIT.conforms;
 }

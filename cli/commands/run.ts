@@ -1,44 +1,64 @@
 /**
  * `agentwire run`: resolve the target (starting the embedded reference when none is given), run the
- * phases, write summary.json, index.html and junit.xml, and exit with a code a CI gate can trust.
+ * phases, write summary.json, index.html and junit.xml, and exit with a code a CI gate can trust. An
+ * interrupt writes the reports at once (marked interrupted), then again once the run has stopped.
  */
 import { join } from "node:path";
-import { registerSecret } from "../../core/redact.ts";
+import { trippedBreaker } from "../../core/client.ts";
+import { limits } from "../../core/limits.ts";
+import { redact, registerSecret } from "../../core/redact.ts";
 import type { SpecId } from "../../core/target.ts";
 import { keyHeaderOf } from "../../contract/oracle.ts";
-import { lint } from "../../contract/model/lint.ts";
 import { runLoadPhase } from "../../load/phase.ts";
 import { writeReports } from "../../reporters/index.ts";
-import type { Finding } from "../../results/finding.ts";
-import { describeMachine } from "../../results/machine.ts";
-import { mergeResults, type UnitResult } from "../../results/recorder.ts";
-import { SCHEMA_VERSION, verdictOf, type Gate, type LoadReport, type Summary } from "../../results/summary.ts";
-import { multitaskVerdicts, operationVerdicts, streamVerdicts } from "../../results/verdicts.ts";
-import { applyWaivers } from "../../results/waivers.ts";
+import { blocksVerdict, type Summary } from "../../results/summary.ts";
+import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
-import { EXIT } from "../exit-codes.ts";
+import { CliError, EXIT } from "../exit-codes.ts";
 import { onInterrupt } from "../interrupt.ts";
+import { leftoversOf } from "../leftovers.ts";
+import { prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
-import { runConformance } from "../phases/conformance.ts";
+import { conformanceSoFar, runConformance } from "../phases/conformance.ts";
 import { resolveSpecs, resolveWaivers } from "../specs.ts";
+import { RunRecord, type PhaseName } from "../summary.ts";
 import { assertReachable, isEmbedded, resolveTarget } from "../target.ts";
 
 export async function run(config: RunConfig): Promise<number> {
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
+  try {
+    limits();
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
   registerSecret(config.apiKey);
-  const pkg = packageInfo();
-  log(`agentwire ${pkg.version} — seed ${config.seed} (same inputs again: --seed ${config.seed}), profile ${config.profile}`);
+  prepareOutDir(config.outDir);
+  log(`agentwire ${packageInfo().version} — seed ${config.seed} (same inputs again: --seed ${config.seed}), profile ${config.profile}`);
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
   const specs = await resolveSpecs(config.specs);
   const waivers = resolveWaivers(config, isEmbedded(config));
+  const record = new RunRecord(config, specs.set, waivers.waivers);
   const interrupt = new AbortController();
-  onInterrupt(() => {
-    log("interrupted: stopping, writing what was measured so far (Ctrl-C again to force)");
-    interrupt.abort();
-  });
+  let conformanceRunning = false;
+  /** The reports of what was measured so far (the conformance runner's results are read from its parts). */
+  const write = () => {
+    const { summary } = record.summary(conformanceRunning ? conformanceSoFar(config.outDir).result : undefined);
+    writeReports(summary, config.outDir);
+  };
+  onInterrupt(
+    () => {
+      log("interrupted: stopping and cleaning up; the reports hold what was measured so far (interrupt again to stop at once)");
+      record.interrupted = true;
+      interrupt.abort();
+      write();
+    },
+    () => {
+      log("interrupted again: stopping now");
+      write();
+      process.exit(EXIT.interrupted);
+    },
+  );
 
   const keyHeaders: Partial<Record<SpecId, string>> = {};
   for (const [spec, model] of Object.entries(specs.set) as [SpecId, NonNullable<(typeof specs.set)[SpecId]>][]) {
@@ -47,75 +67,73 @@ export async function run(config: RunConfig): Promise<number> {
   }
   const tag = `agentwire-${config.seed}-${process.pid}`;
   const resolved = await resolveTarget(config, keyHeaders, log);
+  record.target = resolved.target;
+  record.faults = resolved.faults;
   try {
-    await assertReachable(resolved.target);
-    const phases: Summary["phases"] = [];
-    const results: UnitResult[] = [];
-    let load: LoadReport | null = null;
-    const gates: Gate[] = [];
-    const loadFindings: Finding[] = [];
+    try {
+      await assertReachable(resolved.target);
+    } catch (error) {
+      if (!(error instanceof CliError) || error.exitCode !== EXIT.unreachable) throw error;
+      record.unusable = error.message;
+    }
     const conformance = config.only.filter((p) => p !== "load") as ("contract" | "streams")[];
-
-    if (conformance.length && !interrupt.signal.aborted) {
+    const skipWhy = () => (record.unusable ? "not started: the target is unusable" : "not started: the run was interrupted");
+    // A phase under way when an interrupt writes the reports is shown as such.
+    const begin = (p: PhaseName) => record.phases.set(p, { name: p, ran: true, durationMs: 0, note: "under way when the run was interrupted" });
+    if (conformance.length && !interrupt.signal.aborted && !record.unusable) {
       const started = performance.now();
+      conformance.forEach(begin);
+      conformanceRunning = true;
       const out = await runConformance({ config, target: resolved.target, specs: specs.files, waivers, projects: conformance, tag, signal: interrupt.signal, log });
-      results.push(out.result);
-      for (const p of conformance) phases.push({ name: p, ran: true, durationMs: performance.now() - started, note: out.note });
+      record.conformance = out.result;
+      conformanceRunning = false;
+      record.leftovers.push(...out.leftovers);
+      record.unusable ??= unusable(out.unusable);
+      for (const p of conformance) record.phases.set(p, { name: p, ran: true, durationMs: performance.now() - started, ...(interrupt.signal.aborted ? { note: "interrupted" } : {}) });
     }
-    if (config.only.includes("load") && !interrupt.signal.aborted) {
+    for (const p of conformance) record.notStarted(p, skipWhy());
+    if (config.only.includes("load") && !interrupt.signal.aborted && !record.unusable) {
       const started = performance.now();
+      begin("load");
       const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, tag, signal: interrupt.signal, log });
-      load = out.load;
-      gates.push(...out.gates);
-      loadFindings.push(...out.findings);
-      phases.push({ name: "load", ran: out.ran, durationMs: performance.now() - started, note: out.note });
+      record.load = out.load;
+      record.gates.push(...out.gates);
+      record.loadFindings.push(...out.findings);
+      record.leftovers.push(...out.leftovers);
+      record.phases.set("load", { name: "load", ran: out.ran, durationMs: performance.now() - started, ...(out.note ? { note: out.note } : {}) });
     }
-    for (const name of ["contract", "streams", "load"]) if (!phases.some((p) => p.name === name)) phases.push({ name, ran: false, durationMs: 0 });
-
-    const merged = mergeResults(results);
-    const { findings, unused } = applyWaivers([...merged.findings, ...loadFindings], waivers.waivers);
-    // The reference's own waivers cover deviations some seeds do not reach; only the user's are worth a note.
-    if (unused.length && config.waivers.length && !interrupt.signal.aborted) log(`note: waivers that matched nothing this run: ${unused.join(", ")}`);
-    const partial: Omit<Summary, "verdict"> = {
-      schemaVersion: SCHEMA_VERSION,
-      tool: { name: pkg.name, version: pkg.version },
-      interrupted: interrupt.signal.aborted,
-      startedAt: startedAt.toISOString(),
-      durationMs: Math.round(performance.now() - t0),
-      targets: { embedded: resolved.target.embedded, managedDeepAgents: resolved.target.managedUrl, agentServer: resolved.target.agentServerUrl, faults: resolved.faults },
-      seed: config.seed,
-      profile: config.profile,
-      phases,
-      operations: operationVerdicts(documentedOperations(specs.set), merged.operations, findings),
-      lint: Object.entries(specs.set).flatMap(([spec, model]) => lint(model!.spec, model!.validator).map((i) => ({ spec, ...i }))),
-      findings,
-      streams: streamVerdicts(merged.streams, findings),
-      notJudged: merged.notJudged,
-      load: load && multitaskVerdicts(load, findings),
-      gates,
-      machine: describeMachine(),
-    };
-    const summary: Summary = { ...partial, verdict: verdictOf(partial) };
-    writeReports(summary, config.outDir);
-    printOutcome(summary, config.outDir, log);
-    if (summary.interrupted) return EXIT.interrupted;
-    return summary.verdict === "pass" ? EXIT.conforms : EXIT.findings;
+    if (config.only.includes("load")) record.notStarted("load", skipWhy());
+    record.unusable ??= unusable(trippedBreaker());
+    record.leftovers.push(...(await leftoversOf(resolved.target, tag, record.leftovers.splice(0), record.unusable)));
   } finally {
     await resolved.stop();
   }
+  const { summary, unusedWaivers } = record.summary();
+  // The reference's own waivers cover deviations some seeds do not reach; only the user's are worth a note.
+  if (unusedWaivers.length && config.waivers.length && !record.interrupted) log(`note: waivers that matched nothing this run: ${unusedWaivers.join(", ")}`);
+  writeReports(summary, config.outDir);
+  removeParts(config.outDir);
+  printOutcome(summary, config.outDir, log);
+  if (summary.interrupted) return EXIT.interrupted;
+  if (summary.unusable) return EXIT.unreachable;
+  return summary.verdict === "pass" ? EXIT.conforms : EXIT.findings;
 }
+
+const unusable = (why: string | undefined) => why && `target unusable: ${why}`;
 
 export function printOutcome(s: Summary, outDir: string, log: (line: string) => void) {
   const open = s.findings.filter((f) => !f.waived).length;
   const waived = s.findings.length - open;
   const counts = s.operations.reduce<Record<string, number>>((acc, o) => ((acc[o.verdict] = (acc[o.verdict] ?? 0) + 1), acc), {});
+  const unjudged = s.notJudged.filter(blocksVerdict);
   log("");
   log(`operations: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ") || "none"}`);
   log(`findings: ${open} open, ${waived} waived`);
+  if (unjudged.length) log(`not judged: ${unjudged.length} units (e.g. ${unjudged[0]!.unit}: ${unjudged[0]!.reason})`);
   for (const g of s.gates) log(`gate ${g.name}: ${g.passed ? "met" : "BROKEN"} — ${g.detail}`);
+  if (s.leftovers.length) log(`left on the target: ${s.leftovers.map((l) => `${l.spec} ${l.path} (${l.reason})`).join("; ")}`);
   log(`reports: ${join(outDir, "index.html")}, ${join(outDir, "summary.json")}, ${join(outDir, "junit.xml")}`);
   log(`verdict: ${s.verdict.toUpperCase()}${s.interrupted ? " (interrupted)" : ""}`);
+  // Why the target could not be tested is the run's one error line.
+  if (s.unusable) log(`agentwire: ${s.unusable}`);
 }
-
-const documentedOperations = (set: Awaited<ReturnType<typeof resolveSpecs>>["set"]) =>
-  (Object.entries(set) as [SpecId, NonNullable<(typeof set)[SpecId]>][]).flatMap(([spec, model]) => model.operations.map((op) => ({ spec, operationId: op.operationId, method: op.method, path: op.path })));

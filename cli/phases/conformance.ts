@@ -1,14 +1,22 @@
-/** The contract and streams phases: Playwright runs the units; its reporter hands the results back. */
+/**
+ * The contract and streams phases: Playwright runs the units; its reporter hands each result back as the
+ * test ends. Playwright runs in a process group of its own, so a signal to the CLI's group reaches it only
+ * through the CLI (as an orderly SIGINT); its output passes through redaction on the way to the console.
+ */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import type { Leftover } from "../../core/cleanup.ts";
+import { limits } from "../../core/limits.ts";
+import { lineRedactor } from "../../core/redact.ts";
 import type { Target } from "../../core/target.ts";
-import { emptyResult, type UnitResult } from "../../results/recorder.ts";
-import { partsFile, SETTINGS_FILE_ENV, writeSettings, type RunSettings } from "../../runner/settings.ts";
+import { mergeResults, type UnitResult } from "../../results/recorder.ts";
+import { SETTINGS_FILE_ENV, writeSettings, type RunSettings } from "../../runner/settings.ts";
+import { readLeftovers, readResults, resetParts, targetDown } from "../../runner/shared.ts";
 import type { Waiver } from "../../results/waivers.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError } from "../exit-codes.ts";
+import { trackGroup, untrackGroup } from "../interrupt.ts";
 import { PACKAGE_ROOT } from "../package-info.ts";
 import type { SpecFiles } from "../specs.ts";
 
@@ -24,10 +32,30 @@ export interface ConformanceInput {
   log(line: string): void;
 }
 
+export interface ConformanceOutput {
+  result: UnitResult;
+  /** Why the target could not be tested, when a process of the runner found it unusable. */
+  unusable?: string;
+  /** What the runner's cleanups could not delete. */
+  leftovers: Leftover[];
+}
+
+export const GREP_ENV = "AGENTWIRE_GREP";
+
 /** Examples per operation and family: smoke is a quick gate, full is a thorough property run. */
 const EXAMPLES = { smoke: 5, full: 100 } as const;
 
-export async function runConformance(input: ConformanceInput): Promise<{ result: UnitResult; note?: string }> {
+/** After an interrupt, Playwright gets this long to clean up and write its report before it is killed. */
+const graceMs = () => limits().cleanupBudgetMs + 15_000;
+
+/** What the runner has reported so far (also after a hard stop: each result is written as its test ends). */
+export function conformanceSoFar(outDir: string): ConformanceOutput {
+  const result = mergeResults(readResults(resolve(outDir)));
+  const unusable = targetDown(resolve(outDir));
+  return { result, leftovers: readLeftovers(resolve(outDir)), ...(unusable ? { unusable } : {}) };
+}
+
+export async function runConformance(input: ConformanceInput): Promise<ConformanceOutput> {
   const { config } = input;
   const outDir = resolve(config.outDir);
   const settings: RunSettings = {
@@ -42,30 +70,57 @@ export async function runConformance(input: ConformanceInput): Promise<{ result:
     ownerPid: process.pid,
     shard: config.shard,
   };
-  rmSync(partsFile(outDir), { force: true });
+  resetParts(outDir);
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");
   const args = [cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
   if (config.workers) args.push("--workers", String(config.workers));
   if (config.shard) args.push("--shard", config.shard);
+  // Test-only: the project's own tests narrow a run to a few units (documented with AGENTWIRE_LIMITS).
+  if (process.env[GREP_ENV]) args.push("--grep", process.env[GREP_ENV]);
 
   const settingsFile = writeSettings(settings);
-  let code: number | null;
+  let code: number | null = null;
   try {
-    const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, [SETTINGS_FILE_ENV]: settingsFile.file } });
-    const onAbort = () => child.kill("SIGINT");
+    const color = process.stdout.isTTY ? { FORCE_COLOR: "1" } : {};
+    const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...color, [SETTINGS_FILE_ENV]: settingsFile.file } });
+    trackGroup(child.pid!);
+    const out = lineRedactor((t) => process.stdout.write(t));
+    const err = lineRedactor((t) => process.stderr.write(t));
+    child.stdout.on("data", out.write);
+    child.stderr.on("data", err.write);
+    let killer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      signal(child.pid!, "SIGINT");
+      killer = setTimeout(() => signal(child.pid!, "SIGKILL"), graceMs());
+    };
     input.signal.addEventListener("abort", onAbort);
-    code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+    clearTimeout(killer);
     input.signal.removeEventListener("abort", onAbort);
+    untrackGroup(child.pid!);
+    // Whatever it left (a worker that ignored the stop) goes with it.
+    signal(child.pid!, "SIGKILL");
+    out.end();
+    err.end();
   } finally {
     settingsFile.remove();
   }
 
-  const file = partsFile(outDir);
-  if (!existsSync(file)) {
-    if (input.signal.aborted) return { result: emptyResult(), note: "interrupted before any result" };
-    throw new CliError(`the conformance runner (Playwright) exited with ${code} and produced no results`, 70);
+  const output = conformanceSoFar(outDir);
+  const { result } = output;
+  const reported = result.operations.length + result.notJudged.length + result.streams.length + result.findings.length;
+  if (!input.signal.aborted) {
+    if (reported === 0) throw new CliError(`the conformance runner (Playwright) exited with ${code} and produced no results`, 70);
+    // Units it never reported were not judged: a runner that died half way must not leave a pass.
+    if (code !== 0 && code !== 1) result.notJudged.push({ unit: "conformance runner", reason: `Playwright exited with ${code} before every unit had reported`, cause: "suite" });
   }
-  const result = JSON.parse(readFileSync(file, "utf8")) as UnitResult;
-  const note = result.notJudged.length ? `${result.notJudged.length} tests not judged` : undefined;
-  return { result, note };
+  return output;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, name);
+  } catch {
+    // the group is gone
+  }
 }

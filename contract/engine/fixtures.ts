@@ -4,7 +4,8 @@
  * they touch, so no request ever acts on anything the suite did not create.
  */
 import type { ApiClient } from "../../core/client.ts";
-import { jsonBody } from "../../core/exchange.ts";
+import { limits } from "../../core/limits.ts";
+import { setupCall as call } from "../../core/setup.ts";
 import { paceConfig, paceModelId, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
 import type { ParamValue, RequestOptions } from "../generators/requests.ts";
 import type { Operation } from "../model/types.ts";
@@ -35,11 +36,6 @@ export const quickModelId = (t: Target) => (t.knobs ? paceModelId(t.knobs, QUICK
 /** Parameters whose values only the target can make (opaque page cursors): never invented by the suite. */
 export const OPAQUE_PARAMETERS = new Set(["cursor"]);
 
-async function post(api: ApiClient, path: string, body: unknown, method = "POST"): Promise<any> {
-  const x = await api.call(method, path, body, { timeoutMs: 60_000 });
-  if (x.response.status >= 300) throw new Error(`${method} ${path} answered ${x.response.status}: ${x.response.body.slice(0, 160)}`);
-  return jsonBody(x.response);
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const withProps = (body: unknown, props: Record<string, unknown>) => (isObject(body) ? { ...body, ...props } : body);
@@ -52,29 +48,29 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
   const spec: SpecId = "managed-deep-agents";
   const newAgent = async () => {
     const modelId = quickModelId(target);
-    const a = await post(api, "/agents", { name: `agentwire ${tag}`, extras: { agentwire: tag }, ...(modelId ? { runtime: { model: { model_id: modelId } } } : {}) });
+    const a = await call(api, "createManagedDeepAgent", "POST", "/agents", { name: `agentwire ${tag}`, extras: { agentwire: tag }, ...(modelId ? { runtime: { model: { model_id: modelId } } } : {}) }, "id");
     resources.track(spec, { method: "DELETE", path: `/agents/${a.id}` });
     return a.id as string;
   };
   const agentId = target.agentId ?? (await newAgent());
   const newThread = async () => {
-    const t = await post(api, "/threads", { agent_id: agentId, metadata: { agentwire: tag } });
+    const t = await call(api, "createManagedDeepAgentThread", "POST", "/threads", { agent_id: agentId, metadata: { agentwire: tag } }, "id");
     resources.track(spec, { method: "DELETE", path: `/threads/${t.id}` });
     return t.id as string;
   };
   const mcpUrl = target.mcpUrl ?? "https://mcp.agentwire.invalid/mcp";
   const newServer = async (url = `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp`) => {
-    const s = await post(api, "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] });
+    const s = await call(api, "createMcpServer", "POST", "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] }, "id");
     resources.track(spec, { method: "DELETE", path: `/mcp-servers/${s.id}` });
     return s.id as string;
   };
   const threadId = await newThread();
   const serverId = await newServer(mcpUrl);
-  const session = await post(api, "/auth-sessions", { provider_id: `agentwire-${tag}`, scopes: ["read"], strategy: "CREATE" });
+  const session = await call(api, "startAuthSession", "POST", "/auth-sessions", { provider_id: `agentwire-${tag}`, scopes: ["read"], strategy: "CREATE" });
   // A pending session makes every read long-poll; the reference's verification URL completes it at once.
-  if (target.embedded && typeof session.verification_url === "string") await api.send({ method: "GET", url: session.verification_url, headers: {} });
+  if (target.embedded && typeof session?.verification_url === "string") await api.send({ method: "GET", url: session.verification_url, headers: {} });
 
-  const ids: Record<string, ParamValue> = { agent_id: agentId, thread_id: threadId, mcp_server_id: serverId, session_id: session.id ?? "" };
+  const ids: Record<string, ParamValue> = { agent_id: agentId, thread_id: threadId, mcp_server_id: serverId, session_id: session?.id ?? "" };
   const fixedFor = (op: Operation): Fixed => {
     const pick = (where: "path" | "query") => Object.fromEntries(op.parameters.filter((p) => p.in === where && ids[p.name] !== undefined).map((p) => [p.name, ids[p.name]!]));
     const query = pick("query");
@@ -123,33 +119,56 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
 
 const UNSAFE = new Set(["cancel_runs_post", "prune_threads_threads_prune_post", "delete_item"]);
 
+/**
+ * Operations that create a thread, an assistant, or a run that may create its thread implicitly (a stateless
+ * run kept with on_completion "keep", if_not_exists "create"): an implicit thread takes the run's metadata,
+ * so the run's tag in it lets the end-of-run check find and delete what the suite made.
+ */
+const TAGGED = new Set([
+  "create_thread_threads_post",
+  "create_assistant_assistants_post",
+  "create_run_threads__thread_id__runs_post",
+  "stream_run_threads__thread_id__runs_stream_post",
+  "wait_run_threads__thread_id__runs_wait_post",
+  "run_stateless_runs_post",
+  "stream_run_stateless_runs_stream_post",
+  "wait_run_stateless_runs_wait_post",
+  "run_batch_stateless_runs_post",
+]);
+
+const tagged = (body: unknown, tag: string): unknown => {
+  if (Array.isArray(body)) return body.map((item) => tagged(item, tag));
+  return isObject(body) ? { ...body, metadata: { ...(isObject(body.metadata) ? body.metadata : {}), agentwire: tag } } : body;
+};
+
 export async function agentServerFixtures(target: Target, api: ApiClient, resources: Resources, tag: string): Promise<Fixtures> {
   const spec: SpecId = "agent-server";
-  const graphId = target.embedded ? "subgraph" : ((await post(api, "/assistants/search", { limit: 1 }))?.[0]?.graph_id as string | undefined);
+  const graphId = target.embedded ? "subgraph" : ((await call(api, "search_assistants_assistants_search_post", "POST", "/assistants/search", { limit: 1 }))?.[0]?.graph_id as string | undefined);
   if (!graphId) throw new Error("the Agent Server has no assistant whose graph the suite could use");
-  const assistant = await post(api, "/assistants", { graph_id: graphId, metadata: { agentwire: tag } });
+  const assistant = await call(api, "create_assistant_assistants_post", "POST", "/assistants", { graph_id: graphId, metadata: { agentwire: tag } }, "assistant_id");
   resources.track(spec, { method: "DELETE", path: `/assistants/${assistant.assistant_id}` });
   const config = quickRunConfig(target);
   const newThread = async () => {
-    const t = await post(api, "/threads", { metadata: { agentwire: tag } });
+    const t = await call(api, "create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: tag } }, "thread_id");
     resources.track(spec, { method: "DELETE", path: `/threads/${t.thread_id}` });
     return t.thread_id as string;
   };
   const newRun = async (threadId: string) => {
-    const run = await post(api, `/threads/${threadId}/runs`, { assistant_id: assistant.assistant_id, input: { messages: [{ role: "user", content: "hi" }] }, config });
-    await api.call("GET", `/threads/${threadId}/runs/${run.run_id}/join`, undefined, { timeoutMs: 60_000 });
+    const run = await call(api, "create_run_threads__thread_id__runs_post", "POST", `/threads/${threadId}/runs`, { assistant_id: assistant.assistant_id, input: { messages: [{ role: "user", content: "hi" }] }, config }, "run_id");
+    await api.call("GET", `/threads/${threadId}/runs/${run.run_id}/join`, undefined, { timeoutMs: limits().setupTimeoutMs });
     return run.run_id as string;
   };
   const newItem = async () => {
     const item = { namespace: ["agentwire", tag], key: `k-${Math.random().toString(36).slice(2)}`, value: { agentwire: true } };
-    await post(api, "/store/items", item, "PUT");
+    await call(api, "put_item", "PUT", "/store/items", item);
     resources.track(spec, { method: "DELETE", path: "/store/items", body: { namespace: item.namespace, key: item.key } });
     return item;
   };
   const threadId = await newThread();
   const runId = await newRun(threadId);
-  const state = await post(api, `/threads/${threadId}/state`, undefined, "GET").catch(() => undefined);
-  const subgraphs = await post(api, `/assistants/${assistant.assistant_id}/subgraphs`, undefined, "GET").catch(() => ({}));
+  // Optional: without a checkpoint or a subgraph, only the operations that need one are not exercised.
+  const state = await call(api, "get_latest_thread_state_threads__thread_id__state_get", "GET", `/threads/${threadId}/state`).catch(() => undefined);
+  const subgraphs = await call(api, "get_assistant_subgraphs_assistants__assistant_id__subgraphs_get", "GET", `/assistants/${assistant.assistant_id}/subgraphs`).catch(() => ({}));
   const item = await newItem();
   const ids: Record<string, ParamValue> = {
     assistant_id: assistant.assistant_id,
@@ -165,7 +184,7 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
   };
   const freshThread = async () => ({ path: { thread_id: await newThread() } });
   const freshAssistant = async () => {
-    const a = await post(api, "/assistants", { graph_id: graphId, metadata: { agentwire: tag } });
+    const a = await call(api, "create_assistant_assistants_post", "POST", "/assistants", { graph_id: graphId, metadata: { agentwire: tag } }, "assistant_id");
     resources.track(spec, { method: "DELETE", path: `/assistants/${a.assistant_id}` });
     return { fixed: { path: { assistant_id: a.assistant_id as string } } };
   };
@@ -208,7 +227,7 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
       let b = without(body, ["webhook", "after_seconds", "feedback_keys"]);
       if (isObject(b) && "assistant_id" in b) b = { ...b, assistant_id: assistant.assistant_id };
       if (isObject(b) && config && op.operationId.includes("run")) b = { ...b, config };
-      return b;
+      return TAGGED.has(op.operationId) ? tagged(b, tag) : b;
     },
     query: (_op, query) => query,
     async throwaway(op) {

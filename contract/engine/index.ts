@@ -2,7 +2,10 @@
  * The contract engine for one worker: a client, fixtures and the unknown-route fingerprint per API, made
  * once; a context per test; cleanup of everything the suite created.
  */
+import type { Leftover } from "../../core/cleanup.ts";
 import { clientFor, type ApiClient } from "../../core/client.ts";
+import { TransportError } from "../../core/http.ts";
+import { SetupError } from "../../core/setup.ts";
 import type { SpecId, Target } from "../../core/target.ts";
 import type { Recorder } from "../../results/recorder.ts";
 import type { Oracle, SpecSet } from "../oracle.ts";
@@ -27,13 +30,13 @@ interface ApiState {
 }
 
 export interface Engine {
-  /** The APIs this target serves that have a document, with the reason for any that could not be prepared. */
+  /** The APIs this target serves that have a document, with what failed for any that could not be prepared. */
   apis: SpecId[];
-  problems: Partial<Record<SpecId, string>>;
+  problems: Partial<Record<SpecId, SetupError>>;
   context(spec: SpecId, rec: Recorder): EngineContext;
   unrouted(spec: SpecId): Fingerprint;
   resources: Resources;
-  cleanup(): Promise<{ deleted: number; failed: number }>;
+  cleanup(): Promise<{ deleted: number; left: Leftover[] }>;
 }
 
 export async function startEngine(s: EngineSettings): Promise<Engine> {
@@ -44,13 +47,13 @@ export async function startEngine(s: EngineSettings): Promise<Engine> {
   }
   const resources = new Resources(clients);
   const state: Partial<Record<SpecId, ApiState>> = {};
-  const problems: Partial<Record<SpecId, string>> = {};
+  const problems: Partial<Record<SpecId, SetupError>> = {};
   for (const [spec, client] of Object.entries(clients) as [SpecId, ApiClient][]) {
     try {
       const fixtures = spec === "managed-deep-agents" ? await managedFixtures(s.target, client, resources, s.tag) : await agentServerFixtures(s.target, client, resources, s.tag);
       state[spec] = { fixtures, unrouted: await unroutedFingerprint(client) };
     } catch (error) {
-      problems[spec] = `could not prepare the ${spec} fixtures: ${(error as Error).message}`;
+      problems[spec] = asSetupError(error);
     }
   }
   return {
@@ -64,4 +67,12 @@ export async function startEngine(s: EngineSettings): Promise<Engine> {
     unrouted: (spec) => state[spec]!.unrouted,
     cleanup: () => resources.cleanup(),
   };
+}
+
+/** A failure while preparing fixtures, as the evidence the fixture_setup check reports. */
+function asSetupError(error: unknown): SetupError {
+  if (error instanceof SetupError) return error;
+  // The unknown-route probe is the one fixture request not sent through setupCall.
+  if (error instanceof TransportError) return new SetupError(error.message, "(unknown route)", error.request, undefined, error.kind);
+  throw error;
 }

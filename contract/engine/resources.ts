@@ -1,20 +1,22 @@
 /**
  * Everything the suite creates is remembered from the responses that created it and deleted at the end —
  * and nothing else is ever deleted. The table says, per creating operation, how its resource is removed.
+ * Threads made implicitly are remembered too: a run on a thread id the suite generated itself may create
+ * that thread (if_not_exists "create"), and a batch of stateless runs answers with their threads.
  */
+import { removeAll, type Leftover } from "../../core/cleanup.ts";
 import type { ApiClient } from "../../core/client.ts";
 import { jsonBody, type Exchange, type HttpRequest } from "../../core/exchange.ts";
 import type { SpecId } from "../../core/target.ts";
 
-interface Removal {
-  method: "DELETE";
-  path: string;
-  body?: unknown;
-}
+type Removal = { method: "DELETE"; path: string; body?: unknown };
 
-type Creator = (response: any, request: HttpRequest) => Removal | undefined;
+type Creator = (response: any, request: HttpRequest) => Removal | Removal[] | undefined;
 
 const byField = (field: string, collection: string): Creator => (r) => (typeof r?.[field] === "string" ? { method: "DELETE", path: `${collection}/${r[field]}` } : undefined);
+
+/** A thread id in a request path (the suite only ever puts its own or freshly generated ids there). */
+const THREAD_IN_PATH = /\/threads\/([0-9a-fA-F-]{36})(?:[/?]|$)/;
 
 /** Creating operations of each API and the DELETE that undoes them. */
 const CREATORS: Record<SpecId, Record<string, Creator>> = {
@@ -31,6 +33,7 @@ const CREATORS: Record<SpecId, Record<string, Creator>> = {
     copy_thread_post_threads__thread_id__copy_post: byField("thread_id", "/threads"),
     // Stateless runs use a temporary thread that is kept when on_completion is "keep".
     run_stateless_runs_post: byField("thread_id", "/threads"),
+    run_batch_stateless_runs_post: (r) => (Array.isArray(r) ? r.filter((run) => typeof run?.thread_id === "string").map((run) => ({ method: "DELETE", path: `/threads/${run.thread_id}` })) : undefined),
     create_cron_runs_crons_post: byField("cron_id", "/runs/crons"),
     create_thread_cron_threads__thread_id__runs_crons_post: byField("cron_id", "/runs/crons"),
     put_item: (_r, req) => {
@@ -50,12 +53,14 @@ export class Resources {
 
   constructor(private readonly clients: Partial<Record<SpecId, ApiClient>>) {}
 
-  /** Remembers what a successful response of a creating operation made. */
+  /** Remembers what a successful response of a creating operation made, and any thread its path may have made. */
   noteResponse(spec: SpecId, operationId: string, x: Exchange): void {
     if (x.response.status >= 300) return;
     const creator = CREATORS[spec][operationId];
-    const removal = creator?.(jsonBody(x.response), x.request);
-    if (removal) this.track(spec, removal);
+    const made = creator?.(jsonBody(x.response), x.request);
+    for (const removal of [made ?? []].flat()) this.track(spec, removal);
+    const thread = x.request.method.toUpperCase() === "DELETE" ? undefined : THREAD_IN_PATH.exec(new URL(x.request.url).pathname)?.[1];
+    if (thread) this.track(spec, { method: "DELETE", path: `/threads/${thread}` });
   }
 
   track(spec: SpecId, removal: Removal): void {
@@ -69,27 +74,9 @@ export class Resources {
     return this.created.length;
   }
 
-  /** Deletes everything remembered, newest first (threads before the agents they belong to). */
-  async cleanup(): Promise<{ deleted: number; failed: number }> {
-    let deleted = 0;
-    let failed = 0;
+  /** Deletes everything remembered, newest first (threads before the agents they belong to); returns what stays. */
+  async cleanup(): Promise<{ deleted: number; left: Leftover[] }> {
     const items = this.created.splice(0).reverse();
-    for (let i = 0; i < items.length; i += 8) {
-      await Promise.all(
-        items.slice(i, i + 8).map(async ({ spec, removal }) => {
-          const client = this.clients[spec];
-          if (!client) return;
-          try {
-            // An interrupted run still removes what it made: cleanup has its own deadline, not the run's signal.
-            const x = await client.with({ signal: undefined }).call("DELETE", removal.path, removal.body, { timeoutMs: 15_000 });
-            if (x.response.status < 300 || x.response.status === 404) deleted++;
-            else failed++;
-          } catch {
-            failed++;
-          }
-        }),
-      );
-    }
-    return { deleted, failed };
+    return removeAll((spec) => this.clients[spec], items.map(({ spec, removal }) => ({ spec, ...removal })));
   }
 }

@@ -112,8 +112,9 @@ export async function runLoad(o: LoadOptions): Promise<DriverResult> {
     let threadId: string;
     try {
       threadId = await threads.acquire(hardStop.signal);
-    } catch {
-      collector.addFailure(hardStop.signal.aborted ? "cut-at-cap" : "setup");
+    } catch (error) {
+      if (hardStop.signal.aborted) collector.addFailure("cut-at-cap");
+      else collector.addFailure("setup", (error as Error).message);
       return;
     }
     try {

@@ -15,6 +15,8 @@ export interface LoadSummary {
   runs: { finished: number; ok: number; failed: number };
   /** Failed runs by kind; non-2xx answers as http_<status>. */
   errors: Record<string, number>;
+  /** The first message seen for a kind of failure that has one (e.g. why thread creation failed). */
+  error_examples: Record<string, string>;
   error_rate: number;
   runs_per_s: number;
   output_tokens: number;
@@ -46,6 +48,7 @@ export class MetricsCollector {
   private tokens = 0;
   private goodRuns = 0;
   private readonly errors: Record<string, number> = {};
+  private readonly examples: Record<string, string> = {};
   private firstSent = Infinity;
   private lastEnd = -Infinity;
   private windowOverrideMs?: number;
@@ -83,10 +86,11 @@ export class MetricsCollector {
     record("e2e", m.e2e);
   }
 
-  /** Counts a run that failed before its stream request was sent (thread creation, or stopped while waiting). */
-  addFailure(kind: ErrorKind): void {
+  /** Counts a run that failed before its stream request was sent (thread creation, or stopped while waiting), and why. */
+  addFailure(kind: ErrorKind, detail?: string): void {
     this.failed++;
     this.errors[kind] = (this.errors[kind] ?? 0) + 1;
+    if (detail) this.examples[kind] ??= detail.slice(0, 300);
   }
 
   /** Sets the window explicitly (the driver's wall time) instead of first send → last end. */
@@ -139,6 +143,7 @@ export class MetricsCollector {
       window_s: seconds,
       runs: { finished: this.finished, ok: this.ok, failed: this.failed },
       errors: { ...this.errors },
+      error_examples: { ...this.examples },
       error_rate: errorRate,
       runs_per_s: rate(this.ok),
       output_tokens: this.tokens,

@@ -23,7 +23,7 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
   { key: "output_tokens_per_s", unit: "1/s", definition: "token events of successful runs / window; a token event is one streamed chunk, not a tokenizer token" },
   { key: "runs_per_s", unit: "1/s", definition: "successful runs / window (window = first send → last stream end)" },
   { key: "goodput", unit: "1/s", definition: "successful runs meeting every per-run SLO (ttft_ms, tpot_ms, itl_ms = largest gap, e2e_ms) / window" },
-  { key: "errors", unit: "count", definition: "failed runs by kind: setup, connect, http_<status>, error-event, partial-event, stream-broken, deadline, idle-timeout, max-events, cut-at-cap (aborted at duration + grace), driver (a failure of the suite itself)" },
+  { key: "errors", unit: "count", definition: "failed runs by kind: setup, connect, http_<status>, error-event, partial-event, stream-broken, deadline, idle-timeout, max-events, max-bytes, line-too-long, event-too-large, cut-at-cap (aborted at duration + grace), driver (a failure of the suite itself)" },
 ];
 
 const DEFINITIONS_NOTE =

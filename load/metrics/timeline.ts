@@ -23,6 +23,10 @@ export type ErrorKind =
   | "idle-timeout"
   /** The per-stream event cap was reached. */
   | "max-events"
+  /** A per-stream byte cap was reached: the whole body, one line or one event. */
+  | "max-bytes"
+  | "line-too-long"
+  | "event-too-large"
   /** Still running when the load's hard duration cap (plus grace) ran out; aborted by the driver. */
   | "cut-at-cap"
   /** The driver itself failed on this run (a bug in the suite, not the target). */

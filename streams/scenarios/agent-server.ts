@@ -24,9 +24,9 @@ export const expectation = (modes: string[], over: Partial<StreamExpectation> = 
   ...over,
 });
 
-export async function newThread(ctx: ScenarioContext): Promise<string | undefined> {
-  const x = await ctx.call(AGENT_SERVER, "create_thread_threads_post", ctx.request(AGENT_SERVER, "POST", "/threads", { metadata: { agentwire: ctx.tag } }));
-  return json(x)?.thread_id;
+export async function newThread(ctx: ScenarioContext): Promise<string> {
+  const t = await ctx.setup(AGENT_SERVER, "create_thread_threads_post", ctx.request(AGENT_SERVER, "POST", "/threads", { metadata: { agentwire: ctx.tag } }), "thread_id");
+  return t.thread_id as string;
 }
 
 async function deleteThread(ctx: ScenarioContext, threadId: string) {
@@ -36,7 +36,6 @@ async function deleteThread(ctx: ScenarioContext, threadId: string) {
 /** Runs `body` with a fresh thread that is deleted afterwards. */
 export async function withThread(ctx: ScenarioContext, body: (threadId: string) => Promise<void>) {
   const threadId = await newThread(ctx);
-  if (!threadId) return;
   try {
     await body(threadId);
   } finally {

@@ -4,8 +4,10 @@
  * the stream rules, with the stream and strategy it was judged in kept as fields of its findings.
  */
 import type { CheckName } from "../../core/checks.ts";
-import { clientFor, type ApiClient } from "../../core/client.ts";
+import { breakerFor, clientFor, type ApiClient } from "../../core/client.ts";
 import type { Exchange, HttpRequest } from "../../core/exchange.ts";
+import { TransportError } from "../../core/http.ts";
+import { setupAnswer, setupTransportError } from "../../core/setup.ts";
 import { paceConfig, paceModelId, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
 import type { Intent } from "../../contract/checks/types.ts";
 import type { Oracle } from "../../contract/oracle.ts";
@@ -27,6 +29,8 @@ export interface ScenarioContext {
   modelId(pace: ModelPace): string | undefined;
   /** Sends a request, counts it against the operation and runs the contract checks on the exchange. */
   call(spec: SpecId, operationId: string, req: HttpRequest, intent?: Intent): Promise<Exchange>;
+  /** Like call, for what the scenario needs (an agent, a thread): its JSON body, or a SetupError. */
+  setup(spec: SpecId, operationId: string, req: HttpRequest, want: string): Promise<any>;
   /** Opens and judges a stream, recording each rule's verdict under `mode` and its violations as findings. */
   stream(spec: SpecId, operationId: string, mode: string, req: HttpRequest, x: StreamExpectation, options?: JudgeOptions): Promise<JudgedStream>;
   /** Records a scenario-level rule (lifecycle, multitask, resume…) with its violations. */
@@ -66,6 +70,12 @@ export function scenarioContext(s: ScenarioSettings): ScenarioContext {
     }
     return c;
   };
+  const call: ScenarioContext["call"] = async (spec, operationId, req, intent = { kind: "valid" }) => {
+    rec.request({ spec, operationId });
+    const x = await client(spec).send(req);
+    rec.violations({ spec, operationId }, oracle(spec, operationId, x, intent), req, { status: x.response.status });
+    return x;
+  };
   return {
     target,
     rec,
@@ -73,15 +83,27 @@ export function scenarioContext(s: ScenarioSettings): ScenarioContext {
     request: (spec, method, path, body, headers) => client(spec).request(method, path, body, { headers }),
     runConfig: (pace) => (target.knobs ? paceConfig(target.knobs, pace) : undefined),
     modelId: (pace) => (target.knobs ? paceModelId(target.knobs, pace) : undefined),
-    async call(spec, operationId, req, intent = { kind: "valid" }) {
-      rec.request({ spec, operationId });
-      const x = await client(spec).send(req);
-      rec.violations({ spec, operationId }, oracle(spec, operationId, x, intent), req, { status: x.response.status });
-      return x;
+    call,
+    async setup(spec, operationId, req, want) {
+      try {
+        return setupAnswer(operationId, await call(spec, operationId, req), want);
+      } catch (error) {
+        throw error instanceof TransportError ? setupTransportError(operationId, error) : error;
+      }
     },
     async stream(spec, operationId, mode, req, expectation, options) {
       rec.request({ spec, operationId });
-      const judged = await judgeStream(req, expectation, { ...options, limits: { ...s.limits, ...options?.limits } });
+      // Streams share the target's breaker with every other request.
+      const breaker = breakerFor(req.url);
+      breaker.check(req);
+      let judged: JudgedStream;
+      try {
+        judged = await judgeStream(req, expectation, { ...options, limits: { ...s.limits, ...options?.limits } });
+      } catch (error) {
+        breaker.failed((error as Error).message);
+        throw new TransportError((error as Error).message, req, "connection");
+      }
+      breaker.answered();
       const where = { spec, operationId, streamMode: mode };
       if (judged.status >= 300) {
         // A refused stream is an ordinary exchange: the contract checks judge it; its rules are not judged.

@@ -20,12 +20,8 @@ function runtime(ctx: ScenarioContext) {
 }
 
 async function withAgent(ctx: ScenarioContext, extra: object, body: (agentId: string) => Promise<void>) {
-  const created = await ctx.call(MANAGED, "createManagedDeepAgent", ctx.request(MANAGED, "POST", "/agents", { name: `agentwire stream ${ctx.tag}`, ...runtime(ctx), extras: { agentwire: ctx.tag }, ...extra }));
-  const agentId = json(created)?.id as string | undefined;
-  if (created.response.status !== 201 || !agentId) {
-    ctx.verdict(MANAGED, "createManagedDeepAgent", "-", "fixture_setup", [`could not create an agent for the stream checks (${created.response.status})`], created.request);
-    return;
-  }
+  const created = await ctx.setup(MANAGED, "createManagedDeepAgent", ctx.request(MANAGED, "POST", "/agents", { name: `agentwire stream ${ctx.tag}`, ...runtime(ctx), extras: { agentwire: ctx.tag }, ...extra }), "id");
+  const agentId = created.id as string;
   try {
     await body(agentId);
   } finally {
@@ -33,14 +29,13 @@ async function withAgent(ctx: ScenarioContext, extra: object, body: (agentId: st
   }
 }
 
-async function newThread(ctx: ScenarioContext, agentId: string): Promise<string | undefined> {
-  const x = await ctx.call(MANAGED, "createManagedDeepAgentThread", ctx.request(MANAGED, "POST", "/threads", { agent_id: agentId, metadata: { agentwire: ctx.tag } }));
-  return json(x)?.id;
+async function newThread(ctx: ScenarioContext, agentId: string): Promise<string> {
+  const t = await ctx.setup(MANAGED, "createManagedDeepAgentThread", ctx.request(MANAGED, "POST", "/threads", { agent_id: agentId, metadata: { agentwire: ctx.tag } }), "id");
+  return t.id as string;
 }
 
 async function streamOnce(ctx: ScenarioContext, agentId: string, label: string, body: object) {
   const threadId = await newThread(ctx, agentId);
-  if (!threadId) return;
   try {
     const req = streamReq(ctx.request(MANAGED, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
     const modes = (body as { stream_mode?: string[] }).stream_mode ?? ["values"];
@@ -84,7 +79,6 @@ const refusals: NamedScenario = {
   run: (ctx) =>
     withAgent(ctx, {}, async (agentId) => {
       const threadId = await newThread(ctx, agentId);
-      if (!threadId) return;
       const attempt = async (label: string, check: CheckName, body: object, what: string) => {
         const req = streamReq(ctx.request(MANAGED, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), ...body }));
         const x = await ctx.call(MANAGED, STREAM_OP, req, { kind: "invalid", what });
@@ -106,7 +100,6 @@ const resolveInterrupt: NamedScenario = {
   run: (ctx) =>
     withAgent(ctx, { tools: { interrupt_config: { write_todos: true } } }, async (agentId) => {
       const threadId = await newThread(ctx, agentId);
-      if (!threadId) return;
       const op = "resolveManagedDeepAgentThreadInterrupt";
       const streamed = await ctx.stream(
         MANAGED,

@@ -8,6 +8,7 @@
  * same text as decoding the whole stream first. Only the current line and the current event are kept.
  */
 import { isAscii, isUtf8 } from "node:buffer";
+import { limits } from "../../core/limits.ts";
 import type { FramingIssue, SseEvent } from "./types.ts";
 
 /** Every rule the validator can report, with what it means. The ids are stable: reports and checks key on them. */
@@ -32,6 +33,10 @@ export interface SseParserOptions {
   validate?: boolean;
   /** Keep at most this many issues, then one too-many-issues marker (default 100). */
   maxIssues?: number;
+  /** A longer line stops the parser (`overflow`) instead of being buffered (default: the maxLineBytes limit). */
+  maxLineBytes?: number;
+  /** An event whose lines together are longer stops the parser (default: the maxEventBytes limit). */
+  maxEventBytes?: number;
 }
 
 const LF = 0x0a;
@@ -57,10 +62,14 @@ export class SseParser {
   readonly issues: FramingIssue[] = [];
   /** Issues not kept because the cap was reached. */
   droppedIssues = 0;
+  /** Set when a line or an event outgrew its cap: the parser then ignores every later byte. */
+  overflow: "line" | "event" | undefined;
   private lastId = "";
 
   private readonly validate: boolean;
   private readonly maxIssues: number;
+  private readonly maxLine: number;
+  private readonly maxEvent: number;
   /** Stream offset of the next byte to be fed. */
   private offset = 0;
   /** Events dispatched so far, i.e. the index of the event being assembled. */
@@ -97,10 +106,13 @@ export class SseParser {
   constructor(options: SseParserOptions = {}) {
     this.validate = options.validate ?? false;
     this.maxIssues = options.maxIssues ?? 100;
+    this.maxLine = options.maxLineBytes ?? limits().maxLineBytes;
+    this.maxEvent = options.maxEventBytes ?? limits().maxEventBytes;
   }
 
   /** Parses the next bytes of the stream; returns the events they complete, stamped with `receivedAt`. */
   feed(bytes: Uint8Array, receivedAt: number): SseEvent[] {
+    if (this.overflow) return [];
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const n = buf.length;
     const base = this.offset;
@@ -126,9 +138,11 @@ export class SseParser {
       const end = isCR ? cr : lf;
       if (this.carryLen > 0) {
         this.append(buf, start, end);
+        if (this.overflow) break;
         this.line(this.carry!, 0, this.carryLen, this.carryAt);
         this.dropCarry();
       } else this.line(buf, start, end, base + start);
+      if (this.overflow) break;
       start = end + 1;
       if (!isCR) {
         if (this.validate) this.ending(ENDING_LF, base + end);
@@ -145,7 +159,7 @@ export class SseParser {
         break;
       }
     }
-    if (start < n) {
+    if (start < n && !this.overflow) {
       if (this.carryLen === 0) this.carryAt = base + start;
       this.append(buf, start, n);
     }
@@ -202,6 +216,8 @@ export class SseParser {
     }
     if (s === e) return this.dispatch();
     if (this.blockAt < 0) this.blockAt = at;
+    if (e - s > this.maxLine) return void (this.overflow = "line");
+    if (at + (e - s) - this.blockAt > this.maxEvent) return void (this.overflow = "event");
     const inChunk = buf === this.chunk;
     const text = inChunk ? this.ascii : undefined;
     if (this.validate && !(inChunk && this.clean)) this.checkUtf8(buf, s, e, at);
@@ -338,6 +354,13 @@ export class SseParser {
 
   private append(buf: Buffer, s: number, e: number): void {
     const need = this.carryLen + (e - s);
+    if (need > this.maxLine) {
+      // An endless line is dropped, not buffered: memory stays at the cap whatever the server sends.
+      this.overflow = "line";
+      this.carry = undefined;
+      this.carryLen = 0;
+      return;
+    }
     if (this.carry === undefined || this.carry.length < need) {
       const next = Buffer.allocUnsafe(Math.max(need, 2 * (this.carry?.length ?? 0), 256));
       this.carry?.copy(next, 0, 0, this.carryLen);

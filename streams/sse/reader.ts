@@ -6,6 +6,7 @@
  */
 import { request, type Dispatcher } from "undici";
 import { flattenHeaders } from "../../core/http.ts";
+import { limits as suiteLimits } from "../../core/limits.ts";
 import { SseParser } from "./parser.ts";
 import type { SseEnd, SseEndReason, SseEvent, SseLimits, SseRequest, SseStream } from "./types.ts";
 
@@ -66,6 +67,7 @@ class Stream implements SseStream {
   private readonly body: Body;
   private readonly parser: SseParser;
   private readonly maxEvents: number;
+  private readonly maxBytes: number;
   private readonly idleMs: number | undefined;
   private resolveEnd!: (end: SseEnd) => void;
   private done: SseEnd | undefined;
@@ -93,8 +95,9 @@ class Stream implements SseStream {
     this.status = res.statusCode;
     this.headers = flattenHeaders(res.headers);
     this.body = res.body;
-    this.parser = new SseParser({ validate: limits.validateFraming ?? true, maxIssues: limits.maxIssues ?? 100 });
+    this.parser = new SseParser({ validate: limits.validateFraming ?? true, maxIssues: limits.maxIssues ?? 100, maxLineBytes: limits.maxLineBytes, maxEventBytes: limits.maxEventBytes });
     this.maxEvents = limits.maxEvents;
+    this.maxBytes = limits.maxBytes ?? suiteLimits().maxStreamBytes;
     this.idleMs = limits.idleTimeoutMs;
     this.lastByteAt = headersAt;
     this.end = new Promise((resolve) => (this.resolveEnd = resolve));
@@ -148,8 +151,18 @@ class Stream implements SseStream {
     this.lastByteAt = now;
     this.bytes += chunk.length;
     if (this.mode === "text") return this.collect(chunk);
+    if (this.bytes > this.maxBytes) return this.finish("max-bytes");
     const events = this.parser.feed(chunk, now);
+    if (this.parser.overflow) {
+      // Events completed before the cut still count; the stream ends at the bound.
+      this.enqueue(events);
+      return this.finish(this.parser.overflow === "line" ? "line-too-long" : "event-too-large");
+    }
     if (events.length === 0) return;
+    this.enqueue(events);
+  };
+
+  private enqueue(events: SseEvent[]): void {
     const take = Math.min(events.length, this.maxEvents - this.delivered);
     for (let k = 0; k < take; k++) this.queue.push(events[k]);
     this.delivered += take;
@@ -159,7 +172,7 @@ class Stream implements SseStream {
       this.paused = true;
       this.body.pause();
     }
-  };
+  }
 
   private collect(chunk: Buffer): void {
     const room = TEXT_CAP - (this.bytes - chunk.length);

@@ -49,9 +49,14 @@ export interface SseLimits {
   validateFraming?: boolean;
   /** Keep at most this many framing issues (default 100). */
   maxIssues?: number;
+  /** Caps on one line, one event and the whole body (defaults: the suite's limits). */
+  maxLineBytes?: number;
+  maxEventBytes?: number;
+  maxBytes?: number;
 }
 
-export type SseEndReason = "closed" | "deadline" | "max-events" | "idle-timeout" | "aborted" | "error";
+/** Why a stream ended: by itself ("closed"), broken ("error"), stopped by us ("aborted"), or at a bound. */
+export type SseEndReason = "closed" | "deadline" | "max-events" | "idle-timeout" | "max-bytes" | "line-too-long" | "event-too-large" | "aborted" | "error";
 
 export interface SseEnd {
   reason: SseEndReason;

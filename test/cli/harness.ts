@@ -199,3 +199,36 @@ export const lines = (text: string) => text.split("\n").filter((l) => l.trim() !
 export const errorLines = (text: string) => lines(text).filter((l) => l.startsWith("agentwire:"));
 /** A JavaScript stack frame or Node's "throw er" banner anywhere in the text. */
 export const looksLikeStackTrace = (text: string) => /^\s+at .+[:(]\d+|^\s*throw |node:internal/m.test(text);
+
+// ── Memory, read from /proc ───────────────────────────────────────────────────────────────────────────
+
+export interface MemoryPeak {
+  /** The largest peak resident set (VmHWM) of any one process of the tree, in MiB. */
+  processMiB: number;
+  /** The largest memory of the whole tree seen at one poll (the sum of its proportional set sizes, so pages the processes share count once), in MiB. */
+  treeMiB: number;
+}
+
+const kib = (status: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+
+/** Polls the resident memory of `root` and its descendants until stopped. */
+export function watchMemory(root: number, everyMs = 100): { stop(): MemoryPeak } {
+  const peak = { processMiB: 0, treeMiB: 0 };
+  const poll = () => {
+    let tree = 0;
+    for (const pid of [root, ...descendants(root).map((p) => p.pid)]) {
+      const status = read(`/proc/${pid}/status`);
+      tree += kib(read(`/proc/${pid}/smaps_rollup`), "Pss");
+      peak.processMiB = Math.max(peak.processMiB, kib(status, "VmHWM") / 1024);
+    }
+    peak.treeMiB = Math.max(peak.treeMiB, tree / 1024);
+  };
+  poll();
+  const timer = setInterval(poll, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}

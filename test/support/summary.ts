@@ -20,6 +20,7 @@ export const summary = (over: Partial<Summary> = {}): Summary => ({
   ],
   streams: [{ spec: "agent-server", operationId: "op", streamMode: "values", check: "event_names", verdict: "passed" }],
   notJudged: [],
+  leftovers: [],
   load: { metrics: { ttft_ms: { p50: 1, p90: 2, p95: 3, p99: 4, p999: 5, count: 6 } }, maxConcurrencyWithinSlo: 8 },
   gates: [{ name: "load_ttft_slo", passed: true, detail: "ok" }],
   machine: { platform: "Linux", arch: "x64", cpus: 2, memoryGiB: 24, node: "v20" },

@@ -36,7 +36,7 @@ export async function runContractUnit(ref: Reference, unit: ContractUnit, seed =
   const only: SpecSet = { [unit.spec]: all[unit.spec] };
   const engine = await startEngine({ target: targetOf(ref), specs: only, oracle: oracleFor(only), seed, examples: 10, tag: "agentwire-test" });
   try {
-    if (engine.problems[unit.spec]) throw new Error(engine.problems[unit.spec]);
+    if (engine.problems[unit.spec]) throw engine.problems[unit.spec];
     const rec = new Recorder();
     const ctx = engine.context(unit.spec, rec);
     if ("flow" in unit) {
