@@ -88,7 +88,8 @@ export async function run(config: RunConfig): Promise<number> {
       record.conformance = out.result;
       conformanceRunning = false;
       record.leftovers.push(...out.leftovers);
-      record.unusable ??= unusable(out.unusable);
+      // After an interrupt a failing target says nothing: the interrupt (and the reference it stops) explains it.
+      if (!interrupt.signal.aborted) record.unusable ??= unusable(out.unusable);
       for (const p of conformance) record.phases.set(p, { name: p, ran: true, durationMs: performance.now() - started, ...(interrupt.signal.aborted ? { note: "interrupted" } : {}) });
     }
     for (const p of conformance) record.notStarted(p, skipWhy());
@@ -103,8 +104,9 @@ export async function run(config: RunConfig): Promise<number> {
       record.phases.set("load", { name: "load", ran: out.ran, durationMs: performance.now() - started, ...(out.note ? { note: out.note } : {}) });
     }
     if (config.only.includes("load")) record.notStarted("load", skipWhy());
-    record.unusable ??= unusable(trippedBreaker());
-    record.leftovers.push(...(await leftoversOf(resolved.target, tag, record.leftovers.splice(0), record.unusable)));
+    if (!interrupt.signal.aborted) record.unusable ??= unusable(trippedBreaker());
+    // An embedded reference takes everything with it when it stops.
+    if (!(interrupt.signal.aborted && resolved.target.embedded)) record.leftovers.push(...(await leftoversOf(resolved.target, tag, record.leftovers.splice(0), record.unusable)));
   } finally {
     await resolved.stop();
   }

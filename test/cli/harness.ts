@@ -32,8 +32,9 @@ export interface Cli {
   exited: Promise<Finished>;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Cli {
-  const child = spawn(process.execPath, ["bin/agentwire.mjs", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts the CLI; `detached` makes it lead a process group of its own, as a CI job's shell does. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv(), o: { detached?: boolean } = {}): Cli {
+  const child = spawn(process.execPath, ["bin/agentwire.mjs", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: o.detached });
   const out = { stdout: "", stderr: "" };
   const waiters = new Set<() => void>();
   for (const name of ["stdout", "stderr"] as const) {
