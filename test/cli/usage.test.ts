@@ -1,6 +1,6 @@
 /**
- * The CLI's answers that need no running target: usage errors (exit 2, one line, never a stack trace),
- * an unreachable target (exit 3), --help, --version and the fault list.
+ * The CLI's answers that need no running target: usage errors (exit 2, one line, never a stack trace,
+ * before anything runs), an unreachable target (exit 3), --help, --version and the fault list.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { FAULTS } from "../../reference/faults/catalog.ts";
 import { packageInfo } from "../../cli/package-info.ts";
-import { closedPort, errorLines, lines, looksLikeStackTrace, runCli, tempDir, type Finished } from "./harness.ts";
+import { cleanEnv, closedPort, errorLines, lines, looksLikeStackTrace, runCli, tempDir, type Finished } from "./harness.ts";
 
 const HINT = "Run `agentwire --help` for usage.";
 
@@ -29,8 +29,12 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
   const tmp = tempDir("agentwire-cli-test-");
   const notOpenApi = join(tmp.dir, "not-openapi.yaml");
   const badWaivers = join(tmp.dir, "bad-waivers.yaml");
+  const aFile = join(tmp.dir, "a-file");
+  const emptyKey = join(tmp.dir, "empty-key");
   let closed = 0;
   before(async () => {
+    writeFileSync(aFile, "x");
+    writeFileSync(emptyKey, "\n");
     writeFileSync(notOpenApi, "hello: world\nitems: [1, 2]\n");
     writeFileSync(badWaivers, "- id: x\n  checks: [a\n  reason: {\n");
     mkdirSync(join(tmp.dir, "not-a-summary"));
@@ -55,6 +59,13 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
     ["unknown fault (run)", () => ["run", "--only", "load", "--fault", "no-such-fault"], /unknown fault "no-such-fault"/],
     ["unknown fault (reference)", () => ["reference", "--fault", "no-such-fault"], /unknown fault "no-such-fault"/],
     ["--shard 3/2", () => ["run", "--shard", "3/2"], /--shard.*3\/2/],
+    // --out is checked before anything runs (Node's recursive mkdir never returns under /proc).
+    ["--out that is a file", () => ["run", "--out", aFile], /--out .*exists and is not a folder/],
+    ["--out under /proc", () => ["run", "--out", "/proc/agentwire-reports/x"], /--out .*cannot create \/proc\/agentwire-reports/],
+    ["--api-key-file that cannot be read", () => ["run", "--api-key-file", "/nonexistent-key"], /--api-key-file \/nonexistent-key: cannot read it \(ENOENT\)/],
+    ["--api-key-file that is empty", () => ["run", "--api-key-file", emptyKey], /--api-key-file .*empty/],
+    ["--api-key-env naming an unset variable", () => ["run", "--api-key-env", "AGENTWIRE_NO_SUCH_KEY"], /--api-key-env AGENTWIRE_NO_SUCH_KEY/],
+    ["two ways to pass the key", () => ["run", "--api-key", "k", "--api-key-file", emptyKey], /one way/],
     ["--spec /nonexistent.yaml", () => ["run", "--spec", "/nonexistent.yaml"], /\/nonexistent\.yaml/],
     ["--spec that is not OpenAPI", () => ["run", "--spec", notOpenApi], /not an OpenAPI document/],
     // Files are read before a target starts: no embedded reference is started for a run that cannot go on.
@@ -71,6 +82,17 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
       assert.doesNotMatch(r.stderr, /reference ready/);
     });
   }
+});
+
+test("a key in the --target query string is refused and never echoed", async () => {
+  const r = await runCli(["run", "--target", "https://api.example.com/v1/deepagents?api_key=sk-in-the-url-123", "--api-key", "k"]);
+  assertUsageError(r, /--target: a base URL takes no query string/);
+  assert.ok(!r.stderr.includes("sk-in-the-url-123"), r.stderr);
+});
+
+test("a malformed AGENTWIRE_LIMITS is a usage error naming the bound", async () => {
+  const r = await runCli(["run", "--only", "load"], cleanEnv({ AGENTWIRE_LIMITS: "streamDeadlineMs=soon" }));
+  assertUsageError(r, /AGENTWIRE_LIMITS: streamDeadlineMs must be a positive integer/);
 });
 
 // Should be a usage error (exit 2, "already in use") once reference/front.ts rejects on a listen error; until

@@ -43,3 +43,22 @@ test("the HTML and JUnit reports show each multitask strategy's checks", () => {
   assert.match(xml, /<testcase classname="agent-server multitask under load" name="enqueue multitask_load_no_lost_runs"><failure /);
   assert.match(xml, /name="enqueue multitask_load_outcome"><\/testcase>/);
 });
+
+test("a unit not judged fails the verdict unless it does not apply; the reports show it as an error, never a pass", () => {
+  const clean = summary({ findings: [] });
+  const na = { unit: "agent-server › docs_get › negative", spec: "agent-server" as const, operationId: "docs_get", reason: "the document allows any input to this operation", cause: "not-applicable" as const };
+  const blocked = { unit: "managed-deep-agents › getManagedDeepAgent › positive", spec: "managed-deep-agents" as const, operationId: "getManagedDeepAgent", reason: "could not prepare it: POST /agents answered 500", cause: "target" as const };
+  const rule = { unit: "managed › stream mode values › stream_terminates", spec: "managed-deep-agents" as const, reason: "the scenario did not get far enough", cause: "target" as const };
+  assert.equal(verdictOf({ ...clean, notJudged: [na] }), "pass");
+  assert.equal(verdictOf({ ...clean, notJudged: [na, blocked] }), "fail");
+  assert.equal(verdictOf({ ...clean, unusable: "target unusable: connection refused" }), "fail");
+
+  const s = summary({ findings: [], notJudged: [na, blocked, rule], unusable: "target unusable: stopped sending", leftovers: [{ spec: "agent-server", method: "DELETE", path: "/threads/t1", reason: "DELETE answered 500" }] });
+  const xml = renderJunit(s);
+  assert.match(xml, /<testcase classname="managed-deep-agents" name="getManagedDeepAgent \(GET \/agents\/\{agent_id\}\)"><error message="not judged: managed-deep-agents › getManagedDeepAgent › positive: could not prepare it: POST \/agents answered 500"\/>/);
+  assert.match(xml, /<testcase classname="not judged" name="managed › stream mode values › stream_terminates"><error /);
+  assert.match(xml, /<testcase classname="target" name="the target answers"><error message="unusable: target unusable: stopped sending"\/>/);
+  assert.match(xml, /<testsuites name="agentwire" tests="\d+" failures="0" errors="3"/);
+  const html = renderHtml(s);
+  for (const text of ["Not judged (2)", "Not applicable (1)", "Target unusable", "Left on the target (1)", "DELETE /threads/t1"]) assert.ok(html.includes(text), text);
+});

@@ -1,0 +1,35 @@
+/** The client's breaker: a target that keeps giving no usable answer is not sent more requests. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { ApiClient, breakerFor, onBreakerTrip } from "../../core/client.ts";
+import { TransportError } from "../../core/http.ts";
+import { closedPort } from "../cli/harness.ts";
+
+test("after the threshold of failures in a row the breaker trips once: later requests fail at once, with the reason", async () => {
+  const port = await closedPort();
+  const client = new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000 });
+  const heard: string[] = [];
+  onBreakerTrip((reason) => heard.push(reason));
+  for (let i = 0; i < 5; i++) await assert.rejects(client.call("GET", "/x"), (e: TransportError) => e.kind === "connection");
+  await assert.rejects(client.call("GET", "/y"), (e: TransportError) => e.kind === "target-down" && /5 requests in a row got no usable answer \(last: connection refused/.test(e.message));
+  assert.equal(heard.length, 1);
+  assert.equal(breakerFor(`http://127.0.0.1:${port}/other`).tripped, heard[0], "one breaker per host and port");
+});
+
+test("an answer resets the count; the caller's own abort does not count", async (t) => {
+  let fail = true;
+  const server = createServer((req, res) => (fail ? req.socket.destroy() : res.end("{}")));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => server.close());
+  const client = new ApiClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, timeoutMs: 1000 });
+  for (let i = 0; i < 4; i++) await assert.rejects(client.call("GET", "/"));
+  fail = false;
+  await client.call("GET", "/");
+  fail = true;
+  for (let i = 0; i < 4; i++) await assert.rejects(client.call("GET", "/"));
+  const aborted = new AbortController();
+  aborted.abort();
+  for (let i = 0; i < 3; i++) await assert.rejects(client.call("GET", "/", undefined, { signal: aborted.signal }), (e: TransportError) => e.kind === "aborted");
+  assert.equal(breakerFor(client.baseUrl).tripped, undefined);
+});
