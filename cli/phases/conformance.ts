@@ -79,6 +79,8 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   if (process.env[GREP_ENV]) args.push("--grep", process.env[GREP_ENV]);
 
   const settingsFile = writeSettings(settings);
+  // The settings hold the key: they go even when a second interrupt ends the process at once.
+  process.once("exit", settingsFile.remove);
   let code: number | null = null;
   try {
     const color = process.stdout.isTTY ? { FORCE_COLOR: "1" } : {};
@@ -104,6 +106,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
     err.end();
   } finally {
     settingsFile.remove();
+    process.off("exit", settingsFile.remove);
   }
 
   const output = conformanceSoFar(outDir);

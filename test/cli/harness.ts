@@ -171,6 +171,12 @@ export function upstreamDir(p: Proc): string | undefined {
 
 export const isUpstream = (p: Proc) => p.cmdline.includes("reference/upstream/server.ts");
 
+/** The settings file (it holds the key) a conformance runner process was given. */
+export function settingsFileOf(p: Proc): string | undefined {
+  const line = read(`/proc/${p.pid}/environ`).split("\0").find((l) => l.startsWith("AGENTWIRE_RUN_SETTINGS_FILE="));
+  return line?.slice("AGENTWIRE_RUN_SETTINGS_FILE=".length);
+}
+
 /** Polls until `done()` holds or `timeoutMs` passes; returns whether it held. */
 export async function eventually(done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

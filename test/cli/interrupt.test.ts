@@ -4,9 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanEnv, descendants, eventually, isAlive, killTree, startCli, tempDir, type Proc } from "./harness.ts";
+import { cleanEnv, descendants, eventually, isAlive, killTree, settingsFileOf, startCli, tempDir, type Proc } from "./harness.ts";
 
 const readSummary = (dir: string) => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
 
@@ -22,7 +22,9 @@ async function runUntilTestsPass(t: { after(fn: () => void): void }) {
     killTree(cli, [...seen.values()]);
   });
   await cli.waitFor("stdout", /(✓.*\n[\s\S]*){5}/, 120_000);
-  return { cli, out: out.dir, processes: () => [...seen.values()] };
+  const settings = descendants(cli.pid).map(settingsFileOf).find(Boolean);
+  assert.ok(settings && existsSync(settings), "no settings file found for the conformance runner");
+  return { cli, out: out.dir, settings, processes: () => [...seen.values()] };
 }
 
 const signalGroup = (pid: number) => process.kill(-pid, "SIGTERM");
@@ -46,8 +48,8 @@ test("SIGTERM to the whole process group mid-run: exit 130, reports marked inter
   assert.ok(await eventually(() => !processes().some(isAlive), 10_000), `still running: ${JSON.stringify(processes().filter(isAlive))}`);
 });
 
-test("SIGTERM twice to the process group: stops at once, still with reports marked interrupted", async (t) => {
-  const { cli, out, processes } = await runUntilTestsPass(t);
+test("SIGTERM twice to the process group: stops at once, still with reports marked interrupted, the key's file gone", async (t) => {
+  const { cli, out, settings, processes } = await runUntilTestsPass(t);
   signalGroup(cli.pid);
   await new Promise((r) => setTimeout(r, 300));
   const secondAt = performance.now();
@@ -60,4 +62,5 @@ test("SIGTERM twice to the process group: stops at once, still with reports mark
   assert.equal(s.interrupted, true);
   assert.ok(s.operations.some((o: { requests: number }) => o.requests > 0), "what was measured before the signal is kept");
   assert.ok(await eventually(() => !processes().some(isAlive), 10_000), `still running: ${JSON.stringify(processes().filter(isAlive))}`);
+  assert.ok(!existsSync(settings), `${settings} (it holds the key) was left behind`);
 });
