@@ -1,7 +1,7 @@
 /**
  * The hostile-target matrix: against each behaviour of test/support/hostile.ts the run ends within its
- * bound with exit 1 or 3 (never 0), says why, stays under 512 MiB, leaks the canary key into no output,
- * and leaves no process behind. The README's table is this one.
+ * bound with exit 1 or 3 (never 0), says why, stays under 512 MiB (each process, and all of them together),
+ * leaks the canary key into no output, and leaves no process behind. The README's table is this one.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -36,6 +36,7 @@ for (const c of HOSTILE_CASES) {
     assert.equal(r.code, c.exit, tail);
     assert.ok(r.wallMs < c.maxWallMs, `took ${r.wallMs.toFixed(0)} ms (bound ${c.maxWallMs})`);
     assert.ok(r.memory.processMiB < MEMORY_MIB, `a process peaked at ${r.memory.processMiB.toFixed(0)} MiB`);
+    assert.ok(r.memory.treeMiB < MEMORY_MIB, `the run's processes together peaked at ${r.memory.treeMiB.toFixed(0)} MiB`);
     assert.deepEqual(r.leaks, [], "the canary key was written");
     assert.deepEqual(r.survivors, [], "processes outlived the run");
     assert.match(r.stderr, c.says, tail);

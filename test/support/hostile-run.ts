@@ -22,7 +22,10 @@ export interface HostileRun extends Finished {
   summary: any;
 }
 
-/** Runs `agentwire run ARGS --api-key-file … --out …` (`grep` narrows it to some units); stops it (a failure) after `timeoutMs`. */
+/**
+ * Runs `agentwire run ARGS --api-key-file … --workers 1 --out …` (`grep` narrows it to some units); stops it
+ * (a failure) after `timeoutMs`. One worker keeps the run's processes together well under the memory bound.
+ */
 export async function runAgainst(args: string[], timeoutMs: number, grep?: string): Promise<HostileRun> {
   const out = tempDir("agentwire-hostile-");
   try {
@@ -31,7 +34,7 @@ export async function runAgainst(args: string[], timeoutMs: number, grep?: strin
     chmodSync(keyFile, 0o600);
     const reports = join(out.dir, "reports");
     const started = performance.now();
-    const cli = startCli(["run", ...args, "--api-key-file", keyFile, "--workers", "2", "--out", reports], cleanEnv({ AGENTWIRE_LIMITS: TEST_LIMITS, ...(grep ? { AGENTWIRE_GREP: grep } : {}) }));
+    const cli = startCli(["run", ...args, "--api-key-file", keyFile, "--workers", "1", "--out", reports], cleanEnv({ AGENTWIRE_LIMITS: TEST_LIMITS, ...(grep ? { AGENTWIRE_GREP: grep } : {}) }));
     const memory = watchMemory(cli.pid);
     const seen = new Map<number, Proc>();
     const census = setInterval(() => descendants(cli.pid).forEach((p) => seen.set(p.pid, p)), 200);
