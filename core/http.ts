@@ -66,6 +66,11 @@ export async function send(req: HttpRequest, options: SendOptions = {}): Promise
       size += (chunk as Buffer).length;
       if (size > maxBodyBytes) {
         res.body.destroy();
+        // A stream read for a window may be long: the cap cuts it like the window's end does.
+        if (options.bodyWindowMs !== undefined) {
+          truncated = true;
+          break;
+        }
         throw new TransportError(`the response body exceeded the suite's cap of ${maxBodyBytes} bytes`, req, "body-too-large");
       }
       chunks.push(chunk as Buffer);
@@ -104,7 +109,7 @@ const CONNECTION_ERRORS: Record<string, string> = {
 };
 
 function transportError(error: unknown, req: HttpRequest, timeoutMs: number, signal: AbortSignal | undefined): TransportError {
-  if (signal?.aborted) return new TransportError("stopped: the run was interrupted", req, "aborted");
+  if (signal?.aborted) return new TransportError("stopped by the suite before the answer was complete", req, "aborted");
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e?.name === "TimeoutError" || e?.name === "AbortError" || e?.code === "UND_ERR_ABORTED") {
     return new TransportError(`no complete response within ${timeoutMs} ms`, req, "timeout");

@@ -71,5 +71,7 @@ export function cacheScenario(outDir: string, title: string, result: UnitResult)
   writeFileSync(scenarioFile(outDir, title), JSON.stringify(result));
 }
 
-export const appendLeftovers = (outDir: string, left: Leftover[]) => left.length && append(file(outDir, "leftovers.jsonl"), left);
+export function appendLeftovers(outDir: string, left: Leftover[]): void {
+  if (left.length) append(file(outDir, "leftovers.jsonl"), left);
+}
 export const readLeftovers = (outDir: string): Leftover[] => lines<Leftover[]>(file(outDir, "leftovers.jsonl")).flat();

@@ -33,3 +33,22 @@ test("an answer resets the count; the caller's own abort does not count", async 
   for (let i = 0; i < 3; i++) await assert.rejects(client.call("GET", "/", undefined, { signal: aborted.signal }), (e: TransportError) => e.kind === "aborted");
   assert.equal(breakerFor(client.baseUrl).tripped, undefined);
 });
+
+test("a body over the cap is no usable answer, but a stream read for a window is cut there and kept", async (t) => {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk));
+    };
+    res.on("drain", pump);
+    pump();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => (server.closeAllConnections(), server.close()));
+  const client = new ApiClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, timeoutMs: 5000 });
+  await assert.rejects(client.send(client.request("GET", "/"), { maxBodyBytes: 1024 * 1024 }), (e: TransportError) => e.kind === "body-too-large");
+  const x = await client.send(client.request("GET", "/"), { maxBodyBytes: 1024 * 1024, bodyWindowMs: 4000 });
+  assert.equal(x.truncated, true);
+  assert.ok(x.response.body.length <= 1024 * 1024);
+});
