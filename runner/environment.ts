@@ -15,7 +15,15 @@ export interface RunEnvironment {
   waive(result: UnitResult): UnitResult;
 }
 
-export async function loadRunEnvironment(): Promise<RunEnvironment> {
+let loaded: Promise<RunEnvironment> | undefined;
+
+/** Loaded once per process, whichever spec file asks first. */
+export function loadRunEnvironment(): Promise<RunEnvironment> {
+  loaded ??= load();
+  return loaded;
+}
+
+async function load(): Promise<RunEnvironment> {
   const settings = readSettings();
   // Every process that writes anything redacts the key, this worker included, down to what it prints.
   registerSecret(settings.target.apiKey);

@@ -19,6 +19,9 @@ test("a whole run against the reference exits 0 with a complete summary", async 
   const open = s.findings.filter((f: { waived?: unknown }) => !f.waived).map((f: { check: string; operationId: string; streamMode?: string; message: string; reproducer: string }) => `${f.check} ${f.operationId} ${f.streamMode ?? ""}: ${f.message}\n  ${f.reproducer}`);
   assert.equal(end.code, 0, `${open.join("\n")}\n${end.stderr.slice(-3000)}`);
   assert.equal(s.verdict, "pass");
+  // Every applicable unit was judged, and nothing the run made is left on the target.
+  assert.deepEqual(s.notJudged.filter((n: { cause: string }) => n.cause !== "not-applicable"), []);
+  assert.deepEqual(s.leftovers, []);
   const count = (spec: string) => s.operations.filter((o: { spec: string }) => o.spec === spec).length;
   assert.equal(count("managed-deep-agents"), 28);
   assert.equal(count("agent-server"), 63);
