@@ -27,6 +27,8 @@ export interface StreamResult {
   streamMode: string;
   check: CheckName;
   verdict: "passed" | "failed" | "waived" | "skipped";
+  /** Why a skipped rule could not judge this stream. */
+  reason?: string;
 }
 
 /** A unit that could not be judged, and why (its checks are "not judged", never "passed"). */
@@ -123,6 +125,8 @@ export interface Summary {
   durationMs: number;
   targets: {
     embedded: boolean;
+    /** Which embedded reference: the JS or the Python Agent Server. */
+    reference?: "js" | "python";
     managedDeepAgents?: string;
     agentServer?: string;
     faults: string[];

@@ -1,5 +1,6 @@
 /** What every Playwright worker loads once: settings, the documents, the oracle and the waivers. */
 import { registerSecret } from "../core/redact.ts";
+import { targetSecrets } from "../core/target.ts";
 import { loadSpecSet, oracleFor, type Oracle, type SpecSet } from "../contract/oracle.ts";
 import type { UnitResult } from "../results/recorder.ts";
 import { applyWaivers, loadWaivers } from "../results/waivers.ts";
@@ -16,7 +17,7 @@ export interface RunEnvironment {
 export async function loadRunEnvironment(): Promise<RunEnvironment> {
   const settings = readSettings();
   // Every process that writes anything redacts the key, this worker included.
-  registerSecret(settings.target.apiKey);
+  for (const secret of targetSecrets(settings.target)) registerSecret(secret);
   const specs = await loadSpecSet(settings.specs);
   const waivers = settings.waiverFiles.flatMap(loadWaivers);
   return {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 import { registerSecret } from "../core/redact.ts";
+import { targetSecrets } from "../core/target.ts";
 import { mergeResults, type UnitResult } from "../results/recorder.ts";
 import { partsFile, readSettings } from "./settings.ts";
 
@@ -13,7 +14,7 @@ export default class ResultsReporter implements Reporter {
   private readonly settings = readSettings();
 
   constructor() {
-    registerSecret(this.settings.target.apiKey);
+    for (const secret of targetSecrets(this.settings.target)) registerSecret(secret);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {

@@ -28,12 +28,14 @@ export async function run(config: RunConfig): Promise<number> {
   const t0 = performance.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   registerSecret(config.apiKey);
+  registerSecret(config.agentServerKey);
   const pkg = packageInfo();
   log(`agentwire ${pkg.version} — seed ${config.seed} (same inputs again: --seed ${config.seed}), profile ${config.profile}`);
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
   const specs = await resolveSpecs(config.specs);
-  const waivers = resolveWaivers(config, isEmbedded(config));
+  const server = config.reference === "both" ? "js" : config.reference;
+  const waivers = resolveWaivers(config, isEmbedded(config) ? server : undefined);
   const interrupt = new AbortController();
   onInterrupt(() => {
     log("interrupted: stopping, writing what was measured so far (Ctrl-C again to force)");
@@ -46,7 +48,7 @@ export async function run(config: RunConfig): Promise<number> {
     if (header) keyHeaders[spec] = header;
   }
   const tag = `agentwire-${config.seed}-${process.pid}`;
-  const resolved = await resolveTarget(config, keyHeaders, log);
+  const resolved = await resolveTarget(config, server, keyHeaders, log);
   try {
     await assertReachable(resolved.target);
     const phases: Summary["phases"] = [];
@@ -82,7 +84,7 @@ export async function run(config: RunConfig): Promise<number> {
       interrupted: interrupt.signal.aborted,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - t0),
-      targets: { embedded: resolved.target.embedded, managedDeepAgents: resolved.target.managedUrl, agentServer: resolved.target.agentServerUrl, faults: resolved.faults },
+      targets: { embedded: resolved.target.embedded, ...(resolved.target.reference ? { reference: resolved.target.reference } : {}), managedDeepAgents: resolved.target.managedUrl, agentServer: resolved.target.agentServerUrl, faults: resolved.faults },
       seed: config.seed,
       profile: config.profile,
       phases,

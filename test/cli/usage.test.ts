@@ -55,6 +55,11 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
     ["unknown fault (run)", () => ["run", "--only", "load", "--fault", "no-such-fault"], /unknown fault "no-such-fault"/],
     ["unknown fault (reference)", () => ["reference", "--fault", "no-such-fault"], /unknown fault "no-such-fault"/],
     ["--shard 3/2", () => ["run", "--shard", "3/2"], /--shard.*3\/2/],
+    ["--reference ruby", () => ["run", "--reference", "ruby"], /--reference.*ruby/],
+    ["--reference with --agent-server", () => ["run", "--agent-server", `http://127.0.0.1:${closed}`, "--reference", "python"], /--reference chooses the embedded reference/],
+    ["--graph without a role", () => ["run", "--graph", "my_graph"], /--graph: expected ROLE=.*my_graph/],
+    ["--graph with an unknown role", () => ["run", "--graph", "chat=my_graph"], /ROLE one of agent, deep, error, interrupt, subgraph/],
+    ["reference --server ruby", () => ["reference", "--server", "ruby"], /--server.*ruby/],
     ["--spec /nonexistent.yaml", () => ["run", "--spec", "/nonexistent.yaml"], /\/nonexistent\.yaml/],
     ["--spec that is not OpenAPI", () => ["run", "--spec", notOpenApi], /not an OpenAPI document/],
     // Files are read before a target starts: no embedded reference is started for a run that cannot go on.
