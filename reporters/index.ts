@@ -5,9 +5,11 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { redact } from "../core/redact.ts";
+import type { SideBySide } from "../results/side-by-side.ts";
 import type { Summary } from "../results/summary.ts";
 import { renderHtml } from "./html.ts";
-import { renderJunit } from "./junit.ts";
+import { renderJunit, renderJunitSideBySide } from "./junit.ts";
+import { renderSideBySideHtml } from "./side-by-side.ts";
 
 export function writeReports(summary: Summary, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
@@ -15,4 +17,12 @@ export function writeReports(summary: Summary, outDir: string): void {
   writeFileSync(join(outDir, "index.html"), redact(renderHtml(summary)));
   writeFileSync(join(outDir, "junit.xml"), redact(renderJunit(summary)));
   rmSync(join(outDir, ".parts"), { recursive: true, force: true });
+}
+
+/** The reports of a run against each reference (each reference's own are in its folder). */
+export function writeSideBySide(x: SideBySide, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "summary.json"), redact(`${JSON.stringify(x, null, 2)}\n`));
+  writeFileSync(join(outDir, "index.html"), redact(renderSideBySideHtml(x)));
+  writeFileSync(join(outDir, "junit.xml"), redact(renderJunitSideBySide(x)));
 }

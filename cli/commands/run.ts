@@ -24,6 +24,7 @@ import { resolveSpecs, resolveWaivers } from "../specs.ts";
 import { assertReachable, isEmbedded, resolveTarget } from "../target.ts";
 
 export async function run(config: RunConfig): Promise<number> {
+  if (config.reference === "both" && isEmbedded(config)) return (await import("./both.ts")).runBoth(config);
   const startedAt = new Date();
   const t0 = performance.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -34,7 +35,7 @@ export async function run(config: RunConfig): Promise<number> {
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
   const specs = await resolveSpecs(config.specs);
-  const server = config.reference === "both" ? "js" : config.reference;
+  const server = config.reference === "python" ? "python" : "js";
   const waivers = resolveWaivers(config, isEmbedded(config) ? server : undefined);
   const interrupt = new AbortController();
   onInterrupt(() => {
