@@ -1,5 +1,6 @@
 /** Command-line and environment parsing. Every problem becomes a one-line CliError (exit 2). */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { GRAPH_ROLES, isGraphRole, type GraphRole } from "../core/target.ts";
 import { API_KEY_OPTIONS, apiKeyOf } from "./api-key.ts";
 import { CliError } from "./exit-codes.ts";
 
@@ -7,6 +8,9 @@ const PHASES = ["contract", "streams", "load"] as const;
 export type Phase = (typeof PHASES)[number];
 export const PROFILES = ["smoke", "full"] as const;
 export type Profile = (typeof PROFILES)[number];
+/** Which embedded reference a run tests when no target is given: the JS Agent Server, the Python one, or each in turn. */
+export const REFERENCES = ["js", "python", "both"] as const;
+export type ReferenceChoice = (typeof REFERENCES)[number];
 
 export interface RunConfig {
   managedUrl?: string;
@@ -23,9 +27,15 @@ export interface RunConfig {
   allowHosts: string[];
   workers?: number;
   shard?: string;
+  reference: ReferenceChoice;
+  /** Assistant or graph ids by scenario role (`--graph agent=my_graph`). */
+  graphs: Partial<Record<GraphRole, string>>;
+  /** The Agent Server deployment's own key (`--agent-server-key`); never printed. */
+  agentServerKey?: string;
 }
 
 export interface ReferenceConfig {
+  server: "js" | "python";
   port: number;
   apiKey?: string;
   faults: string[];
@@ -61,10 +71,14 @@ const RUN_OPTIONS = {
   "allow-host": { type: "string", multiple: true },
   workers: { type: "string" },
   shard: { type: "string" },
+  reference: { type: "string" },
+  graph: { type: "string", multiple: true },
+  "agent-server-key": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 const REFERENCE_OPTIONS = {
+  server: { type: "string" },
   port: { type: "string" },
   "api-key": { type: "string" },
   fault: { type: "string", multiple: true },
@@ -125,6 +139,8 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfi
   }
   const faults = [...list(v.fault), ...splitList(env.AGENTWIRE_FAULTS)];
   if (remote && faults.length) throw new CliError("--fault applies to the embedded reference only; drop it or drop --target/--agent-server");
+  const reference = oneOf(str(v.reference) ?? "js", REFERENCES, "--reference");
+  if (remote && v.reference !== undefined) throw new CliError("--reference chooses the embedded reference; drop it or drop --target/--agent-server");
   const seedText = str(v.seed) ?? env.AGENTWIRE_SEED;
   return {
     managedUrl,
@@ -141,11 +157,15 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfi
     allowHosts: list(v["allow-host"]),
     workers: str(v.workers) === undefined ? undefined : integer(str(v.workers)!, "--workers", 1, 64),
     shard: shard(str(v.shard)),
+    reference,
+    graphs: graphs(list(v.graph)),
+    agentServerKey: str(v["agent-server-key"]) ?? (env.AGENT_SERVER_API_KEY || undefined),
   };
 }
 
 function referenceConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): ReferenceConfig {
   return {
+    server: oneOf(str(v.server) ?? "js", ["js", "python"] as const, "--server"),
     port: str(v.port) === undefined ? 0 : integer(str(v.port)!, "--port", 0, 65535),
     apiKey: str(v["api-key"]),
     faults: [...list(v.fault), ...splitList(env.AGENTWIRE_FAULTS)],
@@ -199,6 +219,17 @@ function phases(text: string | undefined): Phase[] {
   const items = splitList(text);
   if (items.length === 0) throw new CliError(`--only: expected a comma-separated list of ${PHASES.join(", ")}`);
   return items.map((p) => oneOf(p, PHASES, "--only"));
+}
+
+/** `--graph ROLE=ID`, once per role. */
+function graphs(items: string[]): Partial<Record<GraphRole, string>> {
+  const out: Partial<Record<GraphRole, string>> = {};
+  for (const item of items) {
+    const m = /^([a-z]+)=(.+)$/.exec(item);
+    if (!m || !isGraphRole(m[1]!)) throw new CliError(`--graph: expected ROLE=ASSISTANT_OR_GRAPH_ID with ROLE one of ${Object.keys(GRAPH_ROLES).join(", ")}, got "${item}"`);
+    out[m[1]] = m[2]!;
+  }
+  return out;
 }
 
 function shard(text: string | undefined): string | undefined {

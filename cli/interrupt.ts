@@ -19,16 +19,13 @@ export function signalGroups(signal: NodeJS.Signals): void {
   }
 }
 
-/** `stop` on the first signal; `force` (which must end the process) on the next one. */
+/** `stop` on the first signal; `force` (an immediate stop) on every later one. */
 export function onInterrupt(stop: () => void, force: () => void): void {
   let count = 0;
   const listener = () => {
     count++;
     if (count === 1) stop();
-    else {
-      signalGroups("SIGKILL");
-      force();
-    }
+    else force();
   };
   process.on("SIGINT", listener);
   process.on("SIGTERM", listener);

@@ -11,11 +11,18 @@ Usage:
                 [--agent-id ID] [--spec FILE...]
                 [--only contract,streams,load] [--profile smoke|full] [--seed N|random] [--out DIR]
                 [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
-  agentwire reference [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
+                [--reference js|python|both] [--graph ROLE=ID...] [--agent-server-key KEY]
+  agentwire reference [--server js|python] [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
   agentwire merge DIR... [--out DIR]     one report from the --out folders of a run split with --shard
 
-With no --target and no --agent-server, run starts the embedded reference and tests it.
-Environment: DEEPAGENTS_BASE_URL, LANGSMITH_API_KEY, AGENT_ID, AGENT_SERVER_URL, AGENTWIRE_FAULTS, AGENTWIRE_SEED.
+With no --target and no --agent-server, run starts the embedded reference and tests it: the JS Agent
+Server by default, the Python one (PyPI langgraph-api, installed on first use) with --reference python,
+or each in turn, reported side by side, with --reference both.
+On any other target, runs (model calls someone pays for) go only to what you name: --agent-id for the
+Managed API, --graph ROLE=ID for the Agent Server (roles: agent, deep, error, interrupt, subgraph); every
+scenario that needs more is reported not judged, with the flag that would enable it.
+Environment: DEEPAGENTS_BASE_URL, LANGSMITH_API_KEY, AGENT_ID, AGENT_SERVER_URL, AGENT_SERVER_API_KEY,
+AGENTWIRE_FAULTS, AGENTWIRE_SEED, AGENTWIRE_LIMITS.
 Exit codes: 0 conforms, 1 findings, a broken gate or units not judged, 2 usage or configuration error,
 3 target unreachable or unusable, 130 interrupted, 70 internal error.`;
 

@@ -1,13 +1,11 @@
 /** Which documents a run uses (the bundled copies unless --spec names others) and which waivers apply. */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { SpecId } from "../core/target.ts";
 import { BUNDLED_SPECS, loadSpec, SpecError } from "../contract/model/load.ts";
 import { loadSpecSet, type SpecFiles, type SpecSet } from "../contract/oracle.ts";
 import { loadWaivers, WaiverError, type Waiver } from "../results/waivers.ts";
 import type { RunConfig } from "./args.ts";
 import { CliError } from "./exit-codes.ts";
-import { PACKAGE_ROOT } from "./package-info.ts";
+import { referenceWaivers } from "../reference/waivers/index.ts";
 
 export type { SpecFiles };
 
@@ -44,11 +42,9 @@ async function load(file: string) {
   }
 }
 
-/** The reference's known deviations are waived only when the target is the embedded reference. */
-export const REFERENCE_WAIVERS = join(PACKAGE_ROOT, "reference", "waivers.yaml");
-
-export function resolveWaivers(config: RunConfig, embedded: boolean): { files: string[]; waivers: Waiver[] } {
-  const files = [...(embedded && existsSync(REFERENCE_WAIVERS) ? [REFERENCE_WAIVERS] : []), ...config.waivers];
+/** The reference's known deviations are waived only when the target is that embedded reference. */
+export function resolveWaivers(config: RunConfig, reference: "js" | "python" | undefined): { files: string[]; waivers: Waiver[] } {
+  const files = [...(reference ? referenceWaivers(reference) : []), ...config.waivers];
   try {
     return { files, waivers: files.flatMap(loadWaivers) };
   } catch (error) {

@@ -3,7 +3,7 @@ import { ApiClient } from "../core/client.ts";
 import { limits } from "../core/limits.ts";
 import { registerSecret } from "../core/redact.ts";
 import type { SpecId, Target } from "../core/target.ts";
-import { startReference, UnknownFaultError, type Reference } from "../reference/index.ts";
+import { startReference, UnknownFaultError, type Reference, type ReferenceServer } from "../reference/index.ts";
 import type { RunConfig } from "./args.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 
@@ -16,26 +16,27 @@ export interface ResolvedTarget {
 /** With neither URL given, the run tests the embedded reference. */
 export const isEmbedded = (config: RunConfig) => config.managedUrl === undefined && config.agentServerUrl === undefined;
 
-export async function resolveTarget(config: RunConfig, keyHeaders: Partial<Record<SpecId, string>>, log: (line: string) => void): Promise<ResolvedTarget> {
+export async function resolveTarget(config: RunConfig, server: ReferenceServer, keyHeaders: Partial<Record<SpecId, string>>, log: (line: string) => void): Promise<ResolvedTarget> {
   if (isEmbedded(config)) {
     const started = performance.now();
     let ref;
     try {
-      ref = await startReference({ faults: config.faults });
+      ref = await startReference({ server, faults: config.faults, log });
     } catch (error) {
       if (error instanceof UnknownFaultError) throw new CliError(error.message);
       throw error;
     }
     registerSecret(ref.apiKey);
-    log(`embedded reference ready in ${((performance.now() - started) / 1000).toFixed(1)} s${ref.faults.length ? ` (faults: ${ref.faults.join(", ")})` : ""}`);
+    log(`embedded reference ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${server === "python" ? "Python" : "JS"} Agent Server${ref.faults.length ? `; faults: ${ref.faults.join(", ")}` : ""})`);
+    const own = referenceTarget(ref);
     return {
-      target: { ...referenceTarget(ref), agentId: config.agentId, keyHeaders },
+      target: { ...own, agentId: config.agentId, keyHeaders, graphs: { ...own.graphs, ...config.graphs } },
       faults: ref.faults,
       stop: () => ref.stop(),
     };
   }
   return {
-    target: { managedUrl: config.managedUrl, agentServerUrl: config.agentServerUrl, apiKey: config.apiKey, agentId: config.agentId, keyHeaders, embedded: false },
+    target: { managedUrl: config.managedUrl, agentServerUrl: config.agentServerUrl, apiKey: config.apiKey, agentServerKey: config.agentServerKey, agentId: config.agentId, keyHeaders, graphs: config.graphs, embedded: false },
     faults: [],
     stop: async () => undefined,
   };
@@ -43,7 +44,7 @@ export async function resolveTarget(config: RunConfig, keyHeaders: Partial<Recor
 
 /** The target an embedded reference offers: both APIs, its key, its MCP server and its model knobs. */
 export function referenceTarget(ref: Reference): Target {
-  return { managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, mcpUrl: ref.mcpUrl, embedded: true, knobs: ref.knobs };
+  return { managedUrl: ref.managedUrl, agentServerUrl: ref.agentServerUrl, apiKey: ref.apiKey, mcpUrl: ref.mcpUrl, embedded: true, knobs: ref.knobs, graphs: ref.graphs, reference: ref.server };
 }
 
 /** Any complete HTTP answer proves the host is there; none (refused, silent, over a cap) is exit 3. */

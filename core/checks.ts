@@ -32,12 +32,12 @@ const registry = {
   content_type_documented: { kind: "exchange", rule: "The response's media type is one documented for its status." },
   response_schema: { kind: "exchange", rule: "The body is valid against the schema documented for its status and media type." },
   response_headers_documented: { kind: "exchange", rule: "Required documented response headers are present, and documented headers carry valid values." },
-  positive_data_accepted: { kind: "exchange", rule: "A request valid against the document is accepted." },
-  negative_data_rejected: { kind: "exchange", rule: "A request that breaks the document is rejected with a 4xx." },
+  positive_data_accepted: { kind: "exchange", rule: "A request valid against the document is accepted (a documented 404, 409 or 422 may answer it; a redirect is not judged)." },
+  negative_data_rejected: { kind: "exchange", rule: "A request that breaks the document is rejected with a 4xx (a redirect is not judged)." },
   auth_enforced: { kind: "exchange", rule: 'Without the API key the answer is 401 {"error": …}; with an unknown key it is 403 {"error": …}.' },
   unknown_id_not_found: {
     kind: "exchange",
-    rule: "An id that does not exist gets 404 where the document lists it; a DELETE may instead succeed (idempotent), and where no 404 is documented any non-error answer will do.",
+    rule: "An id that does not exist gets 404 where the document lists it (a DELETE may instead succeed: idempotent); where no 404 is documented, any status the operation lists (or 404), never a 5xx.",
   },
   operation_implemented: { kind: "exchange", rule: "Every documented operation is implemented: its valid requests are not answered like a path the target does not have." },
   // ── flow ──────────────────────────────────────────────────────────────────────────────────────────
@@ -58,9 +58,8 @@ const registry = {
   event_names: { kind: "stream", rule: "Only events of the requested stream modes appear, named as documented, namespaced only with stream_subgraphs." },
   event_payloads: { kind: "stream", rule: "Each event's data is JSON of the shape its stream mode documents." },
   error_event: { kind: "stream", rule: "A run that fails ends its stream with an `error` event; a run that succeeds has none." },
-  ids_increase: { kind: "stream", rule: "Event ids of a run stream increase." },
-  ids_present: { kind: "stream", rule: "Events of a resumable run stream carry ids, so a client can resume." },
-  delivered_incrementally: { kind: "stream", rule: "Run streams are delivered as they happen, not held back until the run ends." },
+  ids_present: { kind: "stream", rule: "Events of a resumable run stream (stream_resumable=true) and of its joins carry ids, so a client can resume." },
+  delivered_incrementally: { kind: "stream", rule: "Run streams are delivered as they happen, not held back until the run ends (judged where the run's pace is known)." },
   stream_complete: { kind: "stream", rule: "What a stream delivered matches what the run produced: its final message and last values." },
   // ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────
   run_status_forward_only: { kind: "lifecycle", rule: "A run's status only moves forward: pending → running → a terminal status that stays." },

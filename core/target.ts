@@ -33,6 +33,21 @@ export function paceConfig(knobs: ModelKnobs, pace: ModelPace): { configurable: 
 export const paceModelId = (knobs: ModelKnobs, pace: ModelPace): string =>
   knobs.managedModelId.replace(/\{(\w+)\}/g, (_, k: string) => String(pace[k as keyof ModelPace] ?? 0));
 
+/**
+ * The graphs the stream and load scenarios run, by the role each plays. On an embedded reference they are
+ * its own; on any other target only those the user names (`--graph ROLE=ID`) are run: a run is a model
+ * call someone pays for.
+ */
+export const GRAPH_ROLES = {
+  agent: "streams model tokens (the reference's also calls a tool for a message starting with \"tool:\")",
+  deep: "is the deep agent the load phase runs",
+  error: "fails every run",
+  interrupt: "stops its run for human input (interrupt)",
+  subgraph: "runs a subgraph, so stream_subgraphs yields namespaced events",
+} as const;
+export type GraphRole = keyof typeof GRAPH_ROLES;
+export const isGraphRole = (name: string): name is GraphRole => Object.hasOwn(GRAPH_ROLES, name);
+
 export interface Target {
   /** Base URL of the Managed Deep Agents API, ending in /v1/deepagents. */
   managedUrl?: string;
@@ -40,6 +55,10 @@ export interface Target {
   agentServerUrl?: string;
   /** The API key of the Managed API. */
   apiKey?: string;
+  /** The Agent Server's own key, when its deployment requires one. */
+  agentServerKey?: string;
+  /** Assistant (or graph) ids by role; runs go only to these. */
+  graphs?: Partial<Record<GraphRole, string>>;
   /** An existing agent to run streams against; the suite creates its own when absent. */
   agentId?: string;
   /** An https MCP server the target can reach, to list tools from (the reference brings its own). */
@@ -50,7 +69,12 @@ export interface Target {
   embedded: boolean;
   /** The embedded reference's model knobs; absent on every other target. */
   knobs?: ModelKnobs;
+  /** Which embedded reference this is ("js" or "python"); absent on every other target. */
+  reference?: "js" | "python";
 }
+
+/** The keys a target holds, for redaction in every process that writes anything. */
+export const targetSecrets = (t: Target): (string | undefined)[] => [t.apiKey, t.agentServerKey];
 
 export interface Endpoint {
   baseUrl: string;
@@ -65,7 +89,8 @@ const DEFAULT_KEY_HEADER = "x-api-key";
 export function endpointOf(target: Target, spec: SpecId): Endpoint | undefined {
   const baseUrl = spec === "managed-deep-agents" ? target.managedUrl : target.agentServerUrl;
   if (!baseUrl) return undefined;
-  const key = spec === "managed-deep-agents" ? target.apiKey : undefined;
-  const header = target.keyHeaders?.[spec] ?? (spec === "managed-deep-agents" ? DEFAULT_KEY_HEADER : undefined);
+  const key = spec === "managed-deep-agents" ? target.apiKey : target.agentServerKey;
+  // Deployments of the Agent Server take the same X-Api-Key header when their document names no scheme.
+  const header = target.keyHeaders?.[spec] ?? DEFAULT_KEY_HEADER;
   return { baseUrl, ...(key && header ? { auth: { header: header.toLowerCase(), value: key } } : {}) };
 }

@@ -73,7 +73,11 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
   } catch (error) {
     return skip(log, (error as Error).message);
   }
-  if (!target.embedded && !target.agentId) return skip(log, "load on a remote target needs --agent-id (an agent or assistant to run; the suite will not create one that calls a real model)");
+  const named = spec === "managed-deep-agents" ? target.agentId : (target.graphs?.deep ?? target.graphs?.agent ?? target.agentId);
+  if (!target.embedded && !named) {
+    const flag = spec === "managed-deep-agents" ? "--agent-id (an agent)" : "--graph deep=ID or --graph agent=ID (an assistant or graph)";
+    return skip(log, `load on a remote target runs only what you name: pass ${flag}; the suite will not run one that calls a real model on its own`);
+  }
 
   const created: string[] = [];
   // Threads of the multitask part live on the Agent Server whichever API the sweep used.
@@ -249,8 +253,12 @@ function skip(log: (line: string) => void, why: string): LoadPhaseOutput {
 
 /** On an embedded reference the phase makes its own agent; elsewhere it runs the one the user named. */
 async function prepareAgent(target: Target, spec: SpecId, client: ApiClient, tag: string): Promise<{ id: string; created: boolean }> {
+  if (spec === "agent-server") {
+    const id = target.graphs?.deep ?? target.graphs?.agent ?? target.agentId;
+    if (!id) throw new Error("no assistant or graph to run was named (--graph deep=ID)");
+    return { id, created: false };
+  }
   if (target.agentId) return { id: target.agentId, created: false };
-  if (spec === "agent-server") return { id: "deep", created: false };
   const a = await setupCall(client, "createManagedDeepAgent", "POST", "/agents", { name: `agentwire load ${tag}`, extras: { agentwire: tag } }, "id");
   return { id: a.id as string, created: true };
 }

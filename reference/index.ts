@@ -8,11 +8,20 @@ import { findFault, FAULT_NAMES } from "./faults/catalog.ts";
 import type { Fault } from "./faults/types.ts";
 import { startFront } from "./front.ts";
 import { startMcpServer } from "./mcp/index.ts";
-import type { ModelKnobs } from "../core/target.ts";
+import type { GraphRole, ModelKnobs } from "../core/target.ts";
+import { startPythonUpstream } from "./python/launch.ts";
 import { startUpstream, type Upstream } from "./upstream/launch.ts";
-import { SCRIPTED_MODEL_KNOBS } from "./knobs.ts";
+import { SCENARIO_GRAPHS, SCRIPTED_MODEL_KNOBS } from "./knobs.ts";
+
+/** Which Agent Server implementation the reference runs: the JS one (npm) or the Python one (PyPI), which hosted deployments run. */
+export type ReferenceServer = "js" | "python";
+export const REFERENCE_SERVERS: readonly ReferenceServer[] = ["js", "python"];
 
 export interface ReferenceOptions {
+  /** The Agent Server implementation (default js). */
+  server?: ReferenceServer;
+  /** Progress lines (the Python server's first start installs its packages). */
+  log?: (line: string) => void;
   /** Port of the front (0 picks a free one). */
   port?: number;
   /** The accepted X-Api-Key; a random one when absent. */
@@ -25,6 +34,7 @@ export interface ReferenceOptions {
 }
 
 export interface Reference {
+  server: ReferenceServer;
   managedUrl: string;
   agentServerUrl: string;
   apiKey: string;
@@ -33,6 +43,8 @@ export interface Reference {
   faults: string[];
   /** How a client sets the scripted model's pace (only the embedded references understand these). */
   knobs: ModelKnobs;
+  /** The graph that plays each scenario role. */
+  graphs: Record<GraphRole, string>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +66,9 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const [upstream, mcp] = await Promise.all([options.upstream ?? startUpstream({ workers: options.workers }), startMcpServer()]);
+    const server = options.server ?? "js";
+    const start = () => (server === "python" ? startPythonUpstream({ workers: options.workers, log: options.log }) : startUpstream({ workers: options.workers }));
+    const [upstream, mcp] = await Promise.all([options.upstream ?? start(), startMcpServer()]);
     if (!options.upstream) stops.push(() => upstream.stop());
     stops.push(() => mcp.stop());
     let frontUrl = "";
@@ -75,12 +89,14 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
     stops.push(() => front.stop());
     frontUrl = front.url;
     return {
+      server,
       managedUrl: `${front.url}/v1/deepagents`,
       agentServerUrl: front.url,
       apiKey,
       mcpUrl: mcp.url,
       faults: faults.map((f) => f.name),
       knobs: SCRIPTED_MODEL_KNOBS,
+      graphs: SCENARIO_GRAPHS,
       stop: stopAll,
     };
   } catch (error) {

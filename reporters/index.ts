@@ -5,13 +5,23 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { redact } from "../core/redact.ts";
+import type { SideBySide } from "../results/side-by-side.ts";
 import type { Summary } from "../results/summary.ts";
 import { renderHtml } from "./html.ts";
-import { renderJunit } from "./junit.ts";
+import { renderJunit, renderJunitSideBySide } from "./junit.ts";
+import { renderSideBySideHtml } from "./side-by-side.ts";
 
 export function writeReports(summary: Summary, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "summary.json"), redact(`${JSON.stringify(summary, null, 2)}\n`));
   writeFileSync(join(outDir, "index.html"), redact(renderHtml(summary)));
   writeFileSync(join(outDir, "junit.xml"), redact(renderJunit(summary)));
+}
+
+/** The reports of a run against each reference (each reference's own are in its folder). */
+export function writeSideBySide(x: SideBySide, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "summary.json"), redact(`${JSON.stringify(x, null, 2)}\n`));
+  writeFileSync(join(outDir, "index.html"), redact(renderSideBySideHtml(x)));
+  writeFileSync(join(outDir, "junit.xml"), redact(renderJunitSideBySide(x)));
 }

@@ -3,6 +3,7 @@
  * what could not be judged is an error (never a pass), and so is a target the suite stopped sending to.
  */
 import { formatReplay, type Finding } from "../results/finding.ts";
+import type { SideBySide } from "../results/side-by-side.ts";
 import { blocksVerdict, type Summary } from "../results/summary.ts";
 import { ofStrategyCheck, ofStream } from "../results/verdicts.ts";
 
@@ -25,7 +26,13 @@ interface Case {
 
 const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, text: `${f.message}\n${f.reproducer}${f.replay ? `\nreplay ${formatReplay(f.replay)}` : ""}` });
 
-export function renderJunit(s: Summary): string {
+export const renderJunit = (s: Summary): string => junitDocument(casesOf(s), s.durationMs);
+
+/** One document for a run against each reference: every suite named after its reference. */
+export const renderJunitSideBySide = (x: SideBySide): string =>
+  junitDocument(Object.entries(x.references).flatMap(([reference, s]) => casesOf(s, `${reference} › `)), x.durationMs);
+
+function casesOf(s: Summary, prefix = ""): Case[] {
   const cases: Case[] = [];
   const open = s.findings.filter((f) => !f.waived);
   const unjudged = s.notJudged.filter(blocksVerdict);
@@ -46,7 +53,7 @@ export function renderJunit(s: Summary): string {
       suite: `${st.spec} streams`,
       name: `${st.operationId} ${st.streamMode} ${st.check}`,
       failures: st.verdict === "failed" ? open.filter(ofStream(st)).map(failure) : [],
-      skipped: st.verdict === "skipped" ? "not run" : undefined,
+      skipped: st.verdict === "skipped" ? `not judged: ${st.reason ?? "not run"}` : undefined,
     });
   }
   for (const st of s.load?.multitask?.strategies ?? []) {
@@ -57,6 +64,10 @@ export function renderJunit(s: Summary): string {
   for (const g of s.gates) {
     cases.push({ suite: "gates", name: g.name, failures: g.passed ? [] : [{ type: g.name, message: g.detail, text: g.detail }] });
   }
+  return cases.map((c) => ({ ...c, suite: `${prefix}${c.suite}` }));
+}
+
+function junitDocument(cases: Case[], durationMs: number): string {
   const suites = new Map<string, Case[]>();
   for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
   const body = [...suites]
@@ -70,7 +81,7 @@ export function renderJunit(s: Summary): string {
   const total = cases.length;
   const failed = cases.filter((c) => c.failures.length).length;
   const errors = cases.filter((c) => c.error && !c.failures.length).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentwire" tests="${total}" failures="${failed}" errors="${errors}" time="${(s.durationMs / 1000).toFixed(3)}">\n${body}</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentwire" tests="${total}" failures="${failed}" errors="${errors}" time="${(durationMs / 1000).toFixed(3)}">\n${body}</testsuites>\n`;
 }
 
 function renderCase(c: Case): string {

@@ -88,9 +88,14 @@ export class Recorder {
     }
   }
 
-  /** Records a check's verdict on one judged stream or scenario (findings for it go through violations()). */
-  stream(where: Where & { streamMode: string }, check: CheckName, failed: boolean): void {
-    this.streams.push({ spec: where.spec, operationId: where.operationId, streamMode: where.streamMode, check, verdict: failed ? "failed" : "passed" });
+  /** Records a check's verdict on one stream or scenario (findings for it go through violations()). */
+  stream(where: Where & { streamMode: string }, check: CheckName, verdict: boolean | { notJudged: string }): void {
+    const at = { spec: where.spec, operationId: where.operationId, streamMode: where.streamMode, check };
+    if (typeof verdict === "object") {
+      this.streams.push({ ...at, verdict: "skipped", reason: verdict.notJudged });
+      return;
+    }
+    this.streams.push({ ...at, verdict: verdict ? "failed" : "passed" });
   }
 
   /** A unit, or part of one, that could not be judged. */

@@ -28,6 +28,8 @@ export interface StreamResult {
   streamMode: string;
   check: CheckName;
   verdict: "passed" | "failed" | "waived" | "skipped";
+  /** Why a skipped rule could not judge this stream. */
+  reason?: string;
 }
 
 /** Why a unit was not judged. Only "not-applicable" leaves the run's verdict alone. */
@@ -139,6 +141,8 @@ export interface Summary {
   durationMs: number;
   targets: {
     embedded: boolean;
+    /** Which embedded reference: the JS or the Python Agent Server. */
+    reference?: "js" | "python";
     managedDeepAgents?: string;
     agentServer?: string;
     faults: string[];

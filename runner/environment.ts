@@ -1,6 +1,7 @@
 /** What every Playwright worker loads once: settings, the documents, the oracle and the waivers. */
 import { onBreakerTrip } from "../core/client.ts";
 import { redact, registerSecret } from "../core/redact.ts";
+import { targetSecrets } from "../core/target.ts";
 import { loadSpecSet, oracleFor, type Oracle, type SpecSet } from "../contract/oracle.ts";
 import type { UnitResult } from "../results/recorder.ts";
 import { applyWaivers, loadWaivers } from "../results/waivers.ts";
@@ -25,8 +26,8 @@ export function loadRunEnvironment(): Promise<RunEnvironment> {
 
 async function load(): Promise<RunEnvironment> {
   const settings = readSettings();
-  // Every process that writes anything redacts the key, this worker included, down to what it prints.
-  registerSecret(settings.target.apiKey);
+  // Every process that writes anything redacts the keys, this worker included, down to what it prints.
+  for (const secret of targetSecrets(settings.target)) registerSecret(secret);
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === "string" ? redact(chunk) : Buffer.isBuffer(chunk) ? redact(chunk.toString("utf8")) : chunk, ...rest)) as typeof stream.write;

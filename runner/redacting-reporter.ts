@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Reporter, TestCase, TestError, TestResult, TestStep } from "@playwright/test/reporter";
 import { redact, registerSecret } from "../core/redact.ts";
+import { targetSecrets } from "../core/target.ts";
 import { readSettings } from "./settings.ts";
 
 function redactError(e: TestError | undefined): void {
@@ -39,7 +40,7 @@ export function redactResult(test: TestCase, result: TestResult): void {
 
 export default class RedactingReporter implements Reporter {
   constructor() {
-    registerSecret(readSettings().target.apiKey);
+    for (const secret of targetSecrets(readSettings().target)) registerSecret(secret);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {

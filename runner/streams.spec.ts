@@ -10,6 +10,7 @@ import { LIFECYCLE_SCENARIOS } from "../streams/scenarios/lifecycle.ts";
 import { MANAGED_SCENARIOS } from "../streams/scenarios/managed.ts";
 import { scenarioContext, type NamedScenario } from "../streams/scenarios/context.ts";
 import { Recorder, type UnitResult } from "../results/recorder.ts";
+import type { NotJudged } from "../results/summary.ts";
 import { loadRunEnvironment } from "./environment.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
 import { cachedScenario, cacheScenario, markTargetDown, targetDown } from "./shared.ts";
@@ -50,27 +51,35 @@ for (const scenario of scenarios) {
   test.describe(scenario.title, () => {
     // One worker runs the scenario's tests in order, so the stream is opened once; a failing rule does not skip the others.
     test.describe.configure({ mode: "default" });
+    // A scenario this target cannot run is named with the reason (and the flag that would enable it), never passed.
+    const unmet = scenario.requires?.(env.settings.target);
     let result: UnitResult;
     test.beforeAll(async () => {
-      result = await judged(scenario);
+      result = unmet
+        ? { operations: [], findings: [], streams: [], notJudged: [{ unit: scenario.title, spec: scenario.spec, reason: unmet, cause: "not-applicable" }] }
+        : await judged(scenario);
     });
 
     for (const check of [...scenario.checks, "exchanges" as const]) {
       test(check, async ({}, testInfo) => {
+        // Set when the scenario stopped short: a requirement this target does not meet, its setup failed, or an error.
         const stopped = result.notJudged[0];
         const mine: UnitResult =
           check === "exchanges"
             ? { operations: result.operations, findings: result.findings.filter((f) => !scenario.checks.includes(f.check)), streams: [], notJudged: result.notJudged }
             : { operations: [], findings: result.findings.filter((f) => f.check === check), streams: result.streams.filter((s) => s.check === check), notJudged: [] };
-        const unjudged = check !== "exchanges" && mine.streams.length === 0;
-        const reason = stopped ? stopped.reason : "the scenario did not get far enough to judge it (see its other tests)";
-        if (unjudged) mine.notJudged.push({ unit: `${scenario.title} › ${check}`, spec: scenario.spec, reason, cause: stopped?.cause ?? "target" });
+        const skipped = mine.streams.filter((s) => s.verdict === "skipped");
+        let why: Pick<NotJudged, "reason" | "cause"> | undefined = check === "exchanges" ? stopped : undefined;
+        if (check !== "exchanges" && mine.streams.length === 0) why = stopped ?? { reason: "the scenario did not get far enough to judge it (see its other tests)", cause: "target" };
+        // Every stream it saw says why the rule cannot judge it here (e.g. the pace of a remote model is unknown).
+        else if (check !== "exchanges" && skipped.length === mine.streams.length) why = { reason: [...new Set(skipped.map((x) => x.reason))].join("; "), cause: "not-applicable" };
+        if (why && check !== "exchanges") mine.notJudged.push({ unit: `${scenario.title} › ${check}`, spec: scenario.spec, ...why });
         await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(mine), contentType: "application/json" });
         if (check === "exchanges" && stopped?.cause === "suite") throw new Error(stopped.reason);
         for (const f of mine.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });
-        // A scenario stopped short (its setup failed) is skipped with that reason, not failed: a failing test
-        // restarts its worker for nothing. Its findings are in the run's reports all the same.
-        test.skip(unjudged || (check === "exchanges" && stopped !== undefined), `not judged: ${reason}`);
+        // A scenario stopped short is skipped with the reason, not failed: a failing test restarts its worker for
+        // nothing. Its findings are in the run's reports all the same.
+        test.skip(why !== undefined, `not judged: ${why?.reason}`);
         const open = mine.findings.filter((f) => !f.waived).map((f) => `${f.operationId}: ${f.message}\n  ${f.reproducer}`);
         expect(open, `${check} findings`).toEqual([]);
       });

@@ -1,6 +1,6 @@
 // Runs the project's own tests with Node's test runner (under tsx) and ends with "N passed, N failed".
-// The whole-run end-to-end test runs last and alone: it loads both cores, and timing-sensitive tests
-// beside it would measure the contention rather than the code.
+// The whole-run end-to-end tests (one per reference) run last, each alone: a whole run loads both cores,
+// and timing-sensitive tests beside it would measure the contention rather than the code.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -11,10 +11,10 @@ function find(dir) {
   );
 }
 
-const ALONE = ["test/cli/full-run.test.ts"];
+const ALONE = ["test/cli/full-run.test.ts", "test/cli/full-run-python.test.ts"];
 const filter = process.argv.slice(2);
 const files = find("test").filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
-const batches = [files.filter((f) => !ALONE.includes(f)), files.filter((f) => ALONE.includes(f))].filter((b) => b.length);
+const batches = [files.filter((f) => !ALONE.includes(f)), ...ALONE.filter((f) => files.includes(f)).map((f) => [f])].filter((b) => b.length);
 
 function run(batch) {
   return new Promise((resolve) => {

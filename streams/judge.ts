@@ -8,7 +8,7 @@ import type { HttpRequest } from "../core/exchange.ts";
 import { limits } from "../core/limits.ts";
 import { openSse } from "./sse/reader.ts";
 import type { SseEnd, SseEvent, SseLimits } from "./sse/types.ts";
-import { streamRules, type StreamExpectation } from "./grammar/rules.ts";
+import { streamRules, type RuleOutcome, type StreamExpectation } from "./grammar/rules.ts";
 import { aiText, isAiMessage } from "./grammar/tokens.ts";
 
 export interface StreamTimings {
@@ -22,8 +22,8 @@ export interface JudgedStream {
   headers: Record<string, string>;
   /** Body of a non-stream (error) response. */
   body?: string;
-  /** Violations by rule name; every rule that ran has an entry (empty when it passed). */
-  rules: Map<CheckName, Violation[]>;
+  /** Each rule's verdict by name: its violations (empty when it passed), or why it could not judge. */
+  rules: Map<CheckName, RuleOutcome>;
   timings: StreamTimings;
   end: SseEnd;
   /** The first events, with data cut short. */

@@ -14,13 +14,14 @@ export async function reference(config: ReferenceConfig): Promise<number> {
   const started = performance.now();
   let ref;
   try {
-    ref = await startReference({ port: config.port, apiKey: config.apiKey, faults: config.faults, workers: config.workers });
+    ref = await startReference({ server: config.server, port: config.port, apiKey: config.apiKey, faults: config.faults, workers: config.workers, log: (line) => console.error(line) });
   } catch (error) {
     if (error instanceof UnknownFaultError) throw new CliError(error.message);
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new CliError(`--port ${config.port} is already in use`);
     throw error;
   }
   console.log(`agentwire reference ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`  Agent Server             ${ref.server === "python" ? "Python (PyPI langgraph-api)" : "JS (@langchain/langgraph-api)"}`);
   console.log(`  Managed Deep Agents API  ${ref.managedUrl}`);
   console.log(`  Agent Server API         ${ref.agentServerUrl}`);
   console.log(`  API key (X-Api-Key)      ${ref.apiKey}`);

@@ -15,7 +15,7 @@ import { blocksVerdict, type Summary } from "../../results/summary.ts";
 import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { onInterrupt } from "../interrupt.ts";
+import { onInterrupt, signalGroups } from "../interrupt.ts";
 import { leftoversOf } from "../leftovers.ts";
 import { prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
@@ -25,6 +25,7 @@ import { RunRecord, type PhaseName } from "../summary.ts";
 import { assertReachable, isEmbedded, resolveTarget } from "../target.ts";
 
 export async function run(config: RunConfig): Promise<number> {
+  if (config.reference === "both" && isEmbedded(config)) return (await import("./both.ts")).runBoth(config);
   const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
   try {
     limits();
@@ -32,12 +33,14 @@ export async function run(config: RunConfig): Promise<number> {
     throw new CliError((error as Error).message);
   }
   registerSecret(config.apiKey);
+  registerSecret(config.agentServerKey);
   prepareOutDir(config.outDir);
   log(`agentwire ${packageInfo().version} — seed ${config.seed} (same inputs again: --seed ${config.seed}), profile ${config.profile}`);
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
   const specs = await resolveSpecs(config.specs);
-  const waivers = resolveWaivers(config, isEmbedded(config));
+  const server = config.reference === "python" ? "python" : "js";
+  const waivers = resolveWaivers(config, isEmbedded(config) ? server : undefined);
   const record = new RunRecord(config, specs.set, waivers.waivers);
   const interrupt = new AbortController();
   let conformanceRunning = false;
@@ -55,6 +58,7 @@ export async function run(config: RunConfig): Promise<number> {
     },
     () => {
       log("interrupted again: stopping now");
+      signalGroups("SIGKILL");
       write();
       process.exit(EXIT.interrupted);
     },
@@ -66,7 +70,7 @@ export async function run(config: RunConfig): Promise<number> {
     if (header) keyHeaders[spec] = header;
   }
   const tag = `agentwire-${config.seed}-${process.pid}`;
-  const resolved = await resolveTarget(config, keyHeaders, log);
+  const resolved = await resolveTarget(config, server, keyHeaders, log);
   record.target = resolved.target;
   record.faults = resolved.faults;
   try {

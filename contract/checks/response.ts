@@ -36,6 +36,9 @@ export const responseSchema = defineCheck("response_schema", ({ exchange, contra
   const doc = contract.responseFor(status);
   if (!doc) return [];
   const actual = mediaType(headers["content-type"]);
+  // A documented non-JSON media type (an event stream, Prometheus text) is not read as JSON.
+  const matched = doc.mediaTypes.find((m) => mediaMatches(actual, m));
+  if (matched && !/json/.test(mediaType(matched))) return [];
   // Judge JSON bodies against the documented JSON schema even when mislabelled: a wrong label is another check's finding.
   const documentedJson = doc.mediaTypes.find((m) => /json/.test(m));
   if (!documentedJson && !/json/.test(actual)) return [];

@@ -14,11 +14,10 @@ import { runProperty } from "../generators/replay.ts";
 import { flatten } from "../generators/merge.ts";
 import type { Operation } from "../model/types.ts";
 import { derivedSeed, exchange, type EngineContext } from "./context.ts";
+import { FAMILIES, type Family } from "./family.ts";
 import { OPAQUE_PARAMETERS } from "./fixtures.ts";
-import { routeMissing, type Fingerprint } from "./implemented.ts";
+import { answeredLikeUnknownPath, saysNotImplemented, type Fingerprint } from "./implemented.ts";
 
-export type Family = "positive" | "negative" | "auth" | "unknown-ids";
-const FAMILIES: Family[] = ["positive", "negative", "auth", "unknown-ids"];
 
 /** Distinct failures are looked for in up to this many property runs (each stops at its first new failure). */
 const MAX_ROUNDS = 3;
@@ -131,33 +130,37 @@ async function documentedExamples(ctx: EngineContext, op: Operation) {
   }
 }
 
+/** operation_implemented, decided from the answers of the positive family (see ./implemented.ts). */
+function judgeImplemented(ctx: EngineContext, op: Operation, answers: Attempt[], unrouted: Fingerprint) {
+  const where = { spec: ctx.spec, operationId: op.operationId, unit: { family: "positive" } };
+  const sample = answers[0];
+  if (!sample) return;
+  const report = (why: string) => {
+    ctx.rec.notImplemented(where);
+    ctx.rec.violations(where, [{ check: "operation_implemented", message: `every valid request got ${sample.x.response.status}, ${why}: the operation is not implemented` }], sample.req, { status: sample.x.response.status });
+  };
+  if (answers.every((a) => saysNotImplemented(a.x))) return report("which says it is not implemented");
+  if (!answers.every((a) => answeredLikeUnknownPath(a.x, unrouted))) return;
+  if (ctx.fixtures.addresses(op)) return report("the target's answer to a path it does not have");
+  ctx.rec.skip({ unit: `${ctx.spec} › ${op.operationId} › operation_implemented`, spec: ctx.spec, operationId: op.operationId, reason: "every request named a made-up id (the suite has no such resource to address), and a missing resource reads like a missing route here", cause: "not-applicable" });
+}
+
 /** Runs one family on one operation, recording into ctx.rec; returns why it was not run, if it was not. */
 export async function runFamily(ctx: EngineContext, op: Operation, family: Family, unrouted: Fingerprint): Promise<string | undefined> {
   const where = { spec: ctx.spec, operationId: op.operationId, unit: { family } };
+  // Even a request that should be refused is not sent where a broken server could start a paid run with it.
+  const skip = ctx.fixtures.skip(op, family);
+  if (skip) return skip;
   switch (family) {
     case "positive": {
-      const skip = ctx.fixtures.skipPositive(op);
-      if (skip) return skip;
       await documentedExamples(ctx, op);
-      let answered = 0;
-      let missing = 0;
-      let sample: Attempt | undefined;
+      const answers: Attempt[] = [];
       const arb = requestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
-      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "valid" }, false), (a) => {
-        answered++;
-        if (routeMissing(a.x, unrouted)) {
-          missing++;
-          sample ??= a;
-        }
-      });
-      if (sample && missing === answered) {
-        ctx.rec.notImplemented(where);
-        ctx.rec.violations(where, [{ check: "operation_implemented", message: `every valid request got ${sample.x.response.status}, the target's answer to a path it does not have: the operation is not implemented` }], sample.req, { status: sample.x.response.status });
-      }
+      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "valid" }, false), (a) => answers.push(a));
+      judgeImplemented(ctx, op, answers, unrouted);
       return undefined;
     }
     case "negative": {
-      if (ctx.fixtures.unsafeForNegative(op)) return "acts on many resources; generated invalid input is only sent to the embedded reference";
       const arb = invalidRequestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
       if (!arb) return "the document allows any input to this operation";
       await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "invalid", what: g.mutation.description }, true));

@@ -4,16 +4,22 @@
  * they touch, so no request ever acts on anything the suite did not create.
  */
 import type { ApiClient } from "../../core/client.ts";
+import { jsonBody } from "../../core/exchange.ts";
 import { limits } from "../../core/limits.ts";
 import { setupCall as call } from "../../core/setup.ts";
 import { paceConfig, paceModelId, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
 import type { ParamValue, RequestOptions } from "../generators/requests.ts";
 import type { Operation } from "../model/types.ts";
+import type { Family } from "./family.ts";
 import type { Resources } from "./resources.ts";
 
 type Fixed = NonNullable<RequestOptions["fixed"]>;
 
 export interface Fixtures {
+  /** The graph of the suite's own assistants (Agent Server). */
+  graphId?: string;
+  /** Runs may be started here: an embedded reference, or what the user named. */
+  runsAllowed: boolean;
   /** Parameter values every valid request of the operation uses. */
   fixed(op: Operation): Fixed;
   /** Points a generated valid body at the suite's resources and keeps it within what the docs' prose requires. */
@@ -22,11 +28,41 @@ export interface Fixtures {
   query(op: Operation, query: Record<string, unknown>): Record<string, unknown>;
   /** For operations that destroy or occupy what they touch: parameter and body values of fresh resources. */
   throwaway(op: Operation): Promise<{ fixed: Fixed; body?: (b: unknown) => unknown } | undefined>;
-  /** Why the operation cannot be exercised with valid input on this target, if it cannot. */
-  skipPositive(op: Operation): string | undefined;
-  /** Operations that must not get generated negative input on this target (they act on many resources). */
-  unsafeForNegative(op: Operation): boolean;
+  /** Every path parameter of the operation names a real resource of the suite's (not a made-up id). */
+  addresses(op: Operation): boolean;
+  /** Why a check family must not be run on the operation on this target, if it must not. */
+  skip(op: Operation, family: Family): string | undefined;
 }
+
+/**
+ * Operations that start runs (or need a finished run to act on). A run is a model call someone pays for, so
+ * on a target that is not an embedded reference they are exercised only with what the user named.
+ */
+const RUN_OPERATIONS: Record<SpecId, Set<string>> = {
+  "managed-deep-agents": new Set(["createManagedDeepAgentThreadRun", "streamManagedDeepAgentThreadRun", "createManagedDeepAgentThreadAndRun", "resolveManagedDeepAgentThreadInterrupt"]),
+  "agent-server": new Set([
+    "create_run_threads__thread_id__runs_post",
+    "stream_run_threads__thread_id__runs_stream_post",
+    "wait_run_threads__thread_id__runs_wait_post",
+    "run_stateless_runs_post",
+    "run_batch_stateless_runs_post",
+    "stream_run_stateless_runs_stream_post",
+    "wait_run_stateless_runs_wait_post",
+    "create_cron_runs_crons_post",
+    "create_thread_cron_threads__thread_id__runs_crons_post",
+    "post_a2a",
+    "protocol_thread_command_post",
+    "delete_run_threads__thread_id__runs__run_id__delete",
+    "cancel_run_http_threads__thread_id__runs__run_id__cancel_post",
+    "cancel_runs_post",
+    "update_thread_state_threads__thread_id__state_post",
+  ]),
+};
+
+const NO_PAID_RUNS = {
+  "managed-deep-agents": "starts a run (a model call) on the target: name the agent runs may use with --agent-id",
+  "agent-server": "starts a run (a model call) on the target: name the assistant or graph runs may use with --graph agent=ID",
+} as const;
 
 /** Runs of a quick scripted model on the embedded references; elsewhere the target's own model decides. */
 const QUICK: ModelPace = { tokens: 3, delayMs: 1 };
@@ -37,6 +73,10 @@ export const quickModelId = (t: Target) => (t.knobs ? paceModelId(t.knobs, QUICK
 export const OPAQUE_PARAMETERS = new Set(["cursor"]);
 
 
+/** True when every path parameter is a fixture's id, or the operation gets fresh resources of its own. */
+const addressed = (op: Operation, fixed: Fixed, throwaways: Record<string, unknown>) =>
+  op.operationId in throwaways || op.parameters.filter((p) => p.in === "path").every((p) => fixed.path?.[p.name] !== undefined);
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const withProps = (body: unknown, props: Record<string, unknown>) => (isObject(body) ? { ...body, ...props } : body);
 const without = (body: unknown, keys: string[]) => (isObject(body) ? Object.fromEntries(Object.entries(body).filter(([k]) => !keys.includes(k))) : body);
@@ -45,6 +85,8 @@ const without = (body: unknown, keys: string[]) => (isObject(body) ? Object.from
 
 
 export async function managedFixtures(target: Target, api: ApiClient, resources: Resources, tag: string): Promise<Fixtures> {
+  // Runs go to the embedded reference's agents, or to the one agent the user named.
+  const paidRun = (op: Operation) => (!target.embedded && !target.agentId && RUN_OPERATIONS["managed-deep-agents"].has(op.operationId) ? NO_PAID_RUNS["managed-deep-agents"] : undefined);
   const spec: SpecId = "managed-deep-agents";
   const newAgent = async () => {
     const modelId = quickModelId(target);
@@ -89,6 +131,7 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
     streamManagedDeepAgentThreadRun: async () => ({ path: { thread_id: await newThread() } }),
   };
   return {
+    runsAllowed: target.embedded || target.agentId !== undefined,
     fixed: fixedFor,
     body(op, body) {
       let b = withProps(body, isObject(body) && "agent_id" in body ? { agent_id: agentId } : {});
@@ -110,12 +153,34 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
       const make = throwaways[op.operationId];
       return make ? { fixed: await make() } : undefined;
     },
-    skipPositive: (op) => (op.operationId === "listMcpTools" && !target.mcpUrl ? "no reachable MCP server is known for this target" : undefined),
-    unsafeForNegative: () => false,
+    addresses: (op) => addressed(op, fixedFor(op), throwaways),
+    skip: (op, family) => (family === "positive" && op.operationId === "listMcpTools" && !target.mcpUrl ? "no reachable MCP server is known for this target" : paidRun(op)),
   };
 }
 
 // ── Agent Server ────────────────────────────────────────────────────────────────────────────────────────
+
+// Schedules that never come due during a run (no cron fires while the suite is testing).
+const CRON_SCHEDULES = ["0 0 29 2 *", "30 4 29 2 1", "15 3 29 2 *"];
+const TIME_ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo"];
+/** A valid value chosen by the generated one, so the input still varies with the seed. */
+const pick = (values: string[], by: string) => values[by.length % values.length]!;
+
+/** The graph of a named assistant, or the name itself when it is a graph id. */
+async function graphOf(api: ApiClient, id: string): Promise<string> {
+  const x = await api.call("GET", `/assistants/${encodeURIComponent(id)}`);
+  const graph = (jsonBody(x.response) as { graph_id?: unknown } | undefined)?.graph_id;
+  return x.response.status === 200 && typeof graph === "string" ? graph : id;
+}
+
+/** A cron of the fixture assistant when the target keeps crons; undefined when it does not. */
+async function newCron(api: ApiClient, resources: Resources, assistantId: string): Promise<string | undefined> {
+  const x = await api.call("POST", "/runs/crons", { assistant_id: assistantId, schedule: CRON_SCHEDULES[0], input: { messages: [{ role: "user", content: "hi" }] } });
+  const id = (jsonBody(x.response) as { cron_id?: unknown } | undefined)?.cron_id;
+  if (x.response.status >= 300 || typeof id !== "string") return undefined;
+  resources.track("agent-server", { method: "DELETE", path: `/runs/crons/${id}` });
+  return id;
+}
 
 const UNSAFE = new Set(["cancel_runs_post", "prune_threads_threads_prune_post", "delete_item"]);
 
@@ -143,7 +208,15 @@ const tagged = (body: unknown, tag: string): unknown => {
 
 export async function agentServerFixtures(target: Target, api: ApiClient, resources: Resources, tag: string): Promise<Fixtures> {
   const spec: SpecId = "agent-server";
-  const graphId = target.embedded ? "subgraph" : ((await call(api, "search_assistants_assistants_search_post", "POST", "/assistants/search", { limit: 1 }))?.[0]?.graph_id as string | undefined);
+  // Runs go to the embedded reference's graphs, or to the graph the user named; elsewhere none are made.
+  const runsAllowed = target.embedded || target.graphs?.agent !== undefined;
+  const paidRun = (op: Operation) => (!runsAllowed && RUN_OPERATIONS[spec].has(op.operationId) ? NO_PAID_RUNS[spec] : undefined);
+  // The reference's subgraph graph streams tokens and has a subgraph namespace for the subgraph operations.
+  const graphId = target.embedded
+    ? (target.graphs?.subgraph ?? "subgraph")
+    : target.graphs?.agent
+      ? await graphOf(api, target.graphs.agent)
+      : ((await call(api, "search_assistants_assistants_search_post", "POST", "/assistants/search", { limit: 1 }))?.[0]?.graph_id as string | undefined);
   if (!graphId) throw new Error("the Agent Server has no assistant whose graph the suite could use");
   const assistant = await call(api, "create_assistant_assistants_post", "POST", "/assistants", { graph_id: graphId, metadata: { agentwire: tag } }, "assistant_id");
   resources.track(spec, { method: "DELETE", path: `/assistants/${assistant.assistant_id}` });
@@ -165,17 +238,19 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
     return item;
   };
   const threadId = await newThread();
-  const runId = await newRun(threadId);
+  const runId = runsAllowed ? await newRun(threadId) : undefined;
   // Optional: without a checkpoint or a subgraph, only the operations that need one are not exercised.
   const state = await call(api, "get_latest_thread_state_threads__thread_id__state_get", "GET", `/threads/${threadId}/state`).catch(() => undefined);
   const subgraphs = await call(api, "get_assistant_subgraphs_assistants__assistant_id__subgraphs_get", "GET", `/assistants/${assistant.assistant_id}/subgraphs`).catch(() => ({}));
   const item = await newItem();
+  const cronId = runsAllowed ? await newCron(api, resources, assistant.assistant_id) : undefined;
   const ids: Record<string, ParamValue> = {
     assistant_id: assistant.assistant_id,
     thread_id: threadId,
-    run_id: runId,
+    ...(runId ? { run_id: runId } : {}),
     ...(state?.checkpoint?.checkpoint_id ? { checkpoint_id: state.checkpoint.checkpoint_id } : {}),
     ...(Object.keys(subgraphs ?? {})[0] ? { namespace: Object.keys(subgraphs)[0]! } : {}),
+    ...(cronId ? { cron_id: cronId } : {}),
   };
   const fixedFor = (op: Operation): Fixed => {
     const path = Object.fromEntries(op.parameters.filter((p) => p.in === "path" && ids[p.name] !== undefined).map((p) => [p.name, ids[p.name]!]));
@@ -197,7 +272,12 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
     create_run_threads__thread_id__runs_post: async () => ({ fixed: await freshThread() }),
     stream_run_threads__thread_id__runs_stream_post: async () => ({ fixed: await freshThread() }),
     wait_run_threads__thread_id__runs_wait_post: async () => ({ fixed: await freshThread() }),
-    update_thread_state_threads__thread_id__state_post: async () => ({ fixed: await freshThread() }),
+    // A thread's state belongs to its graph: it is updated on a thread that has run one.
+    update_thread_state_threads__thread_id__state_post: async () => {
+      const tid = await newThread();
+      await newRun(tid);
+      return { fixed: { path: { thread_id: tid } } };
+    },
     delete_run_threads__thread_id__runs__run_id__delete: async () => {
       const tid = await newThread();
       return { fixed: { path: { thread_id: tid, run_id: await newRun(tid) } } };
@@ -221,19 +301,32 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
     },
   };
   return {
+    graphId,
+    runsAllowed,
     fixed: fixedFor,
     body(op, body) {
       // Runs call out to webhooks, wait for after_seconds or report feedback to LangSmith: never from a test.
-      let b = without(body, ["webhook", "after_seconds", "feedback_keys"]);
+      // as_node must name a node of the assistant's graph, and a state update's checkpoint one of the
+      // thread's checkpoints: generated values do neither.
+      let b = without(body, ["webhook", "after_seconds", "feedback_keys", "as_node"]);
+      if (op.operationId === "update_thread_state_threads__thread_id__state_post") b = without(b, ["checkpoint", "checkpoint_id"]);
       if (isObject(b) && "assistant_id" in b) b = { ...b, assistant_id: assistant.assistant_id };
-      if (isObject(b) && config && op.operationId.includes("run")) b = { ...b, config };
+      // The model knobs go where the run reads them: its context when it has one (a run may not set both).
+      if (isObject(b) && config && op.operationId.includes("run")) b = isObject(b.context) ? { ...b, context: { ...config.configurable, ...b.context } } : { ...b, config };
+      // The docs' prose asks for a cron expression and an IANA time zone where the schemas say string.
+      if (isObject(b) && typeof b.schedule === "string") b = { ...b, schedule: pick(CRON_SCHEDULES, b.schedule) };
+      if (isObject(b) && typeof b.timezone === "string") b = { ...b, timezone: pick(TIME_ZONES, b.timezone) };
       return TAGGED.has(op.operationId) ? tagged(b, tag) : b;
     },
     query: (_op, query) => query,
     async throwaway(op) {
       return throwaways[op.operationId]?.();
     },
-    skipPositive: (op) => (op.parameters.some((p) => p.in === "path" && p.name === "namespace") && ids.namespace === undefined ? "the fixture assistant has no subgraph namespace" : undefined),
-    unsafeForNegative: (op) => !target.embedded && UNSAFE.has(op.operationId),
+    addresses: (op) => addressed(op, fixedFor(op), throwaways),
+    skip(op, family) {
+      if (family === "positive" && op.parameters.some((p) => p.in === "path" && p.name === "namespace") && ids.namespace === undefined) return "the fixture assistant has no subgraph namespace";
+      if (family === "negative" && !target.embedded && UNSAFE.has(op.operationId)) return "acts on many resources; generated invalid input is only sent to the embedded reference";
+      return paidRun(op);
+    },
   };
 }

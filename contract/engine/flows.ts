@@ -78,7 +78,8 @@ const managedAgentFlow: Flow = {
     if (typeof threadId !== "string") return s.expect("createManagedDeepAgentThread", "resource_available_after_create", false, `creating a thread answered ${thread.x.response.status} without an id`, thread.req);
     const t1 = await s.call("getManagedDeepAgentThread", "GET", `/threads/${threadId}`);
     s.expect("getManagedDeepAgentThread", "resource_available_after_create", t1.x.response.status === 200, `the thread just created answers ${t1.x.response.status} on GET`, t1.req);
-    await s.call("createManagedDeepAgentThreadRun", "POST", `/threads/${threadId}/runs`, { agent_id: agentId, input: { messages: [{ role: "user", content: "hi" }] } });
+    // The flow's own agent runs only on the embedded reference: elsewhere a run is a model call nobody agreed to.
+    if (ctx.target.embedded) await s.call("createManagedDeepAgentThreadRun", "POST", `/threads/${threadId}/runs`, { agent_id: agentId, input: { messages: [{ role: "user", content: "hi" }] } });
     const threads = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}`);
     s.expect("listManagedDeepAgentThreads", "listed_after_create", ids(threads.json?.threads, "id").includes(threadId), "the thread just created is not listed for its agent", threads.req);
     await s.call("searchManagedDeepAgentThreads", "POST", "/threads/search", { metadata: { agentwire: ctx.tag } });
@@ -143,7 +144,7 @@ const agentServerFlow: Flow = {
   title: "assistant, thread and run lifecycle",
   async run(ctx) {
     const s = steps(ctx, this.title);
-    const graphId = ctx.target.embedded ? "agent" : (await s.call("search_assistants_assistants_search_post", "POST", "/assistants/search", { limit: 1 })).json?.[0]?.graph_id;
+    const graphId = ctx.target.embedded ? ctx.target.graphs?.agent : ctx.fixtures.graphId;
     const assistant = await s.call("create_assistant_assistants_post", "POST", "/assistants", { graph_id: graphId, metadata: { agentwire: ctx.tag } });
     const aid = assistant.json?.assistant_id;
     if (typeof aid !== "string") return s.expect("create_assistant_assistants_post", "resource_available_after_create", false, `creating an assistant answered ${assistant.x.response.status}`, assistant.req);
@@ -153,28 +154,35 @@ const agentServerFlow: Flow = {
     const thread = await s.call("create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: ctx.tag } });
     const tid = thread.json?.thread_id;
     if (typeof tid !== "string") return;
-    const config = quickRunConfig(ctx.target);
-    const run = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
-    const rid = run.json?.run_id;
-    if (typeof rid !== "string") return;
-    const location = run.x.response.headers["content-location"];
-    if (location !== undefined) {
-      const byLocation = await s.call("get_run_http_threads__thread_id__runs__run_id__get", "GET", location);
-      s.expect("create_run_threads__thread_id__runs_post", "content_location_resolves", byLocation.x.response.status === 200 && byLocation.json?.run_id === rid, `Content-Location ${location} answers ${byLocation.x.response.status}, not the created run`, byLocation.req);
-    }
-    await s.call("get_run_http_threads__thread_id__runs__run_id__get", "GET", `/threads/${tid}/runs/${rid}`);
-    await s.call("join_run_http_threads__thread_id__runs__run_id__join_get", "GET", `/threads/${tid}/runs/${rid}/join`);
-    const runs = await s.call("list_runs_http_threads__thread_id__runs_get", "GET", `/threads/${tid}/runs`);
-    s.expect("list_runs_http_threads__thread_id__runs_get", "listed_after_create", ids(runs.json, "run_id").includes(rid), "the run just created is not in the thread's run list", runs.req);
+    if (ctx.fixtures.runsAllowed) await runLifecycle(s, aid, tid, quickRunConfig(ctx.target));
+    else ctx.rec.skip({ unit: `agent-server › flow › ${this.title} › runs`, spec: "agent-server", reason: "no run was started (a model call on the target): name the assistant or graph runs may use with --graph agent=ID", cause: "not-applicable" });
     const found = await s.call("search_threads_threads_search_post", "POST", "/threads/search", { metadata: { agentwire: ctx.tag }, limit: 1000 });
     s.expect("search_threads_threads_search_post", "listed_after_create", ids(found.json, "thread_id").includes(tid), "the thread just created is not found by its metadata", found.req);
     await s.call("count_threads_threads_count_post", "POST", "/threads/count", { metadata: { agentwire: ctx.tag } });
     await updateAndDeleteThread(s, { get: "get_thread_threads__thread_id__get", patch: "patch_thread_threads__thread_id__patch", delete: "delete_thread_threads__thread_id__delete" }, `/threads/${tid}`);
-    const late = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
-    s.expect("create_run_threads__thread_id__runs_post", "use_after_delete", late.x.response.status === 404, `a run on the deleted thread got ${late.x.response.status}, expected 404`, late.req);
+    if (ctx.fixtures.runsAllowed) {
+      const late = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config: quickRunConfig(ctx.target) });
+      s.expect("create_run_threads__thread_id__runs_post", "use_after_delete", late.x.response.status === 404, `a run on the deleted thread got ${late.x.response.status}, expected 404`, late.req);
+    }
     await s.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${aid}`);
     await s.gone("get_assistant_assistants__assistant_id__get", `/assistants/${aid}`, "assistant");
   },
 };
+
+/** A run on the thread: created, found at its Content-Location, read, joined and listed. */
+async function runLifecycle(s: Steps, aid: string, tid: string, config: unknown) {
+  const run = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config });
+  const rid = run.json?.run_id;
+  if (typeof rid !== "string") return;
+  const location = run.x.response.headers["content-location"];
+  if (location !== undefined) {
+    const byLocation = await s.call("get_run_http_threads__thread_id__runs__run_id__get", "GET", location);
+    s.expect("create_run_threads__thread_id__runs_post", "content_location_resolves", byLocation.x.response.status === 200 && byLocation.json?.run_id === rid, `Content-Location ${location} answers ${byLocation.x.response.status}, not the created run`, byLocation.req);
+  }
+  await s.call("get_run_http_threads__thread_id__runs__run_id__get", "GET", `/threads/${tid}/runs/${rid}`);
+  await s.call("join_run_http_threads__thread_id__runs__run_id__join_get", "GET", `/threads/${tid}/runs/${rid}/join`);
+  const runs = await s.call("list_runs_http_threads__thread_id__runs_get", "GET", `/threads/${tid}/runs`);
+  s.expect("list_runs_http_threads__thread_id__runs_get", "listed_after_create", ids(runs.json, "run_id").includes(rid), "the run just created is not in the thread's run list", runs.req);
+}
 
 export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, agentServerFlow];

@@ -1,7 +1,8 @@
 /**
  * Telling "this operation is not implemented" from "this resource is not found": a target answers a route
  * it does not have the way it answers any unknown path. The suite asks for a path that cannot exist once,
- * and an operation whose every valid request gets that same answer is not implemented.
+ * and an operation whose every valid request, addressed to real resources, gets that same answer is not
+ * implemented; so is one whose every answer says "not implemented".
  */
 import { randomUUID } from "node:crypto";
 import type { ApiClient } from "../../core/client.ts";
@@ -23,11 +24,18 @@ export async function unroutedFingerprint(client: ApiClient): Promise<Fingerprin
   return fingerprint(x);
 }
 
-/** True when the answer says the route itself is missing (or explicitly not implemented). */
-export function routeMissing(x: Exchange, unrouted: Fingerprint): boolean {
+/** The target says so in as many words: 501, or a 500 whose whole body is "Not implemented". */
+export function saysNotImplemented(x: Exchange): boolean {
   const { status, body } = x.response;
-  if (status === 501) return true;
-  if (status === 500 && /^\s*"?not implemented"?\s*$/i.test(body)) return true;
+  return status === 501 || (status === 500 && /^\s*"?not implemented"?\s*$/i.test(body));
+}
+
+/**
+ * The answer is the target's answer to a path it does not have. Only meaningful when the request named
+ * real resources: a made-up id's "not found" can read exactly like an unknown path's.
+ */
+export function answeredLikeUnknownPath(x: Exchange, unrouted: Fingerprint): boolean {
+  const { status } = x.response;
   if (status !== 404 && status !== 405) return false;
   const f = fingerprint(x);
   return f.mediaType === unrouted.mediaType && f.body === unrouted.body;

@@ -40,10 +40,10 @@ export async function runMultitaskPhase(s: {
 }): Promise<MultitaskPhaseOutput> {
   const { target, log } = s;
   const client = clientFor(target, "agent-server", { signal: s.signal });
-  // The embedded reference's "agent" graph; elsewhere only the assistant the user named (with no Managed API in front).
-  const assistantId = target.embedded ? "agent" : target.managedUrl ? undefined : target.agentId;
+  // Runs go only to the graph that plays the agent role: the embedded reference's, or the one the user named.
+  const assistantId = target.graphs?.agent ?? (target.managedUrl ? undefined : target.agentId);
   if (!client || !assistantId) {
-    const why = !client ? "the target has no Agent Server URL (--agent-server)" : target.managedUrl ? "the --agent-id given names a Managed agent, not an Agent Server assistant" : "no assistant to run was named (--agent-id)";
+    const why = !client ? "the target has no Agent Server URL (--agent-server)" : "no assistant or graph to run was named (--graph agent=ID)";
     const note = `multitask under load not run: ${why}`;
     log(`load: ${note}`);
     return { multitask: null, findings: [], note };

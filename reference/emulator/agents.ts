@@ -1,7 +1,9 @@
 /**
  * Agents. Each agent is an upstream assistant (agent id = assistant_id) of graph `deep` or `deep_hitl`; its
  * record lives in the assistant's `context` (not its metadata: the Agent Server copies assistant metadata
- * into every streamed message, context it does not), and its workspace in metadata.tenant_id.
+ * into every streamed message, context it does not), and its workspace in metadata.tenant_id. Its model
+ * settings are derived from the record for each run, never stored as the assistant's configurable: the
+ * Python Agent Server refuses an assistant with both configurable and context.
  */
 import { randomUUID } from "node:crypto";
 import type { Call, Reply, Route } from "./server.ts";
@@ -51,7 +53,10 @@ export async function findAgent(ctx: Ctx, id: string): Promise<Assistant | undef
 
 /** The configurable a run of this agent needs (runs pass it explicitly: the upstream thread config would
  * otherwise keep the values of the thread's first run). */
-export const agentConfigurable = (a: Assistant) => a.config.configurable ?? {};
+export function agentConfigurable(a: Assistant): Record<string, unknown> {
+  const r = a.context!.managed_agent!;
+  return configurableFor({ configurable: r.configurable, modelId: r.runtime.model?.model_id, timezone: r.timezone });
+}
 
 export function agentRoutes(ctx: Ctx): Route[] {
   /** The path's agent, or 404; a malformed id is 400 where the operation documents 400, else 404. */
@@ -212,7 +217,6 @@ function assistantFields(record: AgentRecord) {
     graph_id: graphFor(typed.tools, typed.subagents),
     name: record.name,
     description: record.description,
-    config: { configurable: configurableFor({ configurable: record.configurable, modelId: record.runtime.model?.model_id, timezone: record.timezone }) },
     context: { managed_agent: record },
   };
 }

@@ -21,15 +21,12 @@ function runPayload(agent: Assistant, body: Record<string, unknown>, extraConfig
   if (config !== undefined && !isObject(config)) throw invalidBody("'config' must be an object");
   if (config?.configurable !== undefined && !isObject(config.configurable)) throw invalidBody("'config.configurable' must be an object");
   if (context !== undefined && !isObject(context)) throw invalidBody("'context' must be an object");
-  return {
-    ...rest,
-    assistant_id: agent.assistant_id,
-    // Per-run settings win over the agent's (the upstream would otherwise prefer the thread's stored config).
-    config: { ...config, configurable: { ...agentConfigurable(agent), ...extraConfigurable, ...config?.configurable } },
-    // The upstream merges the assistant's context into each run's; the agent record kept there is storage,
-    // not runtime input, so runs (and the run objects they answer with) leave it out.
-    context: { ...context, managed_agent: null },
-  };
+  const settings = { ...agentConfigurable(agent), ...extraConfigurable };
+  // Per-run settings win over the agent's (the upstream would otherwise prefer the thread's stored config).
+  // The Python Agent Server refuses a run that sets both configurable and context, so a caller's context
+  // carries the agent's settings instead of configurable.
+  if (context !== undefined) return { ...rest, assistant_id: agent.assistant_id, context: { ...settings, ...context } };
+  return { ...rest, assistant_id: agent.assistant_id, config: { ...config, configurable: { ...settings, ...config?.configurable } } };
 }
 
 /** The agent a run uses: the one named in the body, by default the thread's own. */

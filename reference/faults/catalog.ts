@@ -432,10 +432,10 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
-    name: "ids-out-of-order",
+    name: "ids-rewritten",
     apis: ["agent-server"],
-    rule: "Event ids of a run stream increase (they count down).",
-    caughtBy: ["ids_increase"],
+    rule: "An event's id identifies it: resuming after it gives the events that followed it (ids are rewritten, counting down).",
+    caughtBy: ["resume_after_id_exact"],
     hooks: () => ({
       match: STREAMS,
       stream: () => ({ kind: "events", event: (e) => pass([e.id === undefined ? e : { ...e, id: String(100_000 - Number(e.id)) }]) }),
@@ -499,7 +499,7 @@ export const FAULTS: Fault[] = [
   {
     name: "ids-dropped",
     apis: ["agent-server"],
-    rule: "Events of a thread's run stream carry ids, so a client can resume (they are left out).",
+    rule: "Events of a resumable run stream carry ids, so a client can resume (they are left out).",
     caughtBy: ["ids_present"],
     hooks: () => ({ match: STREAMS, stream: () => ({ kind: "events", event: ({ id: _id, ...e }) => pass([e]) }) }),
   },

@@ -71,14 +71,16 @@ export class ScriptedChatModel extends BaseChatModel {
     return this;
   }
 
+  /** Knobs come from the run's configurable, or its runtime context (what a run that sets context uses). */
   private settings(): ScriptSettings {
-    let configurable: Record<string, unknown> | undefined;
+    let knobs: Record<string, unknown> | undefined;
     try {
-      configurable = getConfig()?.configurable;
+      const config = getConfig() as { configurable?: Record<string, unknown>; context?: Record<string, unknown> } | undefined;
+      knobs = { ...config?.context, ...config?.configurable };
     } catch {
-      configurable = undefined; // called outside a graph run
+      knobs = undefined; // called outside a graph run
     }
-    return settingsFromConfigurable(this.base, configurable);
+    return settingsFromConfigurable(this.base, knobs);
   }
 
   private wantsToolCall(messages: BaseMessage[], s: ScriptSettings): boolean {

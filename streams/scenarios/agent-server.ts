@@ -1,5 +1,5 @@
 /** Stream scenarios of the Agent Server API: every stream mode, subgraphs, errors, stateless runs and joins. */
-import type { NamedScenario, ScenarioContext } from "./context.ts";
+import { needsGraphs, type NamedScenario, type ScenarioContext } from "./context.ts";
 import { AGENT_SERVER_MODES } from "../grammar/modes.ts";
 import { STREAM_RULE_NAMES, type StreamExpectation } from "../grammar/rules.ts";
 import { checkComplete } from "./complete.ts";
@@ -18,7 +18,7 @@ const SLOW: ModelPace = { tokens: 30, delayMs: 15 };
 export const expectation = (modes: string[], over: Partial<StreamExpectation> = {}): StreamExpectation => ({
   modes,
   subgraphs: false,
-  idsRequired: true,
+  idsRequired: false,
   expectError: false,
   ...AGENT_SERVER_TUPLE_KEYS,
   ...over,
@@ -61,16 +61,18 @@ const modeScenario = (mode: string): NamedScenario => ({
   title: `agent-server › stream mode ${mode}`,
   spec: AGENT_SERVER,
   checks: mode === "values" || mode === "messages-tuple" ? COMPLETE : STREAMED,
-  run: (ctx) => threadStream(ctx, mode, { assistant_id: "agent", input: userMessage("tool: hi"), config: ctx.runConfig(SLOW), stream_mode: [mode] }, expectation([mode])),
+  requires: needsGraphs("agent"),
+  run: (ctx) => threadStream(ctx, mode, { assistant_id: ctx.graph("agent"), input: userMessage("tool: hi"), config: ctx.runConfig(SLOW), stream_mode: [mode] }, expectation([mode], { producedOverMs: ctx.producedOver(SLOW) })),
 });
 
 const subgraphs: NamedScenario = {
   title: "agent-server › subgraph events are namespaced",
   spec: AGENT_SERVER,
   checks: COMPLETE,
+  requires: needsGraphs("subgraph"),
   run: (ctx) => {
     const modes = ["values", "updates", "messages-tuple"];
-    return threadStream(ctx, `${modes.join("+")}+subgraphs`, { assistant_id: "subgraph", input: userMessage(), config: ctx.runConfig(SLOW), stream_mode: modes, stream_subgraphs: true }, expectation(modes, { subgraphs: true }));
+    return threadStream(ctx, `${modes.join("+")}+subgraphs`, { assistant_id: ctx.graph("subgraph"), input: userMessage(), config: ctx.runConfig(SLOW), stream_mode: modes, stream_subgraphs: true }, expectation(modes, { subgraphs: true, producedOverMs: ctx.producedOver(SLOW) }));
   },
 };
 
@@ -78,17 +80,19 @@ const failing: NamedScenario = {
   title: "agent-server › a failing run ends with an error event",
   spec: AGENT_SERVER,
   checks: STREAMED,
-  run: (ctx) => threadStream(ctx, "values+error", { assistant_id: "error", input: userMessage(), stream_mode: ["values", "messages-tuple"] }, expectation(["values", "messages-tuple"], { expectError: true })),
+  requires: needsGraphs("error"),
+  run: (ctx) => threadStream(ctx, "values+error", { assistant_id: ctx.graph("error"), input: userMessage(), stream_mode: ["values", "messages-tuple"] }, expectation(["values", "messages-tuple"], { expectError: true })),
 };
 
 const stateless: NamedScenario = {
   title: "agent-server › stateless run stream",
   spec: AGENT_SERVER,
   checks: STREAMED,
+  requires: needsGraphs("agent"),
   run: async (ctx) => {
     const modes = ["values", "messages-tuple"];
-    const req = streamReq(ctx.request(AGENT_SERVER, "POST", "/runs/stream", { assistant_id: "agent", input: userMessage(), config: ctx.runConfig(SLOW), stream_mode: modes }));
-    await ctx.stream(AGENT_SERVER, STATELESS_STREAM, modes.join("+"), req, expectation(modes));
+    const req = streamReq(ctx.request(AGENT_SERVER, "POST", "/runs/stream", { assistant_id: ctx.graph("agent"), input: userMessage(), config: ctx.runConfig(SLOW), stream_mode: modes }));
+    await ctx.stream(AGENT_SERVER, STATELESS_STREAM, modes.join("+"), req, expectation(modes, { producedOverMs: ctx.producedOver(SLOW) }));
   },
 };
 
@@ -96,12 +100,14 @@ const join: NamedScenario = {
   title: "agent-server › joining a background run's stream",
   spec: AGENT_SERVER,
   checks: STREAMED,
+  requires: needsGraphs("agent"),
   run: (ctx) =>
     withThread(ctx, async (tid) => {
-      const created = await ctx.call(AGENT_SERVER, "create_run_threads__thread_id__runs_post", ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs`, { assistant_id: "agent", input: userMessage(), config: ctx.runConfig(SLOW) }));
+      const created = await ctx.call(AGENT_SERVER, "create_run_threads__thread_id__runs_post", ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs`, { assistant_id: ctx.graph("agent"), input: userMessage(), config: ctx.runConfig(SLOW) }));
       const rid = json(created)?.run_id;
       if (!rid) return;
-      // A background run streams `values` by default; its joiner sees the whole log from the start.
+      // A background run streams `values` by default. A joiner may attach mid-run (or see a replay first),
+      // so its delivery is not judged.
       await ctx.stream(AGENT_SERVER, JOIN_STREAM, "values (join)", streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`)), expectation(["values"]));
       await pollUntil(async () => json(await ctx.call(AGENT_SERVER, "get_run_http_threads__thread_id__runs__run_id__get", ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}`)))?.status, (s) => TERMINAL_RUN.includes(s));
     }),

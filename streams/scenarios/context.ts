@@ -8,7 +8,7 @@ import { breakerFor, clientFor, type ApiClient } from "../../core/client.ts";
 import type { Exchange, HttpRequest } from "../../core/exchange.ts";
 import { TransportError } from "../../core/http.ts";
 import { setupAnswer, setupTransportError } from "../../core/setup.ts";
-import { paceConfig, paceModelId, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
+import { GRAPH_ROLES, paceConfig, paceModelId, type GraphRole, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
 import type { Intent } from "../../contract/checks/types.ts";
 import type { Oracle } from "../../contract/oracle.ts";
 import type { Recorder } from "../../results/recorder.ts";
@@ -27,6 +27,10 @@ export interface ScenarioContext {
   runConfig(pace: ModelPace): { configurable: Record<string, number> } | undefined;
   /** The Managed model id of a scripted model's pace; undefined on targets without knobs. */
   modelId(pace: ModelPace): string | undefined;
+  /** How long a run at this pace takes to produce its tokens, where the pace can be set; undefined elsewhere. */
+  producedOver(pace: ModelPace): number | undefined;
+  /** The assistant (or graph) id that plays a role; a scenario declares the roles it needs (see `requires`). */
+  graph(role: GraphRole): string;
   /** Sends a request, counts it against the operation and runs the contract checks on the exchange. */
   call(spec: SpecId, operationId: string, req: HttpRequest, intent?: Intent): Promise<Exchange>;
   /** Like call, for what the scenario needs (an agent, a thread): its JSON body, or a SetupError. */
@@ -45,8 +49,19 @@ export interface NamedScenario {
   spec: SpecId;
   /** The checks it reports, each its own test in the runner. */
   checks: CheckName[];
+  /** Why this target cannot run it (a graph role it lacks, a run nobody agreed to pay for); undefined: it can. */
+  requires?(target: Target): string | undefined;
   run: Scenario;
 }
+
+/** A scenario's requirement of graphs by role, with the flag that names them. */
+export const needsGraphs =
+  (...roles: GraphRole[]) =>
+  (target: Target): string | undefined => {
+    const missing = roles.filter((r) => target.graphs?.[r] === undefined);
+    if (!missing.length) return undefined;
+    return `needs ${missing.map((r) => `a graph that ${GRAPH_ROLES[r]}`).join(" and ")}: name it with ${missing.map((r) => `--graph ${r}=ASSISTANT_OR_GRAPH_ID`).join(" ")}`;
+  };
 
 export interface ScenarioSettings {
   target: Target;
@@ -83,6 +98,12 @@ export function scenarioContext(s: ScenarioSettings): ScenarioContext {
     request: (spec, method, path, body, headers) => client(spec).request(method, path, body, { headers }),
     runConfig: (pace) => (target.knobs ? paceConfig(target.knobs, pace) : undefined),
     modelId: (pace) => (target.knobs ? paceModelId(target.knobs, pace) : undefined),
+    producedOver: (pace) => (target.knobs ? (pace.firstTokenDelayMs ?? 0) + pace.tokens * pace.delayMs : undefined),
+    graph(role) {
+      const id = target.graphs?.[role];
+      if (id === undefined) throw new Error(needsGraphs(role)(target));
+      return id;
+    },
     call,
     async setup(spec, operationId, req, want) {
       try {
@@ -111,9 +132,13 @@ export function scenarioContext(s: ScenarioSettings): ScenarioContext {
         rec.violations({ spec, operationId }, oracle(spec, operationId, x, { kind: "valid" }), req, { status: judged.status });
         return judged;
       }
-      for (const [check, violations] of judged.rules) {
-        rec.stream(where, check, violations.length > 0);
-        rec.violations(where, violations, req, { stream: true, status: judged.status });
+      for (const [check, outcome] of judged.rules) {
+        if (!Array.isArray(outcome)) {
+          rec.stream(where, check, outcome);
+          continue;
+        }
+        rec.stream(where, check, outcome.length > 0);
+        rec.violations(where, outcome, req, { stream: true, status: judged.status });
       }
       return judged;
     },

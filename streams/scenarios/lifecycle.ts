@@ -4,7 +4,7 @@
  */
 import type { CheckName } from "../../core/checks.ts";
 import type { HttpRequest } from "../../core/exchange.ts";
-import type { NamedScenario, ScenarioContext } from "./context.ts";
+import { needsGraphs, type NamedScenario, type ScenarioContext } from "./context.ts";
 import { expectation, STREAMED, withThread } from "./agent-server.ts";
 import { pollUntil } from "../../core/poll.ts";
 import { AGENT_SERVER, json, streamReq, TERMINAL_RUN, userMessage } from "./wire.ts";
@@ -17,7 +17,7 @@ const THREAD_STREAM = "stream_run_threads__thread_id__runs_stream_post";
 const JOIN_STREAM = "stream_run_http_threads__thread_id__runs__run_id__join_get";
 
 /** A run long enough (~1.5 s) that a second request reliably finds it in flight. */
-const long = (ctx: ScenarioContext) => ({ assistant_id: "agent", input: userMessage(), config: ctx.runConfig({ tokens: 60, delayMs: 25 }) });
+const long = (ctx: ScenarioContext) => ({ assistant_id: ctx.graph("agent"), input: userMessage(), config: ctx.runConfig({ tokens: 60, delayMs: 25 }) });
 const RANK: Record<string, number> = { pending: 0, running: 1, success: 2, error: 2, interrupted: 2, timeout: 2 };
 
 const getRun = async (ctx: ScenarioContext, tid: string, rid: string) =>
@@ -40,6 +40,7 @@ const untilRunning = (ctx: ScenarioContext, tid: string, rid: string) => pollUnt
 const runStatusForward: NamedScenario = {
   title: "agent-server › run status only moves forward",
   spec: AGENT_SERVER,
+  requires: needsGraphs("agent"),
   checks: ["run_status_forward_only"],
   run: (ctx) =>
     withThread(ctx, async (tid) => {
@@ -60,12 +61,13 @@ const runStatusForward: NamedScenario = {
 const threadStatus: NamedScenario = {
   title: "agent-server › thread status follows its runs",
   spec: AGENT_SERVER,
+  requires: needsGraphs("agent", "error", "interrupt"),
   checks: ["thread_status_lifecycle"],
   run: async (ctx) => {
     const cases: [string, object, string][] = [
       ["success", long(ctx), "idle"],
-      ["error", { assistant_id: "error", input: userMessage() }, "error"],
-      ["interrupt", { assistant_id: "interrupt", input: userMessage() }, "interrupted"],
+      ["error", { assistant_id: ctx.graph("error"), input: userMessage() }, "error"],
+      ["interrupt", { assistant_id: ctx.graph("interrupt"), input: userMessage() }, "interrupted"],
     ];
     for (const [label, body, after] of cases)
       await withThread(ctx, async (tid) => {
@@ -92,6 +94,7 @@ const threadStatus: NamedScenario = {
 const cancel: NamedScenario = {
   title: "agent-server › cancel interrupts a running run",
   spec: AGENT_SERVER,
+  requires: needsGraphs("agent"),
   checks: ["cancel_interrupts_run"],
   run: (ctx) =>
     withThread(ctx, async (tid) => {
@@ -117,6 +120,7 @@ const STRATEGIES: { strategy?: string; check: CheckName; expect: string }[] = [
 const multitask = (s: (typeof STRATEGIES)[number]): NamedScenario => ({
   title: `agent-server › multitask ${s.strategy ?? "default"}`,
   spec: AGENT_SERVER,
+  requires: needsGraphs("agent"),
   checks: [s.check],
   run: (ctx) =>
     withThread(ctx, async (tid) => {
@@ -147,6 +151,7 @@ const multitask = (s: (typeof STRATEGIES)[number]): NamedScenario => ({
 const onDisconnect = (mode: "cancel" | "continue"): NamedScenario => ({
   title: `agent-server › on_disconnect ${mode}`,
   spec: AGENT_SERVER,
+  requires: needsGraphs("agent"),
   checks: [...STREAMED, `on_disconnect_${mode}` as const],
   run: (ctx) =>
     withThread(ctx, async (tid) => {
@@ -168,16 +173,17 @@ const onDisconnect = (mode: "cancel" | "continue"): NamedScenario => ({
 const resume: NamedScenario = {
   title: "agent-server › resumable stream replays and resumes exactly",
   spec: AGENT_SERVER,
+  requires: needsGraphs("agent"),
   checks: [...STREAMED, "resume_replay_equals_original", "resume_after_id_exact"],
   run: (ctx) =>
     withThread(ctx, async (tid) => {
-      const body = { assistant_id: "agent", input: userMessage(), stream_resumable: true, stream_mode: ["values", "messages-tuple"], config: ctx.runConfig({ tokens: 12, delayMs: 5 }) };
-      const original = await ctx.stream(AGENT_SERVER, THREAD_STREAM, "values+messages-tuple (resumable)", streamReq(ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs/stream`, body)), expectation(["values", "messages-tuple"]), { keepLog: true });
+      const body = { assistant_id: ctx.graph("agent"), input: userMessage(), stream_resumable: true, stream_mode: ["values", "messages-tuple"], config: ctx.runConfig({ tokens: 12, delayMs: 5 }) };
+      const original = await ctx.stream(AGENT_SERVER, THREAD_STREAM, "values+messages-tuple (resumable)", streamReq(ctx.request(AGENT_SERVER, "POST", `/threads/${tid}/runs/stream`, body)), expectation(["values", "messages-tuple"], { idsRequired: true }), { keepLog: true });
       const log = original.log ?? [];
       const rid = log[0] ? JSON.parse(log[0].data)?.run_id : undefined;
       if (!rid || log.length < 4) return;
       const join = (lastEventId: string) =>
-        ctx.stream(AGENT_SERVER, JOIN_STREAM, `resume from ${lastEventId}`, streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": lastEventId }), expectation(["values", "messages-tuple"], { resumed: lastEventId !== "-1" }), { keepLog: true, limits: { deadlineMs: 15_000 } });
+        ctx.stream(AGENT_SERVER, JOIN_STREAM, `resume from ${lastEventId}`, streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": lastEventId }), expectation(["values", "messages-tuple"], { idsRequired: true, resumed: lastEventId !== "-1" }), { keepLog: true, limits: { deadlineMs: 15_000 } });
       const key = (e: { id?: string; event: string; data: string }) => `${e.id}|${e.event}|${e.data}`;
       const compare = (got: typeof log, want: typeof log) => {
         const g = got.map(key);

@@ -5,7 +5,7 @@ import { STREAM_RULE_NAMES } from "../grammar/rules.ts";
 import { checkComplete } from "./complete.ts";
 import { pollUntil } from "../../core/poll.ts";
 import type { CheckName } from "../../core/checks.ts";
-import type { ModelPace } from "../../core/target.ts";
+import type { ModelPace, Target } from "../../core/target.ts";
 import { json, MANAGED, MANAGED_TUPLE_KEYS, streamReq, userMessage } from "./wire.ts";
 
 const STREAM_OP = "streamManagedDeepAgentThreadRun";
@@ -19,7 +19,14 @@ function runtime(ctx: ScenarioContext) {
   return modelId ? { runtime: { model: { model_id: modelId } } } : {};
 }
 
+/** On a target that is not an embedded reference, runs go only to the agent the user named. */
+const namedAgent = (t: Target) => (t.embedded || t.agentId ? undefined : "runs a Managed agent, a model call on the target: name the agent runs may use with --agent-id");
+/** Only the embedded reference's agents can be made to ask approval before a tool without a real model. */
+const embeddedOnly = (why: string) => (t: Target) => (t.embedded ? undefined : `needs ${why}, which only the embedded reference provides without a paid model`);
+
+/** The embedded reference gets an agent of the scenario's own; another target, the agent the user named. */
 async function withAgent(ctx: ScenarioContext, extra: object, body: (agentId: string) => Promise<void>) {
+  if (!ctx.target.embedded) return body(ctx.target.agentId!);
   const created = await ctx.setup(MANAGED, "createManagedDeepAgent", ctx.request(MANAGED, "POST", "/agents", { name: `agentwire stream ${ctx.tag}`, ...runtime(ctx), extras: { agentwire: ctx.tag }, ...extra }), "id");
   const agentId = created.id as string;
   try {
@@ -43,6 +50,7 @@ async function streamOnce(ctx: ScenarioContext, agentId: string, label: string, 
       modes,
       subgraphs: (body as { stream_subgraphs?: boolean }).stream_subgraphs === true,
       idsRequired: false,
+      producedOverMs: ctx.producedOver(PACE),
       expectError: false,
       ...MANAGED_TUPLE_KEYS,
     });
@@ -58,6 +66,7 @@ const modeScenario = (mode: string): NamedScenario => ({
   title: `managed › stream mode ${mode}`,
   spec: MANAGED,
   checks: mode === "updates" ? STREAMED : COMPLETE,
+  requires: namedAgent,
   run: (ctx) => withAgent(ctx, {}, async (agentId) => void (await streamOnce(ctx, agentId, mode, { stream_mode: [mode] }))),
 });
 
@@ -65,6 +74,7 @@ const combined: NamedScenario = {
   title: "managed › all stream modes with subgraphs",
   spec: MANAGED,
   checks: COMPLETE,
+  requires: namedAgent,
   run: (ctx) =>
     withAgent(ctx, {}, async (agentId) => void (await streamOnce(ctx, agentId, MANAGED_MODES.join("+"), { stream_mode: MANAGED_MODES, stream_subgraphs: true }))),
 };
@@ -76,6 +86,8 @@ const refusals: NamedScenario = {
   title: "managed › refuses other stream modes and assistant_id",
   spec: MANAGED,
   checks: ["managed_stream_modes_restricted", "managed_assistant_id_rejected"],
+  // A server that wrongly accepts these requests would start runs.
+  requires: namedAgent,
   run: (ctx) =>
     withAgent(ctx, {}, async (agentId) => {
       const threadId = await newThread(ctx, agentId);
@@ -97,6 +109,7 @@ const resolveInterrupt: NamedScenario = {
   title: "managed › interrupt then resolve-interrupt",
   spec: MANAGED,
   checks: [...STREAMED, "managed_resolve_interrupt"],
+  requires: embeddedOnly("an agent that asks approval before a tool"),
   run: (ctx) =>
     withAgent(ctx, { tools: { interrupt_config: { write_todos: true } } }, async (agentId) => {
       const threadId = await newThread(ctx, agentId);

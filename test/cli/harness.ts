@@ -11,7 +11,7 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The environment without anything that would point the CLI at a real deployment or change its defaults. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of ["LANGSMITH_API_KEY", "DEEPAGENTS_BASE_URL", "AGENT_SERVER_URL", "AGENT_ID", "AGENTWIRE_FAULTS", "AGENTWIRE_SEED", "AGENTWIRE_DEBUG", "NODE_TEST_CONTEXT", "NODE_OPTIONS"]) delete env[k];
+  for (const k of ["LANGSMITH_API_KEY", "DEEPAGENTS_BASE_URL", "AGENT_SERVER_URL", "AGENT_SERVER_API_KEY", "AGENT_ID", "AGENTWIRE_FAULTS", "AGENTWIRE_SEED", "AGENTWIRE_DEBUG", "NODE_TEST_CONTEXT", "NODE_OPTIONS"]) delete env[k];
   return { ...env, ...extra };
 }
 

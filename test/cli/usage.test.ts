@@ -66,6 +66,11 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
     ["--api-key-file that is empty", () => ["run", "--api-key-file", emptyKey], /--api-key-file .*empty/],
     ["--api-key-env naming an unset variable", () => ["run", "--api-key-env", "AGENTWIRE_NO_SUCH_KEY"], /--api-key-env AGENTWIRE_NO_SUCH_KEY/],
     ["two ways to pass the key", () => ["run", "--api-key", "k", "--api-key-file", emptyKey], /one way/],
+    ["--reference ruby", () => ["run", "--reference", "ruby"], /--reference.*ruby/],
+    ["--reference with --agent-server", () => ["run", "--agent-server", `http://127.0.0.1:${closed}`, "--reference", "python"], /--reference chooses the embedded reference/],
+    ["--graph without a role", () => ["run", "--graph", "my_graph"], /--graph: expected ROLE=.*my_graph/],
+    ["--graph with an unknown role", () => ["run", "--graph", "chat=my_graph"], /ROLE one of agent, deep, error, interrupt, subgraph/],
+    ["reference --server ruby", () => ["reference", "--server", "ruby"], /--server.*ruby/],
     ["--spec /nonexistent.yaml", () => ["run", "--spec", "/nonexistent.yaml"], /\/nonexistent\.yaml/],
     ["--spec that is not OpenAPI", () => ["run", "--spec", notOpenApi], /not an OpenAPI document/],
     // Files are read before a target starts: no embedded reference is started for a run that cannot go on.

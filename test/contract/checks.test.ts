@@ -62,3 +62,30 @@ test("every exchange check is in the registry as an exchange check", () => {
   for (const c of EXCHANGE_CHECKS) assert.equal(CHECKS[c.checkName].kind, "exchange", c.checkName);
   assert.equal(new Set(EXCHANGE_CHECKS.map((c) => c.checkName)).size, EXCHANGE_CHECKS.length);
 });
+
+// An operation documenting 200 as JSON or an event stream, 409 and 422, and no 404 (like copying a thread, or A2A).
+const streamOrJson: ResponseContract = {
+  statuses: ["200", "409", "422"],
+  responseFor: (status) => ([200, 409, 422].includes(status) ? { key: String(status), mediaTypes: status === 200 ? ["application/json", "text/event-stream"] : ["application/json"], headers: [] } : undefined),
+  validateBody: (_s, media, body) => (/json/.test(media) && (typeof body !== "object" || body === null) ? ["must be object"] : []),
+  validateHeader: () => [],
+};
+const judgeWith = (c: ResponseContract, e: Exchange, intent: Intent = { kind: "valid" }) => runChecks({ exchange: e, contract: c, intent });
+
+test("a documented non-JSON media type is not read as JSON; a JSON body still is", () => {
+  assert.deepEqual(judgeWith(streamOrJson, x(200, "event: message\r\ndata: {}\r\n\r\n", { "content-type": "text/event-stream" })), []);
+  assert.deepEqual(judgeWith(streamOrJson, x(200, "5")).map((v) => v.check), ["response_schema"]);
+});
+
+test("a redirect is neither an acceptance nor a refusal (only status_code_documented judges it)", () => {
+  const redirect = x(307, undefined, { location: "/elsewhere" });
+  assert.deepEqual(checksOf(redirect), ["status_code_documented"]);
+  assert.deepEqual(checksOf(redirect, { kind: "invalid", what: "x" }), ["status_code_documented"]);
+});
+
+test("where no 404 is documented, an unknown id may get any documented status, never an undocumented one", () => {
+  const unknown: Intent = { kind: "unknown-id", parameter: "thread_id" };
+  assert.deepEqual(judgeWith(streamOrJson, x(409, { detail: "Conflict" }), unknown), []);
+  assert.deepEqual(judgeWith(streamOrJson, x(404, { detail: "Not found" }), unknown).map((v) => v.check), ["status_code_documented"]);
+  assert.deepEqual(judgeWith(streamOrJson, x(400, { detail: "bad" }), unknown).map((v) => v.check).sort(), ["status_code_documented", "unknown_id_not_found"]);
+});

@@ -5,7 +5,6 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { ApiClient } from "../../core/client.ts";
 import { paceConfig } from "../../core/target.ts";
 import type { Finding } from "../../results/finding.ts";
@@ -13,11 +12,12 @@ import { MULTITASK_CHECK_NAMES, multitaskNoDuplicateRuns, multitaskNoLostRuns, m
 import type { BurstRun, Strategy, ThreadObservation } from "../../load/multitask/observe.ts";
 import { runMultitaskLoad, type MultitaskLoadResult } from "../../load/multitask/run.ts";
 import { applyWaivers, loadWaivers } from "../../results/waivers.ts";
+import { referenceWaivers } from "../../reference/waivers/index.ts";
 import type { Reference } from "../../reference/index.ts";
 import { MULTITASK_CASES } from "../support/fault-cases.ts";
 import { sharedReference } from "../support/reference.ts";
 
-const WAIVERS = loadWaivers(fileURLToPath(new URL("../../reference/waivers.yaml", import.meta.url)));
+const WAIVERS = referenceWaivers("js").flatMap(loadWaivers);
 
 /** The open (unwaived) findings of one check, as the run command would report them. */
 function open(result: MultitaskLoadResult, check: string): string[] {

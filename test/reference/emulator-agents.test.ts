@@ -2,7 +2,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { startEnv, type StartedEnv } from "./emulator-harness.ts";
+import { startEnv, user, type StartedEnv } from "./emulator-harness.ts";
 
 const ERROR_KEYS = ["code", "detail", "status", "type"];
 function assertError(res: { status: number; json: any; headers: Record<string, string> }, status: number, code: string) {
@@ -79,18 +79,29 @@ describe("managed emulator: agents", () => {
     assert.deepEqual([a.subagents, a.skills], [[], []]);
   });
 
-  test("the model id and interrupt_config configure the upstream assistant", async () => {
+  /** The configurable the emulator gave the upstream run of a new run of this agent. */
+  const runConfigurable = async (agentId: string) => {
+    const thread = await env.call("POST", "/threads", { agent_id: agentId }, { "x-api-key": env.key });
+    const run = await env.call("POST", `/threads/${thread.json.id}/runs`, { agent_id: agentId, input: user("hi") }, { "x-api-key": env.key });
+    const up = (await (await fetch(`${env.upstreamUrl}/threads/${thread.json.id}/runs/${run.json.run_id}`)).json()) as { kwargs: { config: { configurable: Record<string, unknown> } } };
+    return up.kwargs.config.configurable;
+  };
+
+  test("the model id and interrupt_config configure the upstream assistant and its runs", async () => {
     const plain = await create({ name: "m", runtime: { model: { model_id: "scripted:tokens=7,delay_ms=3,first_token_delay_ms=9" } }, configurable: { fake_tokens: 99, other: "x" } }, "");
     const up = await upstreamAssistant(plain.id);
     assert.equal(up.graph_id, "deep");
-    assert.deepEqual(up.config.configurable, { fake_tokens: 7, fake_delay_ms: 3, fake_first_token_delay_ms: 9, other: "x", user_timezone: "UTC" });
+    const knobs = await runConfigurable(plain.id);
+    for (const [k, v] of Object.entries({ fake_tokens: 7, fake_delay_ms: 3, fake_first_token_delay_ms: 9, other: "x", user_timezone: "UTC" })) assert.equal(knobs[k], v, k);
     const res = await env.call("POST", "/agents", { name: "h", tools: { interrupt_config: { write_todos: true } }, runtime: { model: { model_id: "openai:gpt-5.5" } } }, {
       "x-api-key": env.key,
       "x-user-timezone": "Europe/Paris",
     });
     const hitl = await upstreamAssistant(res.json.id);
     assert.equal(hitl.graph_id, "deep_hitl");
-    assert.deepEqual(hitl.config.configurable, { user_timezone: "Europe/Paris" });
+    const hitlKnobs = await runConfigurable(res.json.id);
+    assert.equal(hitlKnobs.user_timezone, "Europe/Paris");
+    assert.equal(hitlKnobs.fake_tokens, undefined);
   });
 
   test("POST /agents: 400 for missing, blank, mistyped and malformed input", async () => {

@@ -225,7 +225,7 @@ const CASES: Record<string, Case> = {
     healthy: (ct) => ct.startsWith("text/event-stream"),
     broken: (ct) => ct.startsWith("application/json"),
   },
-  "ids-out-of-order": {
+  "ids-rewritten": {
     observe: async (r) => (await as(r).stream(`/threads/${await upstreamThread(r)}/runs/stream`, { ...slowRun, stream_mode: ["values"] })).events.map((e) => Number(e.id)),
     healthy: (ids) => ids.every((id: number, i: number) => i === 0 || id > ids[i - 1]),
     broken: (ids) => ids.every((id: number, i: number) => i === 0 || id < ids[i - 1]),

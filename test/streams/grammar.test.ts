@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { Violation } from "../../results/finding.ts";
 import { streamRules, type StreamExpectation, type StreamOutcome } from "../../streams/grammar/rules.ts";
 import { allowedEvents, MODE_EXCEPTIONS } from "../../streams/grammar/modes.ts";
 import type { SseEvent } from "../../streams/sse/types.ts";
@@ -39,11 +40,15 @@ const outcome = (evs: SseEvent[], over: Partial<StreamOutcome> = {}): StreamOutc
   ...over,
 });
 
-function judge(evs: SseEvent[], x = expectation(), o = outcome(evs)) {
+/** Every rule's outcome on the events. */
+function outcomes(evs: SseEvent[], x = expectation(), o = outcome(evs)) {
   const rules = streamRules(x);
   for (const e of evs) for (const r of rules) r.event(e);
-  return rules.flatMap((r) => r.finish(o));
+  return new Map(rules.map((r) => [r.check, r.finish(o)]));
 }
+
+/** The violations of every rule that judged the stream. */
+const judge = (evs: SseEvent[], x = expectation(), o = outcome(evs)): Violation[] => [...outcomes(evs, x, o).values()].flatMap((r) => (Array.isArray(r) ? r : []));
 
 const healthy = () =>
   events([
@@ -62,13 +67,12 @@ test("each rule reports its own breach", () => {
     ["event_names", base.map((e) => (e.event === "messages" ? { ...e, event: "messages-tuple" } : e))],
     ["event_payloads", base.map((e) => (e.event === "messages" ? { ...e, data: JSON.stringify(chunk("x")) } : e))],
     ["event_payloads", base, { modelMetadataKeys: ["ls_model_name"] }],
-    ["ids_increase", base.map((e) => ({ ...e, id: String(100 - e.index) }))],
     ["ids_present", base.map(({ id: _id, ...e }) => e), { idsRequired: true }],
     ["error_event", base, { expectError: true }],
     ["stream_content_type", base, {}, { headers: { "content-type": "application/json" } }],
     ["stream_terminates", base, {}, { end: { reason: "deadline", endAt: 60_000, bytes: 1, events: 21, partialEvent: false } }],
     ["sse_framing", base, {}, { framingIssues: [{ rule: "line-without-colon", offset: 7, eventIndex: 0, message: "x" }] }],
-    ["delivered_incrementally", base.map((e) => ({ ...e, receivedAt: 2000 }))],
+    ["delivered_incrementally", base.map((e) => ({ ...e, receivedAt: 2000 })), { producedOverMs: 380 }],
   ];
   for (const [check, evs, x, o] of cases) {
     const found = judge(evs, expectation(x), outcome(evs, o));
@@ -106,9 +110,19 @@ test("a resumed stream starts mid-run, so it need not begin with metadata", () =
   assert.ok(judge(resumed).some((v) => v.check === "metadata_first"));
 });
 
-test("a short stream is not judged for buffering (too short to tell)", () => {
-  const evs = events([["metadata", { run_id: RUN, attempt: 1 }, "0"]], 0);
-  assert.deepEqual(judge(evs, expectation(), outcome(evs, { sentAt: 999 })), []);
+test("delivery is judged on the spread between events against the run's known production time, never from the request", () => {
+  const notJudged = (evs: SseEvent[], x: Partial<StreamExpectation>) => outcomes(evs, expectation(x)).get("delivered_incrementally");
+  assert.match(JSON.stringify(notJudged(healthy(), { producedOverMs: undefined })), /pace is unknown/);
+  assert.match(JSON.stringify(notJudged(healthy(), { producedOverMs: 50 })), /too short to tell/);
+  // A server that queues the run for a second before its first event (the Python Agent Server does) still streams.
+  const queued = outcome(healthy(), { sentAt: -1000 });
+  assert.deepEqual(outcomes(healthy(), expectation({ producedOverMs: 380 }), queued).get("delivered_incrementally"), []);
+});
+
+test("ids are promised only on resumable streams, and are opaque there", () => {
+  const opaque = healthy().map((e, i) => ({ ...e, id: `1796187280626-${i}` }));
+  assert.match(JSON.stringify(outcomes(opaque).get("ids_present")), /stream_resumable=true/);
+  assert.deepEqual(outcomes(opaque, expectation({ idsRequired: true })).get("ids_present"), []);
 });
 
 test("violations are capped per rule with a count of the rest", () => {

@@ -45,8 +45,7 @@ export const STREAM_CASES: { check: CheckName; fault: string; scenario: string }
   { check: "event_payloads", fault: "messages-not-tuple", scenario: "managed › stream mode messages-tuple" },
   { check: "event_payloads", fault: "error-event-shape", scenario: "agent-server › a failing run ends with an error event" },
   { check: "error_event", fault: "error-event-dropped", scenario: "agent-server › a failing run ends with an error event" },
-  { check: "ids_increase", fault: "ids-out-of-order", scenario: "agent-server › stream mode values" },
-  { check: "ids_present", fault: "ids-dropped", scenario: "agent-server › stream mode values" },
+  { check: "ids_present", fault: "ids-dropped", scenario: "agent-server › resumable stream replays and resumes exactly" },
   { check: "delivered_incrementally", fault: "buffered-stream", scenario: "managed › stream mode messages-tuple" },
   { check: "stream_complete", fault: "truncated-stream", scenario: "managed › stream mode messages-tuple" },
   { check: "managed_stream_modes_restricted", fault: "accepts-any-stream-mode", scenario: "managed › refuses other stream modes and assistant_id" },
@@ -64,6 +63,7 @@ export const STREAM_CASES: { check: CheckName; fault: string; scenario: string }
   { check: "on_disconnect_continue", fault: "on-disconnect-swapped", scenario: "agent-server › on_disconnect continue" },
   { check: "resume_replay_equals_original", fault: "drop-event-on-resume", scenario: "agent-server › resumable stream replays and resumes exactly" },
   { check: "resume_after_id_exact", fault: "drop-event-on-resume", scenario: "agent-server › resumable stream replays and resumes exactly" },
+  { check: "resume_after_id_exact", fault: "ids-rewritten", scenario: "agent-server › resumable stream replays and resumes exactly" },
 ];
 
 export const MULTITASK_CASES: { check: CheckName; fault: string; strategies: Strategy[] }[] = [

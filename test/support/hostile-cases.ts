@@ -25,6 +25,8 @@ export interface HostileCase {
 const managed = (only: string) => (url: string) => ["--target", `${url}/v1/deepagents`, "--only", only];
 /** One stream scenario judges every stream rule and the completeness of what it delivered. */
 const ONE_STREAM = "managed › stream mode values";
+/** Off the embedded reference, runs go only to a named agent. */
+const streams = (url: string) => [...managed("streams")(url), "--agent-id", "a1"];
 
 const unusable = (why: RegExp) => (s: any) => {
   assert.match(s.unusable ?? "", why);
@@ -76,9 +78,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   { behaviour: "empty-200", args: managed("contract,streams"), exit: 1, says: /not judged: \d+ units .*answered 200 without a "id"/, maxWallMs: 60_000, judged: fixtureSetup(200, /without a "id"/) },
   { behaviour: "wrong-content-type", args: managed("contract,streams"), exit: 1, says: /not judged: \d+ units .*content-type "text\/html", not JSON/, maxWallMs: 60_000, judged: fixtureSetup(200, /not JSON/) },
   { behaviour: "redirect", args: managed("contract,streams"), exit: 1, says: /not judged: \d+ units .*answered 307 \(to http:\/\/127\.0\.0\.2:\d+\/v1\/deepagents\/agents, not followed\)/, maxWallMs: 60_000, judged: fixtureSetup(307, /not followed/) },
-  { behaviour: "echo", args: managed("streams"), grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000 },
-  { behaviour: "stall-stream", args: managed("streams"), grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("stream_terminates", /bound idle-timeout/) },
-  { behaviour: "endless-stream", args: managed("streams"), grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("stream_terminates", /bound (max-events|max-bytes|deadline)/) },
-  { behaviour: "endless-line", args: managed("streams"), grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("stream_terminates", /bound line-too-long/) },
-  { behaviour: "invalid-utf8", args: managed("streams"), grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("sse_framing", /invalid-utf8/) },
+  { behaviour: "echo", args: streams, grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000 },
+  { behaviour: "stall-stream", args: streams, grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("stream_terminates", /bound idle-timeout/) },
+  { behaviour: "endless-stream", args: streams, grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("stream_terminates", /bound (max-events|max-bytes|deadline)/) },
+  { behaviour: "endless-line", args: streams, grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("stream_terminates", /bound line-too-long/) },
+  { behaviour: "invalid-utf8", args: streams, grep: ONE_STREAM, exit: 1, says: /verdict: FAIL/, maxWallMs: 60_000, judged: finding("sse_framing", /invalid-utf8/) },
 ];

@@ -3,7 +3,8 @@
  * against a reference, with the reference's waivers applied, for the fault-matrix tests.
  */
 import type { SpecId, Target } from "../../core/target.ts";
-import { familiesFor, runFamily, type Family } from "../../contract/engine/families.ts";
+import type { Family } from "../../contract/engine/family.ts";
+import { familiesFor, runFamily } from "../../contract/engine/families.ts";
 import { FLOWS } from "../../contract/engine/flows.ts";
 import { startEngine } from "../../contract/engine/index.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
@@ -11,11 +12,11 @@ import type { Reference } from "../../reference/index.ts";
 import { Recorder, type UnitResult } from "../../results/recorder.ts";
 import { loadSpecSet, oracleFor, type SpecFiles, type SpecSet } from "../../contract/oracle.ts";
 import { applyWaivers, loadWaivers } from "../../results/waivers.ts";
-import { REFERENCE_WAIVERS } from "../../cli/specs.ts";
+import { referenceWaivers } from "../../reference/waivers/index.ts";
 import { scenarioContext, type NamedScenario } from "../../streams/scenarios/context.ts";
 import { referenceTarget } from "../../cli/target.ts";
 
-const waivers = loadWaivers(REFERENCE_WAIVERS);
+const waivers = referenceWaivers("js").flatMap(loadWaivers);
 const specCache = new Map<string, Promise<SpecSet>>();
 
 export function specs(files: SpecFiles = BUNDLED_SPECS): Promise<SpecSet> {
@@ -57,6 +58,8 @@ export async function runContractUnit(ref: Reference, unit: ContractUnit, seed =
 
 export async function runScenario(ref: Reference, scenario: NamedScenario): Promise<UnitResult> {
   const all = await specs();
+  const unmet = scenario.requires?.(targetOf(ref));
+  if (unmet) throw new Error(`${scenario.title}: ${unmet}`);
   const rec = new Recorder();
   // Short bounds: a stream that does not end is judged after a few seconds, not a minute.
   await scenario.run(scenarioContext({ target: targetOf(ref), rec, oracle: oracleFor(all), tag: "agentwire-test", limits: { deadlineMs: 8000, idleTimeoutMs: 6000 } }));

@@ -86,7 +86,8 @@ test("the parser drops a line past its cap and ignores every later byte", () => 
 test("stream_terminates fails on every bound, and on nothing else", () => {
   const judge = (reason: SseEnd["reason"]) => {
     const rule = streamRules({ modes: ["values"], subgraphs: false, idsRequired: false, expectError: false, tupleMetadataKeys: [], modelMetadataKeys: [] }).find((r) => r.check === "stream_terminates")!;
-    return rule.finish({ status: 200, headers: {}, sentAt: 0, end: { reason, endAt: 10, bytes: 1, events: 1, partialEvent: false }, framingIssues: [] }).length;
+    const outcome = rule.finish({ status: 200, headers: {}, sentAt: 0, end: { reason, endAt: 10, bytes: 1, events: 1, partialEvent: false }, framingIssues: [] });
+    return Array.isArray(outcome) ? outcome.length : -1;
   };
   for (const bound of ["deadline", "idle-timeout", "max-events", "max-bytes", "line-too-long", "event-too-large"] as const) assert.equal(judge(bound), 1, bound);
   assert.equal(judge("closed"), 0);
