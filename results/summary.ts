@@ -166,14 +166,19 @@ export interface Summary {
 }
 
 /**
- * The run's verdict: it passes only when every applicable unit was judged and nothing failed. Any unwaived
- * finding, broken gate, interruption, unusable target, or unit not judged for a reason other than "does
- * not apply" fails it.
+ * The run's verdict: it passes only when every applicable unit was judged, something was, and nothing
+ * failed. Any unwaived finding, broken gate, interruption, unusable target, or unit not judged for a
+ * reason other than "does not apply" fails it.
  */
-export function verdictOf(s: Pick<Summary, "findings" | "gates" | "interrupted" | "notJudged" | "unusable">): "pass" | "fail" {
+export function verdictOf(s: Pick<Summary, "findings" | "gates" | "interrupted" | "notJudged" | "unusable" | "operations" | "streams">): "pass" | "fail" {
   if (s.interrupted || s.unusable) return "fail";
   if (s.findings.some((f) => !f.waived)) return "fail";
   if (s.gates.some((g) => !g.passed)) return "fail";
   if (s.notJudged.some(blocksVerdict)) return "fail";
+  if (!judgedAnything(s)) return "fail";
   return "pass";
 }
+
+/** A run in which every unit was not applicable judged nothing, and so claims nothing. */
+export const judgedAnything = (s: Pick<Summary, "operations" | "streams" | "gates">) =>
+  s.gates.length > 0 || s.operations.some((o) => o.verdict !== "skipped" && o.verdict !== "not-judged") || s.streams.some((x) => x.verdict !== "skipped");

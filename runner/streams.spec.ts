@@ -73,7 +73,7 @@ for (const scenario of scenarios) {
         if (check !== "exchanges" && mine.streams.length === 0) why = stopped ?? { reason: "the scenario did not get far enough to judge it (see its other tests)", cause: "target" };
         // Every stream it saw says why the rule cannot judge it here (e.g. the pace of a remote model is unknown).
         else if (check !== "exchanges" && skipped.length === mine.streams.length) why = { reason: [...new Set(skipped.map((x) => x.reason))].join("; "), cause: "not-applicable" };
-        if (why && check !== "exchanges") mine.notJudged.push({ unit: `${scenario.title} › ${check}`, spec: scenario.spec, ...why });
+        if (why && check !== "exchanges") mine.notJudged.push({ unit: `${scenario.title} › ${check}`, spec: scenario.spec, reason: why.reason, cause: why.cause });
         await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(mine), contentType: "application/json" });
         if (check === "exchanges" && stopped?.cause === "suite") throw new Error(stopped.reason);
         for (const f of mine.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });

@@ -11,7 +11,7 @@ import type { SpecId } from "../../core/target.ts";
 import { keyHeaderOf } from "../../contract/oracle.ts";
 import { runLoadPhase } from "../../load/phase.ts";
 import { writeReports } from "../../reporters/index.ts";
-import { blocksVerdict, type Summary } from "../../results/summary.ts";
+import { blocksVerdict, judgedAnything, type Summary } from "../../results/summary.ts";
 import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
@@ -136,6 +136,7 @@ export function printOutcome(s: Summary, outDir: string, log: (line: string) => 
   log(`operations: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ") || "none"}`);
   log(`findings: ${open} open, ${waived} waived`);
   if (unjudged.length) log(`not judged: ${unjudged.length} units (e.g. ${unjudged[0]!.unit}: ${unjudged[0]!.reason})`);
+  if (!judgedAnything(s)) log(`nothing was judged${s.notJudged[0] ? `: every unit was not applicable (e.g. ${s.notJudged[0].unit}: ${s.notJudged[0].reason})` : ""}`);
   for (const g of s.gates) log(`gate ${g.name}: ${g.passed ? "met" : "BROKEN"} — ${g.detail}`);
   if (s.leftovers.length) log(`left on the target: ${s.leftovers.map((l) => `${l.spec} ${l.path} (${l.reason})`).join("; ")}`);
   log(`reports: ${join(outDir, "index.html")}, ${join(outDir, "summary.json")}, ${join(outDir, "junit.xml")}`);

@@ -20,7 +20,7 @@ async function runCase(c: HostileCase): Promise<HostileRun> {
     const port = await closedPort();
     return runAgainst(c.args(`http://127.0.0.1:${port}`), c.maxWallMs + 30_000, c.grep);
   }
-  const server = await startHostile(c.behaviour);
+  const server = await startHostile(c.behaviour, { probe: c.probe });
   try {
     const run = await runAgainst(c.args(server.url), c.maxWallMs + 30_000, c.grep);
     // A redirect to another host is never followed: nothing, the key least of all, went there.

@@ -52,6 +52,8 @@ test("a unit not judged fails the verdict unless it does not apply; the reports 
   assert.equal(verdictOf({ ...clean, notJudged: [na] }), "pass");
   assert.equal(verdictOf({ ...clean, notJudged: [na, blocked] }), "fail");
   assert.equal(verdictOf({ ...clean, unusable: "target unusable: connection refused" }), "fail");
+  const nothing = { ...clean, operations: clean.operations.map((o) => ({ ...o, verdict: "skipped" as const })), streams: [], gates: [], notJudged: [na] };
+  assert.equal(verdictOf(nothing), "fail", "a run in which nothing applied judged nothing");
 
   const s = summary({ findings: [], notJudged: [na, blocked, rule], unusable: "target unusable: stopped sending", leftovers: [{ spec: "agent-server", method: "DELETE", path: "/threads/t1", reason: "DELETE answered 500" }] });
   const xml = renderJunit(s);

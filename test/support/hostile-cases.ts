@@ -8,6 +8,8 @@ import type { Behaviour } from "./hostile.ts";
 
 export interface HostileCase {
   behaviour: Behaviour | "refused";
+  /** The server misbehaves on the run's first probe too (the run then ends there). */
+  probe?: boolean;
   /** The CLI arguments against the server at `url` (the key file and --out are added). */
   args(url: string): string[];
   exit: 1 | 3;
@@ -49,11 +51,11 @@ const fixtureSetup = (status: number, message: RegExp) => (s: any) => {
 export const HOSTILE_CASES: HostileCase[] = [
   { behaviour: "refused", args: managed("contract,streams"), exit: 3, says: /target unreachable: .*connection refused/, maxWallMs: 20_000 },
   { behaviour: "hang", args: managed("contract,streams"), exit: 3, says: /target unusable: .*no complete response within 2000 ms/, maxWallMs: 60_000, judged: unusable(/no complete response/) },
-  { behaviour: "stall-body", args: managed("contract,streams"), exit: 3, says: /target unusable: .*no complete response within 2000 ms/, maxWallMs: 60_000, judged: unusable(/no complete response/) },
-  { behaviour: "trickle", args: managed("contract,streams"), exit: 3, says: /target unusable: .*no complete response within 2000 ms/, maxWallMs: 60_000, judged: unusable(/no complete response/) },
+  { behaviour: "stall-body", probe: true, args: managed("contract,streams"), exit: 3, says: /agentwire: target unreachable: http:\/\/127\.0\.0\.1:\d+\/v1\/deepagents: no complete response within 2000 ms/, maxWallMs: 20_000, judged: unusable(/no complete response/) },
+  { behaviour: "trickle", probe: true, args: managed("contract,streams"), exit: 3, says: /agentwire: target unreachable: .*no complete response within 2000 ms/, maxWallMs: 20_000, judged: unusable(/no complete response/) },
   { behaviour: "reset", args: managed("contract,streams"), exit: 3, says: /target unusable: .*connection (reset|closed)/, maxWallMs: 60_000, judged: unusable(/connection/) },
-  { behaviour: "huge-body", args: managed("contract,streams"), exit: 3, says: /target unusable: .*exceeded the suite's cap of 8388608 bytes/, maxWallMs: 60_000, judged: unusable(/cap/) },
-  { behaviour: "huge-headers", args: managed("contract,streams"), exit: 3, says: /target unusable: .*headers larger than/, maxWallMs: 60_000, judged: unusable(/headers/) },
+  { behaviour: "huge-body", probe: true, args: managed("contract,streams"), exit: 3, says: /agentwire: target unreachable: .*exceeded the suite's cap of 8388608 bytes/, maxWallMs: 20_000, judged: unusable(/cap/) },
+  { behaviour: "huge-headers", probe: true, args: managed("contract,streams"), exit: 3, says: /agentwire: target unreachable: .*headers larger than/, maxWallMs: 20_000, judged: unusable(/headers/) },
   {
     behaviour: "error-500",
     args: managed("contract,streams"),

@@ -1,8 +1,8 @@
 /**
  * A small hostile HTTP server on 127.0.0.1 for the project's tests: one behaviour per server, from never
- * answering to echoing the API key back. It answers the run's first probe (GET of a base URL) like a server
- * that is there, so every behaviour reaches the units behind it; stream behaviours answer every other
- * request plausibly and misbehave only on run streams.
+ * answering to echoing the API key back. Unless told to misbehave there too, it answers the run's first
+ * probe (GET of a base URL) like a server that is there, so the behaviour reaches the units behind it;
+ * stream behaviours answer every other request plausibly and misbehave only on run streams.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -66,7 +66,7 @@ async function flood(res: ServerResponse, chunk: Buffer, until = Infinity): Prom
   if (!res.destroyed) res.end();
 }
 
-export async function startHostile(behaviour: Behaviour): Promise<Hostile> {
+export async function startHostile(behaviour: Behaviour, o: { probe?: boolean } = {}): Promise<Hostile> {
   let received = 0;
   let redirected = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -84,7 +84,7 @@ export async function startHostile(behaviour: Behaviour): Promise<Hostile> {
     req.on("error", () => undefined);
     res.on("error", () => undefined);
     const json = (status: number, body: string, headers: Record<string, string> = {}) => res.writeHead(status, { "content-type": "application/json", ...headers }).end(body);
-    if (isProbe(req)) return json(200, "{}");
+    if (isProbe(req) && !o.probe) return json(200, "{}");
     const stream = isStream(req);
     if (STREAM_ONLY.has(behaviour) && !stream) return req.method === "DELETE" ? res.writeHead(204).end() : json(req.url?.endsWith("/agents") ? 201 : 200, plausible());
     const sse = () => res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
