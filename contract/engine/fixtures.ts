@@ -325,7 +325,7 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
     addresses: (op) => addressed(op, fixedFor(op), throwaways),
     skip(op, family) {
       if (family === "positive" && op.parameters.some((p) => p.in === "path" && p.name === "namespace") && ids.namespace === undefined) return "the fixture assistant has no subgraph namespace";
-      if (family === "negative" && !target.embedded && UNSAFE.has(op.operationId)) return "acts on many resources; generated invalid input is only sent to the embedded reference";
+      if ((family === "negative" || family === "coverage") && !target.embedded && UNSAFE.has(op.operationId)) return "acts on many resources; generated invalid input is only sent to the embedded reference";
       return paidRun(op);
     },
   };

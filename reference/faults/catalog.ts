@@ -141,6 +141,30 @@ export const FAULTS: Fault[] = [
     emulator: { lenientValidation: true },
   },
   {
+    name: "threads-accept-missing-agent-id",
+    apis: ["managed"],
+    rule: "POST /threads requires a body with agent_id (one without either is answered 201, bound to the last agent seen).",
+    caughtBy: ["negative_data_rejected"],
+    hooks: () => {
+      let lastAgent: string | undefined;
+      return {
+        match: any(on("POST", `${M}/threads`), on("POST", `${M}/agents`)),
+        request: (r) => {
+          if (r.path !== `${M}/threads`) return r;
+          const body = r.body.length ? readJson(r.body) : {};
+          if (typeof body?.agent_id === "string") lastAgent = body.agent_id;
+          // Only a body left out, or an object without agent_id: anything else is still judged by the emulator.
+          if (!lastAgent || typeof body !== "object" || body === null || Array.isArray(body) || "agent_id" in body) return r;
+          return { ...r, headers: { ...r.headers, "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ ...body, agent_id: lastAgent })) };
+        },
+        response: (res, req) => {
+          if (req.path === `${M}/agents` && res.status === 201) lastAgent = readJson(res.body)?.id ?? lastAgent;
+          return res;
+        },
+      };
+    },
+  },
+  {
     name: "rejects-valid-input",
     apis: ["managed"],
     rule: "Documented optional fields are accepted (POST /agents rejects `permissions`).",

@@ -20,6 +20,7 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   { check: "response_headers_documented", fault: "missing-content-location", unit: { spec: A, operationId: "create_run_threads__thread_id__runs_post", family: "positive", strict: "content-location" } },
   { check: "positive_data_accepted", fault: "rejects-valid-input", unit: { spec: M, operationId: "createManagedDeepAgent", family: "positive" } },
   { check: "negative_data_rejected", fault: "accepts-invalid-input", unit: { spec: M, operationId: "createManagedDeepAgent", family: "negative" } },
+  { check: "negative_data_rejected", fault: "threads-accept-missing-agent-id", unit: { spec: M, operationId: "createManagedDeepAgentThread", family: "coverage" } },
   { check: "auth_enforced", fault: "auth-not-enforced", unit: { spec: M, operationId: "getManagedDeepAgent", family: "auth" } },
   { check: "auth_enforced", fault: "wrong-auth-error", unit: { spec: M, operationId: "getManagedDeepAgent", family: "auth" } },
   { check: "unknown_id_not_found", fault: "unknown-id-500", unit: { spec: M, operationId: "getManagedDeepAgent", family: "unknown-ids" } },
