@@ -213,6 +213,23 @@ export const FAULTS: Fault[] = [
     hooks: () => ({ match: on("POST", `${M}/threads/bulk-modify`), request: (r) => ({ ...r, path: `${M}/__unrouted__` }) }),
   },
   {
+    name: "undocumented-method-served",
+    apis: ["managed"],
+    rule: "Only documented methods are operations (DELETE /agents, which the document does not list, answers 204).",
+    caughtBy: ["undocumented_method_refused"],
+    hooks: () => ({ match: on("DELETE", `${M}/agents`), request: () => ({ status: 204, headers: {}, body: Buffer.alloc(0) }) }),
+  },
+  {
+    name: "allow-lists-other-path",
+    apis: ["managed"],
+    rule: "A 405's Allow names the methods of its own path (on /threads/count, /threads/search, /threads/runs and /threads/bulk-modify it also names those of /threads/{thread_id}).",
+    caughtBy: ["allow_header_on_405"],
+    hooks: () => ({
+      match: any(...["count", "search", "runs", "bulk-modify"].flatMap((p) => ["GET", "PUT", "POST", "PATCH", "DELETE"].map((m) => on(m, `${M}/threads/${p}`)))),
+      response: (res) => (res.status === 405 ? { ...res, headers: { ...res.headers, allow: [...new Set([...(res.headers.allow ?? "").split(", ").filter(Boolean), "GET", "PATCH", "DELETE"])].join(", ") } } : res),
+    }),
+  },
+  {
     name: "echo-secrets",
     apis: ["managed"],
     rule: "Stored MCP server header values are never returned in clear (they are echoed).",

@@ -25,6 +25,8 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   { check: "auth_enforced", fault: "wrong-auth-error", unit: { spec: M, operationId: "getManagedDeepAgent", family: "auth" } },
   { check: "unknown_id_not_found", fault: "unknown-id-500", unit: { spec: M, operationId: "getManagedDeepAgent", family: "unknown-ids" } },
   { check: "operation_implemented", fault: "missing-route", unit: { spec: M, operationId: "bulkUpdateManagedDeepAgentThreads", family: "positive" } },
+  { check: "undocumented_method_refused", fault: "undocumented-method-served", unit: { spec: M, methods: "/agents" } },
+  { check: "allow_header_on_405", fault: "allow-lists-other-path", unit: { spec: M, methods: "/threads/count" } },
   { check: "use_after_delete", fault: "resurrect-after-delete", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "resource_available_after_create", fault: "read-after-create-404", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "listed_after_create", fault: "list-omits-new", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
