@@ -15,20 +15,32 @@ const CONCURRENCY = 4;
 /** True when the document gives the operation any input beyond its path to vary. */
 export const hasCoverage = (op: Operation) => jsonMedia(op) !== undefined || op.parameters.some((p) => p.in === "query");
 
-/** The minimal valid request, pointed at the suite's resources as a valid request would be. */
-function base(ctx: EngineContext, op: Operation): GeneratedRequest {
+/**
+ * The minimal valid request, pointed at the suite's resources as a valid request would be. Where the
+ * operation acts on many resources unless its body names some (cancel or prune runs and threads), the body
+ * names fresh ones of the suite's, so no invalid case built on it can reach anything else.
+ */
+async function base(ctx: EngineContext, op: Operation): Promise<GeneratedRequest> {
   const g = minimalValid(ctx, op, "coverage");
   const query = ctx.fixtures.query(op, g.query);
-  const body = g.body && "value" in g.body ? { ...g.body, value: ctx.fixtures.body(op, g.body.value) } : g.body;
+  const fresh = await ctx.fixtures.throwaway(op);
+  const value = g.body && "value" in g.body ? ctx.fixtures.body(op, g.body.value) : undefined;
+  const body = fresh?.body ? { mediaType: g.body?.mediaType ?? "application/json", value: fresh.body(value) } : g.body && "value" in g.body ? { ...g.body, value } : g.body;
   return { ...g, query, ...(body ? { body } : {}) };
 }
 
-export function casesOf(ctx: EngineContext, op: Operation): CoverageCase[] {
-  return coverageCases(op, ctx.model.validator, base(ctx, op), { fixed: ctx.fixtures.fixed(op), seed: derivedSeed(ctx.seed, ctx.spec, op.operationId, "coverage") });
+export async function casesOf(ctx: EngineContext, op: Operation): Promise<CoverageCase[]> {
+  // What the fixtures strip from every valid body (a webhook, a delayed start) is not sent in any case: an
+  // invalid value a target accepts would act on it too.
+  const omit = (name: string) => {
+    const kept = ctx.fixtures.body(op, { [name]: null });
+    return typeof kept === "object" && kept !== null && !(name in kept);
+  };
+  return coverageCases(op, ctx.model.validator, await base(ctx, op), { fixed: ctx.fixtures.fixed(op), seed: derivedSeed(ctx.seed, ctx.spec, op.operationId, "coverage"), omit });
 }
 
 export async function runCoverage(ctx: EngineContext, op: Operation): Promise<string | undefined> {
-  const cases = casesOf(ctx, op);
+  const cases = await casesOf(ctx, op);
   if (cases.length === 0) return "the document gives this operation no input to vary";
   const answers: Attempt[] = new Array(cases.length);
   let next = 0;

@@ -5,7 +5,8 @@
  * maxItems). Invalid cases: each required property or parameter left out in turn, the whole body left out,
  * each value just outside a bound, a wrong type per field, a value out of its enum, malformed JSON. Every
  * valid case is checked valid and every invalid one invalid by the document's own validator, so a case the
- * document allows is never expected to be refused.
+ * document allows is never expected to be refused. Properties the caller omits (a webhook the target would
+ * call) are never sent.
  */
 import fc from "fast-check";
 import type { JsonSchema, JsonSchemaObject, Operation, Parameter } from "../model/types.ts";
@@ -85,7 +86,7 @@ function objectShape(schema: JsonSchema, document: unknown): { properties: Recor
  * Every coverage case of an operation around a valid `base` request (required parameters and required body
  * properties only, already pointed at real resources). `seed` picks the values of the optional fields.
  */
-export function coverageCases(op: Operation, validator: Validator, base: GeneratedRequest, options: RequestOptions & { seed: number }): CoverageCase[] {
+export function coverageCases(op: Operation, validator: Validator, base: GeneratedRequest, options: RequestOptions & { seed: number; omit?: (property: string) => boolean }): CoverageCase[] {
   const ctxs = contexts(validator, options);
   const gen = genContext(validator, { maxRecursion: options.maxRecursion });
   const out: CoverageCase[] = [];
@@ -138,6 +139,7 @@ export function coverageCases(op: Operation, validator: Validator, base: Generat
     const withProp = (name: string, value: unknown): GeneratedRequest => ({ ...base, body: { mediaType: media.mediaType, value: { ...baseBody, [name]: value } } });
     const bodyValid = (req: GeneratedRequest) => req.body !== undefined && "value" in req.body && validator.matches(media.schema!, req.body.value);
     for (const [name, schema] of Object.entries(shape.properties)) {
+      if (options.omit?.(name)) continue;
       if (!(name in baseBody)) {
         const [value] = sampleOf(schema, ctxs.json, options.seed);
         const req = withProp(name, value);
