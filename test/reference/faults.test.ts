@@ -69,6 +69,20 @@ const CASES: Record<string, Case> = {
     broken: (b) => b.error === "Unauthorized",
   },
   "accepts-invalid-input": { observe: async (r) => (await api(r).post("/agents", { name: 42 })).status, healthy: (s) => s === 400, broken: (s) => s === 201 },
+  "threads-accept-missing-agent-id": {
+    observe: async (r) => {
+      const { agent } = await agentAndThread(r);
+      return [(await api(r).post("/threads", {})).status, agent.id];
+    },
+    healthy: ([s]) => s === 400,
+    broken: ([s]) => s === 201,
+  },
+  "undocumented-method-served": { observe: async (r) => (await api(r).send("DELETE", "/agents")).status, healthy: (s) => s === 405, broken: (s) => s === 204 },
+  "allow-lists-other-path": {
+    observe: async (r) => (await api(r).send("PUT", "/threads/count", {})).headers.allow,
+    healthy: (a) => a === "GET",
+    broken: (a) => a === "GET, PATCH, DELETE",
+  },
   "rejects-valid-input": {
     observe: async (r) => (await api(r).post("/agents", { name: "x", permissions: { identity: "personal" } })).status,
     healthy: (s) => s === 201,
