@@ -40,7 +40,7 @@ const registry = {
     rule: "An id that does not exist gets 404 where the document lists it (a DELETE may instead succeed: idempotent); where no 404 is documented, any status the operation lists (or 404), never a 5xx.",
   },
   operation_implemented: { kind: "exchange", rule: "Every documented operation is implemented: its valid requests are not answered like a path the target does not have." },
-  undocumented_method_refused: { kind: "exchange", rule: "A method the document does not list for a path (GET, PUT, POST, PATCH, DELETE) is refused with a 4xx." },
+  undocumented_method_refused: { kind: "exchange", rule: "A method the document does not list for a path (GET, PUT, POST, PATCH, DELETE) is refused with a 4xx (a redirect is not judged)." },
   allow_header_on_405: { kind: "exchange", rule: "A 405 carries Allow (RFC 9110) naming every method the document lists for the path and none the target refuses there." },
   // ── flow ──────────────────────────────────────────────────────────────────────────────────────────
   resource_available_after_create: { kind: "flow", rule: "A resource can be read as soon as its creation was answered." },

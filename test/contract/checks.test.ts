@@ -97,6 +97,7 @@ test("methods the document does not list: a 4xx passes; a 405 needs Allow naming
     return METHOD_CHECKS.flatMap((c) => c({ path: "/things/count", documented: ["GET"], refused405, exchange })).map((v) => `${v.check}: ${v.message}`);
   };
   assert.deepEqual(probe("PUT", 404), [], "any 4xx refuses it");
+  assert.deepEqual(probe("PUT", 307), [], "a redirect is not judged");
   assert.deepEqual(probe("PUT", 405, "GET", ["PUT", "PATCH"]), []);
   assert.deepEqual(probe("PUT", 405, "GET, HEAD, OPTIONS", ["PUT"]), [], "methods the document does not name may be listed when not refused");
   assert.match(probe("DELETE", 204)[0]!, /^undocumented_method_refused: DELETE \/things\/count, .* answered 204, expected a 4xx/);
