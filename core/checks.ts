@@ -52,6 +52,8 @@ const registry = {
   auth_session_completes: { kind: "flow", rule: "An auth session starts PENDING and becomes COMPLETED once its verification URL is visited." },
   auth_session_reuse: { kind: "flow", rule: "Strategy REUSE with a completed session answers 200 with its token." },
   content_location_resolves: { kind: "flow", rule: "The Content-Location of a created run is that run's URL." },
+  pagination_consistent: { kind: "flow", rule: "Paging through a search with limit and offset gives each matching item exactly once." },
+  count_matches_list: { kind: "flow", rule: "A count equals the number of items the same filter lists." },
   // ── stream ────────────────────────────────────────────────────────────────────────────────────────
   stream_content_type: { kind: "stream", rule: "Run streams are served as text/event-stream." },
   sse_framing: { kind: "stream", rule: "The body follows the event-stream format: `field: value` lines, events ended by a blank line, UTF-8." },

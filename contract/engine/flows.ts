@@ -185,4 +185,86 @@ async function runLifecycle(s: Steps, aid: string, tid: string, config: unknown)
   s.expect("list_runs_http_threads__thread_id__runs_get", "listed_after_create", ids(runs.json, "run_id").includes(rid), "the run just created is not in the thread's run list", runs.req);
 }
 
-export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, agentServerFlow];
+/** What paging through one search and counting it must agree on (the items are the flow's own, marked). */
+interface Paged {
+  kind: string;
+  idKey: string;
+  search: { op: string; path: string; sortBy: string };
+  count: { op: string; path: string };
+  create(s: Steps, mark: string): Promise<string | undefined>;
+  remove(s: Steps, id: string): Promise<void>;
+}
+
+const PAGE = 2;
+const MADE = 5;
+
+/**
+ * Pages of PAGE items (limit/offset, sorted by the id, which no two items share) must give each of the
+ * flow's MADE items exactly once, and the count with the same filter must equal them.
+ */
+async function pageAndCount(s: Steps, p: Paged) {
+  const mark = randomUUID();
+  const made: string[] = [];
+  try {
+    for (let i = 0; i < MADE; i++) {
+      const id = await p.create(s, mark);
+      if (id) made.push(id);
+    }
+    const filter = { metadata: { agentwire_page: mark } };
+    const seen = new Map<string, number>();
+    let last: HttpRequest | undefined;
+    // One page more than the items need, so a server that repeats items is still read to its end.
+    for (let offset = 0; offset <= made.length + PAGE; offset += PAGE) {
+      const page = await s.call(p.search.op, "POST", p.search.path, { ...filter, limit: PAGE, offset, sort_by: p.search.sortBy, sort_order: "asc" });
+      last = page.req;
+      const got = ids(page.json, p.idKey);
+      for (const id of got) {
+        if (seen.has(id)) s.expect(p.search.op, "pagination_consistent", false, `${p.kind} ${id} is listed at offset ${seen.get(id)} and again at offset ${offset} (limit ${PAGE})`, page.req);
+        else seen.set(id, offset);
+      }
+      if (got.length < PAGE) break;
+    }
+    const missing = made.filter((id) => !seen.has(id));
+    if (last) s.expect(p.search.op, "pagination_consistent", missing.length === 0, `paging by ${PAGE} left out ${missing.length} of the ${made.length} ${p.kind}s the filter matches: ${missing.join(", ")}`, last);
+    const count = await s.call(p.count.op, "POST", p.count.path, filter);
+    s.expect(p.count.op, "count_matches_list", count.json === made.length, `the count of ${p.kind}s matching the filter is ${JSON.stringify(count.json)}, but ${made.length} were made and listed`, count.req);
+  } finally {
+    for (const id of made) await p.remove(s, id);
+  }
+}
+
+const agentServerPagingFlow: Flow = {
+  spec: "agent-server",
+  title: "paging and counts",
+  async run(ctx) {
+    const s = steps(ctx, this.title);
+    await pageAndCount(s, {
+      kind: "thread",
+      idKey: "thread_id",
+      search: { op: "search_threads_threads_search_post", path: "/threads/search", sortBy: "thread_id" },
+      count: { op: "count_threads_threads_count_post", path: "/threads/count" },
+      async create(st, mark) {
+        const t = await st.call("create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: ctx.tag, agentwire_page: mark } });
+        const id = t.json?.thread_id;
+        if (typeof id === "string") ctx.resources.track("agent-server", { method: "DELETE", path: `/threads/${id}` });
+        return typeof id === "string" ? id : undefined;
+      },
+      remove: async (st, id) => void (await st.call("delete_thread_threads__thread_id__delete", "DELETE", `/threads/${id}`)),
+    });
+    await pageAndCount(s, {
+      kind: "assistant",
+      idKey: "assistant_id",
+      search: { op: "search_assistants_assistants_search_post", path: "/assistants/search", sortBy: "assistant_id" },
+      count: { op: "count_assistants_assistants_count_post", path: "/assistants/count" },
+      async create(st, mark) {
+        const a = await st.call("create_assistant_assistants_post", "POST", "/assistants", { graph_id: ctx.fixtures.graphId, metadata: { agentwire: ctx.tag, agentwire_page: mark } });
+        const id = a.json?.assistant_id;
+        if (typeof id === "string") ctx.resources.track("agent-server", { method: "DELETE", path: `/assistants/${id}` });
+        return typeof id === "string" ? id : undefined;
+      },
+      remove: async (st, id) => void (await st.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${id}`)),
+    });
+  },
+};
+
+export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, agentServerFlow, agentServerPagingFlow];

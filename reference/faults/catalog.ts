@@ -717,6 +717,26 @@ export const FAULTS: Fault[] = [
     },
   },
   {
+    name: "page-overlaps",
+    apis: ["agent-server"],
+    rule: "Paging with limit/offset gives each item once (every page after the first starts one item early).",
+    caughtBy: ["pagination_consistent"],
+    hooks: () => ({
+      match: any(on("POST", "/threads/search"), on("POST", "/assistants/search")),
+      request: (r) => {
+        const body = readJson(r.body);
+        return typeof body?.offset === "number" && body.offset > 0 ? { ...r, body: Buffer.from(JSON.stringify({ ...body, offset: body.offset - 1 })) } : r;
+      },
+    }),
+  },
+  {
+    name: "count-off-by-one",
+    apis: ["agent-server"],
+    rule: "A count equals the number of matching items (POST /threads/count answers one more).",
+    caughtBy: ["count_matches_list"],
+    hooks: () => ({ match: on("POST", "/threads/count"), response: (res) => (res.status === 200 ? mapJson(res, (n) => (typeof n === "number" ? n + 1 : n)) : res) }),
+  },
+  {
     name: "missing-content-location",
     apis: ["agent-server"],
     rule: "Creating a run answers with the documented Content-Location header (it is left out).",

@@ -392,6 +392,26 @@ const CASES: Record<string, Case> = {
     healthy: ([, status]) => status === 200,
     broken: ([, status]) => status === 404,
   },
+  "page-overlaps": {
+    observe: async (r) => {
+      const mark = randomUUID();
+      for (let i = 0; i < 3; i++) await as(r).post("/threads", { metadata: { page_probe: mark } });
+      const page = async (offset: number) => (await as(r).post("/threads/search", { metadata: { page_probe: mark }, limit: 2, offset, sort_by: "thread_id", sort_order: "asc" })).json.map((t: any) => t.thread_id);
+      const ids = [...(await page(0)), ...(await page(2))];
+      return new Set(ids).size === ids.length ? "each once" : "repeated";
+    },
+    healthy: (o) => o === "each once",
+    broken: (o) => o === "repeated",
+  },
+  "count-off-by-one": {
+    observe: async (r) => {
+      const mark = randomUUID();
+      await as(r).post("/threads", { metadata: { count_probe: mark } });
+      return (await as(r).post("/threads/count", { metadata: { count_probe: mark } })).json;
+    },
+    healthy: (n) => n === 1,
+    broken: (n) => n === 2,
+  },
   "missing-content-location": {
     observe: async (r) => (await as(r).post(`/threads/${await upstreamThread(r)}/runs`, slowRun)).headers["content-location"],
     healthy: (h) => typeof h === "string" && h.startsWith("/threads/"),

@@ -36,6 +36,8 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   { check: "auth_session_completes", fault: "auth-session-stuck", unit: { spec: M, flow: "auth session from PENDING to COMPLETED" } },
   { check: "auth_session_reuse", fault: "reuse-ignored", unit: { spec: M, flow: "auth session from PENDING to COMPLETED" } },
   { check: "content_location_resolves", fault: "wrong-content-location", unit: { spec: A, flow: "assistant, thread and run lifecycle" } },
+  { check: "pagination_consistent", fault: "page-overlaps", unit: { spec: A, flow: "paging and counts" } },
+  { check: "count_matches_list", fault: "count-off-by-one", unit: { spec: A, flow: "paging and counts" } },
 ];
 
 export const STREAM_CASES: { check: CheckName; fault: string; scenario: string }[] = [
