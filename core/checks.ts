@@ -49,6 +49,7 @@ const registry = {
   use_after_delete: { kind: "flow", rule: "A deleted resource is gone: reading or using it answers 404." },
   secret_headers_not_echoed: { kind: "flow", rule: "Stored MCP server header values are never returned in clear." },
   mcp_tools_listed: { kind: "flow", rule: "Listing MCP tools returns the tools the registered server offers." },
+  oauth_provider_per_user_only: { kind: "flow", rule: "A per-user OAuth provider is registered only for an MCP server in per-user dynamic client mode (one with static headers is refused with a 4xx)." },
   auth_session_completes: { kind: "flow", rule: "An auth session starts PENDING and becomes COMPLETED once its verification URL is visited." },
   auth_session_reuse: { kind: "flow", rule: "Strategy REUSE with a completed session answers 200 with its token." },
   content_location_resolves: { kind: "flow", rule: "The Content-Location of a created run is that run's URL." },

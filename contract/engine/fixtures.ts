@@ -101,8 +101,9 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
     return t.id as string;
   };
   const mcpUrl = target.mcpUrl ?? "https://mcp.agentwire.invalid/mcp";
-  const newServer = async (url = `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp`) => {
-    const s = await call(api, "createMcpServer", "POST", "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] }, "id");
+  const newServer = async (url = `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp`, perUserOAuth = false) => {
+    const auth = perUserOAuth ? { auth_type: "oauth", oauth_mode: "per_user_dynamic_client" } : { headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] };
+    const s = await call(api, "createMcpServer", "POST", "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, ...auth }, "id");
     resources.track(spec, { method: "DELETE", path: `/mcp-servers/${s.id}` });
     return s.id as string;
   };
@@ -126,6 +127,8 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
     // Updates would change what other requests rely on (the model, the MCP URL): they edit their own copies.
     updateManagedDeepAgent: async () => ({ path: { agent_id: await newAgent() } }),
     updateMcpServer: async () => ({ path: { mcp_server_id: await newServer() } }),
+    // A per-user OAuth provider is documented for servers in per-user dynamic client mode only.
+    registerMcpOAuthProvider: async () => ({ path: { mcp_server_id: await newServer(undefined, true) } }),
     // A run occupies its thread: each gets a fresh one, so one example never finds the thread of another busy.
     createManagedDeepAgentThreadRun: async () => ({ path: { thread_id: await newThread() } }),
     streamManagedDeepAgentThreadRun: async () => ({ path: { thread_id: await newThread() } }),

@@ -8,6 +8,7 @@ import type { CheckName } from "../../core/checks.ts";
 import { pollUntil } from "../../core/poll.ts";
 import { registerSecret } from "../../core/redact.ts";
 import type { SpecId } from "../../core/target.ts";
+import type { Intent } from "../checks/types.ts";
 import { exchange, type EngineContext } from "./context.ts";
 import { quickModelId, quickRunConfig } from "./fixtures.ts";
 
@@ -21,9 +22,9 @@ export interface Flow {
 function steps(ctx: EngineContext, flow: string) {
   const where = (operationId: string) => ({ spec: ctx.spec, operationId, unit: { flow } });
   return {
-    async call(operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ x: Exchange; json: any; req: HttpRequest }> {
+    async call(operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, intent: Intent = { kind: "valid" }): Promise<{ x: Exchange; json: any; req: HttpRequest }> {
       const req = ctx.client.request(method, path, body, { headers });
-      const { x, violations } = await exchange(ctx, operationId, req, { kind: "valid" });
+      const { x, violations } = await exchange(ctx, operationId, req, intent);
       ctx.rec.violations(where(operationId), violations, req, { status: x.response.status });
       return { x, json: jsonBody(x.response), req };
     },
@@ -110,6 +111,11 @@ const managedMcpFlow: Flow = {
     }
     const patched = await s.call("updateMcpServer", "PATCH", `/mcp-servers/${id}`, { headers: [{ key: "Authorization", value: `Bearer ${secret}-2` }] });
     s.expect("updateMcpServer", "secret_headers_not_echoed", !leaks(patched.x), "the updated header value is returned in clear", patched.req);
+    // A per-user OAuth provider is for servers in per-user dynamic client mode; this one sends static headers.
+    const what = "an OAuth provider for an MCP server that uses static headers";
+    const oauth = await s.call("registerMcpOAuthProvider", "POST", `/mcp-servers/${id}/oauth-provider`, {}, {}, { kind: "refused-in-state", what });
+    const status = oauth.x.response.status;
+    s.expect("registerMcpOAuthProvider", "oauth_provider_per_user_only", status >= 400 && status < 500, `registering ${what} answered ${status}, expected a 4xx`, oauth.req);
     if (ctx.target.mcpUrl) {
       const tools = await s.call("listMcpTools", "GET", `/mcp/tools?url=${encodeURIComponent(ctx.target.mcpUrl)}&force_refresh=true`);
       s.expect("listMcpTools", "mcp_tools_listed", Array.isArray(tools.json?.tools) && tools.json.tools.length > 0, `the tools of the registered MCP server are not listed (${tools.x.response.status}, ${ids(tools.json?.tools, "name").length} tools)`, tools.req);

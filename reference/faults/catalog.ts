@@ -250,6 +250,16 @@ export const FAULTS: Fault[] = [
     },
   },
   {
+    name: "oauth-provider-for-headers",
+    apis: ["managed"],
+    rule: "A per-user OAuth provider is only for servers in per-user dynamic client mode (one is registered for a static-header server).",
+    caughtBy: ["oauth_provider_per_user_only"],
+    hooks: () => ({
+      match: on("POST", `${M}/mcp-servers/${ID}/oauth-provider`),
+      response: (res) => (res.status === 400 ? jsonResponse(200, { oauth_provider_id: randomUUID() }) : res),
+    }),
+  },
+  {
     name: "auth-session-stuck",
     apis: ["managed"],
     rule: "An auth session becomes COMPLETED once its verification URL is visited (it stays PENDING).",

@@ -83,6 +83,14 @@ const CASES: Record<string, Case> = {
     healthy: (a) => a === "GET",
     broken: (a) => a === "GET, PATCH, DELETE",
   },
+  "oauth-provider-for-headers": {
+    observe: async (r) => {
+      const server = (await api(r).post("/mcp-servers", { name: `probe ${randomUUID()}`, url: `https://${randomUUID().slice(0, 8)}.example.com/mcp`, headers: [{ key: "Authorization", value: "Bearer x" }] })).json;
+      return (await api(r).post(`/mcp-servers/${server.id}/oauth-provider`, {})).status;
+    },
+    healthy: (s) => s === 400,
+    broken: (s) => s === 200,
+  },
   "rejects-valid-input": {
     observe: async (r) => (await api(r).post("/agents", { name: "x", permissions: { identity: "personal" } })).status,
     healthy: (s) => s === 201,

@@ -33,6 +33,7 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   { check: "update_persisted", fault: "update-not-persisted", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "secret_headers_not_echoed", fault: "echo-secrets", unit: { spec: M, flow: "MCP server secrets and tools" } },
   { check: "mcp_tools_listed", fault: "mcp-tools-empty", unit: { spec: M, flow: "MCP server secrets and tools" } },
+  { check: "oauth_provider_per_user_only", fault: "oauth-provider-for-headers", unit: { spec: M, flow: "MCP server secrets and tools" } },
   { check: "auth_session_completes", fault: "auth-session-stuck", unit: { spec: M, flow: "auth session from PENDING to COMPLETED" } },
   { check: "auth_session_reuse", fault: "reuse-ignored", unit: { spec: M, flow: "auth session from PENDING to COMPLETED" } },
   { check: "content_location_resolves", fault: "wrong-content-location", unit: { spec: A, flow: "assistant, thread and run lifecycle" } },
