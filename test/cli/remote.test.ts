@@ -9,10 +9,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
-import { startReference, type Reference, type ReferenceServer } from "../../reference/index.ts";
+import { REFERENCE_SERVERS, startReference, type Reference } from "../../reference/index.ts";
 import { runCli, tempDir } from "./harness.ts";
 
-for (const server of ["js", "python"] as ReferenceServer[]) {
+for (const server of REFERENCE_SERVERS) {
   describe(`${server} Agent Server as a remote target`, () => {
     let ref: Reference;
     let proxy: Server;
