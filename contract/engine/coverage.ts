@@ -10,7 +10,7 @@ import { derivedSeed, type EngineContext } from "./context.ts";
 import { attempt, minimalValid, type Attempt } from "./prepare.ts";
 
 /** Cases of one operation in flight at once (runs of a quick model on fresh threads take most of the time). */
-const CONCURRENCY = 8;
+const CONCURRENCY = 4;
 
 /** True when the document gives the operation any input beyond its path to vary. */
 export const hasCoverage = (op: Operation) => jsonMedia(op) !== undefined || op.parameters.some((p) => p.in === "query");

@@ -116,8 +116,8 @@ const managedMcpFlow: Flow = {
     const oauth = await s.call("registerMcpOAuthProvider", "POST", `/mcp-servers/${id}/oauth-provider`, {}, {}, { kind: "refused-in-state", what });
     const status = oauth.x.response.status;
     s.expect("registerMcpOAuthProvider", "oauth_provider_per_user_only", status >= 400 && status < 500, `registering ${what} answered ${status}, expected a 4xx`, oauth.req);
-    if (ctx.target.mcpUrl) {
-      const tools = await s.call("listMcpTools", "GET", `/mcp/tools?url=${encodeURIComponent(ctx.target.mcpUrl)}&force_refresh=true`);
+    if (ctx.fixtures.mcpUrl) {
+      const tools = await s.call("listMcpTools", "GET", `/mcp/tools?url=${encodeURIComponent(ctx.fixtures.mcpUrl)}&force_refresh=true`);
       s.expect("listMcpTools", "mcp_tools_listed", Array.isArray(tools.json?.tools) && tools.json.tools.length > 0, `the tools of the registered MCP server are not listed (${tools.x.response.status}, ${ids(tools.json?.tools, "name").length} tools)`, tools.req);
     }
     await s.call("deleteMcpServer", "DELETE", `/mcp-servers/${id}`);
