@@ -84,7 +84,12 @@ const managedAgentFlow: Flow = {
     const threads = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}`);
     s.expect("listManagedDeepAgentThreads", "listed_after_create", ids(threads.json?.threads, "id").includes(threadId), "the thread just created is not listed for its agent", threads.req);
     await s.call("searchManagedDeepAgentThreads", "POST", "/threads/search", { metadata: { agentwire: ctx.tag } });
-    await s.call("countManagedDeepAgentThreads", "GET", `/threads/count?agent_id=${agentId}`);
+    // attention_count counts the threads needing the user, which requires_attention lists (once the run is over).
+    await pollUntil(() => s.call("getManagedDeepAgentThread", "GET", `/threads/${threadId}`), (t) => t.json?.status !== "busy", { everyMs: 100 });
+    const count = await s.call("countManagedDeepAgentThreads", "GET", `/threads/count?agent_id=${agentId}`);
+    const waiting = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}&requires_attention=true&page_size=100`);
+    const listedWaiting = ids(waiting.json?.threads, "id").length;
+    s.expect("countManagedDeepAgentThreads", "count_matches_list", count.json?.attention_count === listedWaiting, `attention_count is ${JSON.stringify(count.json?.attention_count)}, but ${listedWaiting} threads of the agent are listed with requires_attention=true`, count.req);
     await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, `/threads/${threadId}`);
     await s.call("deleteManagedDeepAgent", "DELETE", `/agents/${agentId}`);
     await s.gone("getManagedDeepAgent", `/agents/${agentId}`, "agent");
@@ -172,8 +177,24 @@ const agentServerFlow: Flow = {
     }
     await s.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${aid}`);
     await s.gone("get_assistant_assistants__assistant_id__get", `/assistants/${aid}`, "assistant");
+    await storeItemLifecycle(s, ctx.tag);
   },
 };
+
+/**
+ * A store item put, read, deleted and read again; and a delete of the empty key, which the document allows.
+ * Getting an item documents no 404, so the read after delete is judged by what its answer must look like.
+ */
+async function storeItemLifecycle(s: Steps, tag: string) {
+  const item = { namespace: ["agentwire", tag, "flow"], key: `k-${randomUUID().slice(0, 8)}` };
+  // An array query parameter in the document's default style (form, exploded): one namespace= per label.
+  const query = [...item.namespace.map((n) => `namespace=${encodeURIComponent(n)}`), `key=${encodeURIComponent(item.key)}`].join("&");
+  await s.call("put_item", "PUT", "/store/items", { ...item, value: { agentwire: true } });
+  await s.call("get_item", "GET", `/store/items?${query}`);
+  await s.call("delete_item", "DELETE", "/store/items", item);
+  await s.call("get_item", "GET", `/store/items?${query}`);
+  await s.call("delete_item", "DELETE", "/store/items", { namespace: item.namespace, key: "" });
+}
 
 /** A run on the thread: created, found at its Content-Location, read, joined and listed. */
 async function runLifecycle(s: Steps, aid: string, tid: string, config: unknown) {

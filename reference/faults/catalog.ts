@@ -260,6 +260,16 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
+    name: "attention-count-off",
+    apis: ["managed"],
+    rule: "attention_count counts the threads needing the user, as requires_attention lists them (it answers one more).",
+    caughtBy: ["count_matches_list"],
+    hooks: () => ({
+      match: on("GET", `${M}/threads/count`),
+      response: (res) => (res.status === 200 ? mapJson(res, (c) => ({ ...c, attention_count: Number(c?.attention_count) + 1 })) : res),
+    }),
+  },
+  {
     name: "auth-session-stuck",
     apis: ["managed"],
     rule: "An auth session becomes COMPLETED once its verification URL is visited (it stays PENDING).",

@@ -91,6 +91,14 @@ const CASES: Record<string, Case> = {
     healthy: (s) => s === 400,
     broken: (s) => s === 200,
   },
+  "attention-count-off": {
+    observe: async (r) => {
+      const { agent } = await agentAndThread(r);
+      return (await api(r).get(`/threads/count?agent_id=${agent.id}`)).json.attention_count;
+    },
+    healthy: (n) => n === 0,
+    broken: (n) => n === 1,
+  },
   "rejects-valid-input": {
     observe: async (r) => (await api(r).post("/agents", { name: "x", permissions: { identity: "personal" } })).status,
     healthy: (s) => s === 201,

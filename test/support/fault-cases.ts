@@ -31,6 +31,7 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   { check: "resource_available_after_create", fault: "read-after-create-404", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "listed_after_create", fault: "list-omits-new", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "update_persisted", fault: "update-not-persisted", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
+  { check: "count_matches_list", fault: "attention-count-off", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "secret_headers_not_echoed", fault: "echo-secrets", unit: { spec: M, flow: "MCP server secrets and tools" } },
   { check: "mcp_tools_listed", fault: "mcp-tools-empty", unit: { spec: M, flow: "MCP server secrets and tools" } },
   { check: "oauth_provider_per_user_only", fault: "oauth-provider-for-headers", unit: { spec: M, flow: "MCP server secrets and tools" } },
