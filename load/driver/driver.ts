@@ -6,13 +6,12 @@
  */
 import { setMaxListeners } from "node:events";
 import { Agent } from "undici";
-import { openSse } from "../../streams/sse/reader.ts";
 import { MetricsCollector, type CollectorShard, type LoadSummary } from "../metrics/collector.ts";
 import type { SloSpec } from "../metrics/slo.ts";
 import { poissonArrivals } from "./arrivals.ts";
 import { assertAllowedTarget } from "./safety.ts";
 import type { LoadScenario } from "./scenario.ts";
-import { streamRun, type StreamOpener } from "./stream-run.ts";
+import { streamRun, type EventObserver } from "./stream-run.ts";
 import { threadSource, type ThreadPolicy, type ThreadSource } from "./threads.ts";
 import { sleep } from "../../core/poll.ts";
 
@@ -44,8 +43,8 @@ export interface LoadOptions {
   slo?: SloSpec;
   /** Hosts other than loopback that may receive this load. */
   allowHosts?: string[];
-  /** Opens a stream on the shared connection pool; the default uses the suite's SSE reader. */
-  opener?: (dispatcher: Agent) => StreamOpener;
+  /** Sees every event as it is recorded (the calibration probe). */
+  observe?: EventObserver;
 }
 
 export interface DriverResult {
@@ -86,7 +85,6 @@ export async function runLoad(o: LoadOptions): Promise<DriverResult> {
   const threadPolicy = o.threads ?? "per-run";
   // One pool for the whole load: enough sockets for every open stream plus the untimed setup calls.
   const dispatcher = new Agent({ connections: maxOpen + 16, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 10_000 });
-  const open = (o.opener ?? readerOpener)(dispatcher);
   const collector = new MetricsCollector(o.slo);
   const hardStop = new AbortController();
   setMaxListeners(0, hardStop.signal); // one listener per open run, by design
@@ -119,18 +117,18 @@ export async function runLoad(o: LoadOptions): Promise<DriverResult> {
     }
     try {
       const timeline = await streamRun({
-        open,
+        dispatcher,
         request: o.scenario.streamRequest(threadId),
         limits: {
           deadlineMs: Math.max(1, Math.min(deadlineMs, hardStopAt - performance.now())),
           maxEvents: o.stream?.maxEvents ?? 100_000,
           idleTimeoutMs: o.stream?.idleTimeoutMs,
-          validateFraming: false,
         },
         mode: o.scenario.mode,
         onGap: collector.gap,
         intendedAt,
         stop: hardStop.signal,
+        observe: o.observe,
       });
       collector.add(timeline);
     } finally {
@@ -199,9 +197,3 @@ async function closedLoop(users: number, rampUpMs: number, t0: number, canStart:
   await Promise.all(Array.from({ length: users }, (_, i) => user(i)));
 }
 
-
-/** The default opener: the suite's SSE reader on the load's connection pool. */
-export const readerOpener =
-  (dispatcher: Agent): StreamOpener =>
-  (req, limits) =>
-    openSse(req, limits, { dispatcher });

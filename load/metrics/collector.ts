@@ -7,6 +7,7 @@ import { checkAggregate, isPerRun, meetsPerRun, validateSlo, LATENCY_KEYS, type 
 import { runMetrics, type ErrorKind, type RunTimeline } from "./timeline.ts";
 
 const HISTOGRAM_KEYS = [...LATENCY_KEYS, "start_lag"] as const;
+const GAP_BATCH = 4096;
 type HistogramKey = (typeof HISTOGRAM_KEYS)[number];
 
 export interface LoadSummary {
@@ -57,8 +58,21 @@ export class MetricsCollector {
     validateSlo(slo);
   }
 
+  // Inter-token gaps wait here and go into the histogram in batches, off the per-event path.
+  private readonly gaps = new Float64Array(GAP_BATCH);
+  private pendingGaps = 0;
+
   /** Sink for inter-token gaps; pass it to each RunRecorder. */
-  readonly gap = (ms: number): void => this.h.itl.recordMs(ms);
+  readonly gap = (ms: number): void => {
+    this.gaps[this.pendingGaps++] = ms;
+    if (this.pendingGaps === GAP_BATCH) this.flushGaps();
+  };
+
+  private flushGaps(): void {
+    const itl = this.h.itl;
+    for (let k = 0; k < this.pendingGaps; k++) itl.recordMs(this.gaps[k]!);
+    this.pendingGaps = 0;
+  }
 
   get finished(): number {
     return this.ok + this.failed;
@@ -116,6 +130,7 @@ export class MetricsCollector {
   }
 
   encode(): CollectorShard {
+    this.flushGaps();
     return {
       format: "agentwire-load-shard/1",
       windowMs: this.windowMs(),
@@ -134,6 +149,7 @@ export class MetricsCollector {
   }
 
   summary(): LoadSummary {
+    this.flushGaps();
     const seconds = this.windowMs() / 1000;
     const rate = (n: number) => (seconds > 0 ? n / seconds : 0);
     const latency = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, this.h[k].summary()])) as Record<HistogramKey, LatencySummary>;

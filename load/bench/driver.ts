@@ -1,0 +1,165 @@
+/**
+ * The driver benchmark (`npm run bench -- --only driver`), not a test: what one streamed event costs the load
+ * driver in CPU, the same against k6 on the same source, the driver's TTFT error against an exact schedule
+ * beside a bare undici client's on the same run, and how the driver scales from one worker to two. Every
+ * figure is a median of several repetitions against the synthetic source (its own process).
+ */
+import { existsSync } from "node:fs";
+import { Agent, request } from "undici";
+import { ApiClient } from "../../core/client.ts";
+import { sleep } from "../../core/poll.ts";
+import { paceConfig } from "../../core/target.ts";
+import { SCRIPTED_MODEL_KNOBS } from "../../reference/knobs.ts";
+import { stampToPerformanceMs } from "../../reference/synthetic/clock.ts";
+import { spawnSyntheticSource } from "../../reference/synthetic/spawn.ts";
+import { runLoad } from "../driver/driver.ts";
+import { agentServerScenario } from "../driver/scenario.ts";
+import { LatencyHistogram, type LatencySummary } from "../metrics/histogram.ts";
+import { errorSchedule, K6_DEFAULT, k6Version, median, medianOf, pick, round, runK6, type Schedule } from "./calibration.ts";
+import { newProbeStats, probeObserver, RECEIVED_STAMP, SENT_STAMP, type ProbeStats } from "./probe.ts";
+
+export interface DriverBenchOptions {
+  repeats: number;
+  quick: boolean;
+  /** A k6 binary with k6/x/sse, or false to skip (default load/k6/bin/k6 when built). */
+  k6?: string | false;
+  log(line: string): void;
+}
+
+/** The goals of issue 13, beside which every figure is reported. */
+export const DRIVER_GOALS = { cpuUsPerEvent: 10, k6Ratio: 10, ttftP99OverFloor: 2 };
+
+interface Load {
+  concurrency: number;
+  schedule: Schedule;
+  runs: number;
+  rampUpMs?: number;
+  /** Threads made before the clock starts (so setup is not measured), else one per run as k6 does. */
+  pool: boolean;
+  probe?: ProbeStats;
+}
+
+async function drive(url: string, l: Load) {
+  const s = l.schedule;
+  const scenario = agentServerScenario({ client: new ApiClient({ baseUrl: url }), assistantId: "synthetic", runConfig: paceConfig(SCRIPTED_MODEL_KNOBS, { tokens: s.events, delayMs: s.gapMs, firstTokenDelayMs: s.firstMs - s.gapMs }) });
+  const streamMs = s.firstMs + s.events * s.gapMs;
+  const cpu = process.cpuUsage();
+  const r = await runLoad({
+    scenario,
+    shape: { kind: "closed", concurrency: l.concurrency },
+    rampUpMs: l.rampUpMs ?? 0,
+    durationMs: (l.rampUpMs ?? 0) + Math.ceil(l.runs / l.concurrency) * streamMs * 3 + 5_000,
+    graceMs: 5_000,
+    maxRequests: l.runs,
+    stream: { deadlineMs: streamMs * 3 + 5_000 },
+    threads: l.pool ? { pool: l.concurrency } : "per-run",
+    observe: l.probe ? probeObserver(l.probe, s) : undefined,
+  });
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
+  // Every run's events: one metadata event, then its tokens.
+  const events = r.summary.runs.ok + r.summary.output_tokens;
+  return { r, cpuMs, events, cpuUsPerEvent: round((cpuMs * 1000) / Math.max(1, events), 2) };
+}
+
+/**
+ * The floor: the same stamps a bare undici client takes (send before `request`, receive per body chunk), at
+ * the same concurrency and schedule as the driver. What the driver adds above this is its own doing.
+ */
+async function bareFloor(url: string, concurrency: number, s: Schedule, runs: number, rampUpMs: number): Promise<LatencySummary> {
+  const ttftError = LatencyHistogram.create();
+  const dispatcher = new Agent({ connections: concurrency + 4, bodyTimeout: 0, headersTimeout: 0 });
+  const path = `${url}/stream?first_ms=${s.firstMs}&gap_ms=${s.gapMs}&events=${s.events}`;
+  let started = 0;
+  const user = async (i: number) => {
+    const wait = (rampUpMs * i) / concurrency;
+    if (wait > 0) await sleep(wait);
+    while (started++ < runs) {
+      const sentAt = performance.now();
+      const res = await request(path, { dispatcher, signal: AbortSignal.timeout(60_000) });
+      let receivedNs: bigint | undefined;
+      let measured = false;
+      for await (const chunk of res.body) {
+        const at = performance.now();
+        if (measured) continue;
+        const text = (chunk as Buffer).toString("latin1");
+        const received = RECEIVED_STAMP.exec(text)?.[1];
+        if (received !== undefined) receivedNs = BigInt(received);
+        const sent = SENT_STAMP.exec(text)?.[1];
+        if (sent !== undefined && receivedNs !== undefined) {
+          ttftError.recordMs(at - sentAt - Number(BigInt(sent) - receivedNs) / 1e6);
+          measured = true;
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, (_, i) => user(i)));
+  } finally {
+    await dispatcher.close();
+  }
+  return ttftError.summary();
+}
+
+export async function runDriverBench(o: DriverBenchOptions) {
+  const { log, quick } = o;
+  const repeats = Math.max(1, o.repeats);
+  const k6 = o.k6 === false ? undefined : (o.k6 ?? (existsSync(K6_DEFAULT) ? K6_DEFAULT : undefined));
+  const source = await spawnSyntheticSource();
+  try {
+    log(`driver benchmark against the synthetic source (pid ${source.pid}); ${repeats} repetition(s), medians shown`);
+    // Warm-up, discarded: lazily loaded code, the JIT, and heaps grown to the largest level's size.
+    const warm = errorSchedule(1000, quick);
+    await drive(source.url, { concurrency: 1000, schedule: warm.schedule, runs: 1000, rampUpMs: warm.rampUpMs, pool: true });
+    await bareFloor(source.url, 100, { firstMs: 10, gapMs: 10, events: 10 }, 200, 0);
+
+    // 1. CPU per event: 100 streams of 100 events 10 ms apart (~10,000 events/s), threads made beforehand.
+    const costSchedule = { firstMs: 10, gapMs: 10, events: quick ? 50 : 100 };
+    const cost = [];
+    for (let i = 0; i < repeats; i++) {
+      const m = await drive(source.url, { concurrency: 100, schedule: costSchedule, runs: 300, pool: true });
+      cost.push({ runs_ok: m.r.summary.runs.ok, events: m.events, cpu_ms: round(m.cpuMs, 1), cpu_us_per_event: m.cpuUsPerEvent, itl_p99_ms: round(m.r.summary.latency_ms.itl.p99) });
+    }
+    const cpuUsPerEvent = median(cost.map((c) => c.cpu_us_per_event));
+    log(`  CPU per event: ${cpuUsPerEvent} µs (goal ≤ ${DRIVER_GOALS.cpuUsPerEvent}); runs ${cost.map((c) => c.cpu_us_per_event).join(", ")}`);
+
+    // 2. TTFT error at 1, 100 and 1,000 streams, each beside the bare-undici floor at the same level.
+    const ttftError = [];
+    for (const concurrency of [1, 100, 1000]) {
+      const { schedule, runs, rampUpMs } = errorSchedule(concurrency, quick);
+      const reps = [];
+      for (let i = 0; i < repeats; i++) {
+        const probe = newProbeStats();
+        const m = await drive(source.url, { concurrency, schedule, runs, rampUpMs, pool: true, probe });
+        const floor = await bareFloor(source.url, concurrency, schedule, runs, rampUpMs);
+        reps.push({ runs_ok: m.r.summary.runs.ok, driver_ms: pick(probe.ttftError.summary()), floor_ms: pick(floor), event_lag_p99_ms: round(probe.eventLag.summary().p99) });
+      }
+      const med = medianOf(reps);
+      ttftError.push({ concurrency, schedule, runs, median: med, p99_over_floor: round(med.driver_ms.p99 / Math.max(0.001, med.floor_ms.p99), 2), repeats: reps });
+      log(`  TTFT error @${concurrency}: driver p50 ${med.driver_ms.p50} / p99 ${med.driver_ms.p99} ms; bare undici p50 ${med.floor_ms.p50} / p99 ${med.floor_ms.p99} ms`);
+    }
+
+    // 3. k6 on the same source and scenario (a thread per run in both), CPU per event as a ratio.
+    let k6Result: object = { skipped: "no k6 binary (build it: node --import tsx load/k6/build.ts)" };
+    if (k6) {
+      const s = { firstMs: 10, gapMs: 10, events: 50 };
+      const vus = 100;
+      const runs = 300;
+      const reps = [];
+      for (let i = 0; i < repeats; i++) {
+        const d = await drive(source.url, { concurrency: vus, schedule: s, runs, pool: false });
+        const k = await runK6(k6, source.url, vus, runs, s);
+        const events = k.summary.runs.ok * (s.events + 1);
+        const k6Us = round((k.cpuMs * 1000) / Math.max(1, events), 2);
+        reps.push({ driver_cpu_us_per_event: d.cpuUsPerEvent, k6_cpu_us_per_event: k6Us, driver_runs_ok: d.r.summary.runs.ok, k6_runs_ok: k.summary.runs.ok, ratio: round(k6Us / d.cpuUsPerEvent, 2) });
+      }
+      const med = medianOf(reps);
+      k6Result = { binary: k6, version: k6Version(k6), scenario: { vus, runs, schedule: s }, median: med, repeats: reps };
+      log(`  k6 vs driver, CPU per event: ${med.k6_cpu_us_per_event} vs ${med.driver_cpu_us_per_event} µs → ${med.ratio}× (goal ≥ ${DRIVER_GOALS.k6Ratio}×)`);
+    }
+
+    return { goals: DRIVER_GOALS, cpu_per_event: { schedule: costSchedule, streams: 100, runs: 300, median_us: cpuUsPerEvent, repeats: cost }, ttft_error: ttftError, k6: k6Result };
+  } finally {
+    await source.stop();
+  }
+}
