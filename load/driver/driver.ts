@@ -11,6 +11,7 @@ import type { SloSpec } from "../metrics/slo.ts";
 import { poissonArrivals } from "./arrivals.ts";
 import { assertAllowedTarget } from "./safety.ts";
 import type { LoadScenario } from "./scenario.ts";
+import { H1Pool } from "./h1.ts";
 import { streamRun, type EventObserver } from "./stream-run.ts";
 import { threadSource, type ThreadPolicy, type ThreadSource } from "./threads.ts";
 import { sleep } from "../../core/poll.ts";
@@ -85,6 +86,8 @@ export async function runLoad(o: LoadOptions): Promise<DriverResult> {
   const threadPolicy = o.threads ?? "per-run";
   // One pool for the whole load: enough sockets for every open stream plus the untimed setup calls.
   const dispatcher = new Agent({ connections: maxOpen + 16, bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 10_000 });
+  // Timed http streams go over the driver's own lean client; setup calls and https over undici.
+  const h1 = new H1Pool();
   const collector = new MetricsCollector(o.slo);
   const hardStop = new AbortController();
   setMaxListeners(0, hardStop.signal); // one listener per open run, by design
@@ -118,6 +121,7 @@ export async function runLoad(o: LoadOptions): Promise<DriverResult> {
     try {
       const timeline = await streamRun({
         dispatcher,
+        h1,
         request: o.scenario.streamRequest(threadId),
         limits: {
           deadlineMs: Math.max(1, Math.min(deadlineMs, hardStopAt - performance.now())),
@@ -170,6 +174,7 @@ export async function runLoad(o: LoadOptions): Promise<DriverResult> {
   } finally {
     clearTimeout(hardTimer);
     hardStop.abort();
+    h1.close();
     await dispatcher.destroy();
   }
   const wallMs = performance.now() - t0;

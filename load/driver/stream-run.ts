@@ -1,11 +1,13 @@
 /**
- * Times one streamed run straight off undici's dispatcher handler API: no body stream and no async step per
- * event. Each body chunk is stamped once (performance.now()), fed to the suite's strict SSE parser (the same
- * framing and the same caps on a line, an event and the whole body as the reader), and the events it
- * completes go to the RunRecorder synchronously. A run holds only the parser's current line and event and a
- * few scalars, whatever the target sends.
+ * Times one streamed run with no body stream and no async step per event: over the driver's own HTTP/1.1
+ * client (h1.ts) for http targets, over undici's dispatcher handler API for https. Each socket read is
+ * stamped once (performance.now()), its bytes fed to the suite's strict SSE parser (the same framing and the
+ * same caps on a line, an event and the whole body as the reader), and the events it completes go to the
+ * RunRecorder synchronously. A run holds only the parser's current line and event and a few scalars,
+ * whatever the target sends.
  */
 import type { Dispatcher } from "undici";
+import type { H1Pool, H1Sink } from "./h1.ts";
 import { limits as suiteLimits } from "../../core/limits.ts";
 import { tokenClassifier, type TokenClassifier, type TokenMode } from "../../streams/grammar/tokens.ts";
 import { SseParser } from "../../streams/sse/parser.ts";
@@ -21,7 +23,10 @@ export interface ObservedRun {
 export type EventObserver = (e: SseEvent, run: ObservedRun) => void;
 
 export interface StreamRunInput {
+  /** https streams (and http ones when `h1` is absent). */
   dispatcher: Dispatcher;
+  /** http streams. */
+  h1?: H1Pool;
   request: SseRequest;
   limits: SseLimits;
   mode: TokenMode;
@@ -45,11 +50,11 @@ export function streamRun(i: StreamRunInput): Promise<RunTimeline> {
 /** Why a run's stream ended, before it is turned into an error kind. */
 type End = "closed" | "connect" | "stopped" | "broken" | Extract<ErrorKind, "deadline" | "idle-timeout" | "max-events" | "max-bytes" | "line-too-long" | "event-too-large">;
 
-class RunHandler implements Dispatcher.DispatchHandler {
+class RunHandler implements Dispatcher.DispatchHandler, H1Sink {
   private rec!: RunRecorder;
   private sentAt = 0;
   private observed: ObservedRun | undefined;
-  private controller: Dispatcher.DispatchController | undefined;
+  private abort: (() => void) | undefined;
   private parser: SseParser | undefined;
   private isToken: TokenClassifier | undefined;
   private gotHeaders = false;
@@ -80,6 +85,7 @@ class RunHandler implements Dispatcher.DispatchHandler {
     if (limits.idleTimeoutMs !== undefined) this.idleTimer = setTimeout(this.checkIdle, limits.idleTimeoutMs);
     try {
       const url = new URL(req.url);
+      if (this.i.h1 && url.protocol === "http:") return this.i.h1.send({ method: req.method, url, headers: req.headers, body: req.body }, this);
       this.i.dispatcher.dispatch(
         {
           origin: url.origin,
@@ -98,14 +104,51 @@ class RunHandler implements Dispatcher.DispatchHandler {
     }
   }
 
+  // The h1 client's side.
+  onStart(abort: () => void): void {
+    this.abort = abort;
+    if (this.done) abort();
+  }
+
+  onHead(status: number, now: number): void {
+    this.head(status, now);
+  }
+
+  onBody(bytes: Buffer, now: number): void {
+    this.body(bytes, now);
+  }
+
+  onEnd(): void {
+    this.end("closed");
+  }
+
+  onError(): void {
+    this.end(this.gotHeaders ? "broken" : "connect");
+  }
+
+  // undici's side.
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.done) controller.abort(new Error("run over before it was sent"));
+    this.onStart(() => controller.abort(new Error("run over")));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number): void {
+    this.head(status, performance.now());
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.body(chunk, performance.now());
+  }
+
+  onResponseEnd(): void {
+    this.end("closed");
+  }
+
+  onResponseError(): void {
+    this.end(this.gotHeaders ? "broken" : "connect");
+  }
+
+  private head(status: number, now: number): void {
     if (this.done) return;
-    const now = performance.now();
     this.gotHeaders = true;
     this.lastByteAt = now;
     this.rec.headers(now, status);
@@ -116,9 +159,8 @@ class RunHandler implements Dispatcher.DispatchHandler {
     } else this.rec.fail("http");
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  private body(chunk: Buffer, now: number): void {
     if (this.done) return;
-    const now = performance.now();
     this.lastByteAt = now;
     this.bytes += chunk.length;
     const parser = this.parser;
@@ -139,14 +181,6 @@ class RunHandler implements Dispatcher.DispatchHandler {
     this.delivered += take;
     if (parser.overflow) this.end(parser.overflow === "line" ? "line-too-long" : "event-too-large");
     else if (this.delivered >= this.i.limits.maxEvents) this.end("max-events");
-  }
-
-  onResponseEnd(): void {
-    this.end("closed");
-  }
-
-  onResponseError(): void {
-    this.end(this.gotHeaders ? "broken" : "connect");
   }
 
   private onStop = (): void => this.end("stopped");
@@ -170,7 +204,7 @@ class RunHandler implements Dispatcher.DispatchHandler {
     this.i.stop.removeEventListener("abort", this.onStop);
     // Only a body that closed by itself can have cut an event; a stop on our side is not the server's doing.
     const partial = how === "closed" && this.parser !== undefined && this.parser.finish();
-    if (how !== "closed") this.controller?.abort(new Error(`run ended: ${how}`));
+    if (how !== "closed") this.abort?.();
     this.resolve(this.rec.finish(endAt, errorOf(how, partial, this.i.stop.aborted)));
   }
 }
