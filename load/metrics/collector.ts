@@ -39,6 +39,8 @@ export interface CollectorShard {
   tokens: number;
   goodRuns: number;
   errors: Record<string, number>;
+  /** The first message seen per kind of failure (optional: older shards have none). */
+  examples?: Record<string, string>;
   histograms: Record<HistogramKey, string>;
 }
 
@@ -124,6 +126,7 @@ export class MetricsCollector {
     this.tokens += shard.tokens;
     this.goodRuns += shard.goodRuns;
     for (const [k, n] of Object.entries(shard.errors)) this.errors[k] = (this.errors[k] ?? 0) + n;
+    for (const [k, text] of Object.entries(shard.examples ?? {})) this.examples[k] ??= text;
     // Shards run side by side, so the merged window is the longest one, not the sum.
     this.windowOverrideMs = Math.max(this.windowMs(), shard.windowMs);
     return this;
@@ -139,6 +142,7 @@ export class MetricsCollector {
       tokens: this.tokens,
       goodRuns: this.goodRuns,
       errors: { ...this.errors },
+      examples: { ...this.examples },
       histograms: Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, this.h[k].encode()])) as Record<HistogramKey, string>,
     };
   }
