@@ -2,9 +2,11 @@
  * The driver benchmark (`npm run bench -- --only driver`), not a test: what one streamed event costs the load
  * driver in CPU, the same against k6 on the same source, the driver's TTFT error against an exact schedule
  * beside a bare undici client's on the same run, and how the driver scales from one worker to two. Every
- * figure is a median of several repetitions against the synthetic source (its own process).
+ * figure is a median of several repetitions against the synthetic source (its own process). CPU is the whole
+ * driver process's (every thread, kernel time included), from process.cpuUsage().
  */
 import { existsSync } from "node:fs";
+import { connect } from "node:net";
 import { Agent, request } from "undici";
 import { ApiClient } from "../../core/client.ts";
 import { sleep } from "../../core/poll.ts";
@@ -15,7 +17,7 @@ import { spawnSyntheticSource } from "../../reference/synthetic/spawn.ts";
 import { runLoad } from "../driver/driver.ts";
 import { agentServerScenario } from "../driver/scenario.ts";
 import { LatencyHistogram, type LatencySummary } from "../metrics/histogram.ts";
-import { errorSchedule, K6_DEFAULT, k6Version, median, medianOf, pick, round, runK6, type Schedule } from "./calibration.ts";
+import { errorSchedule, K6_DEFAULT, k6Version, medianOf, pick, round, runK6, type Schedule } from "./calibration.ts";
 import { newProbeStats, probeObserver, RECEIVED_STAMP, SENT_STAMP, type ProbeStats } from "./probe.ts";
 
 export interface DriverBenchOptions {
@@ -37,6 +39,7 @@ interface Load {
   /** Threads made before the clock starts (so setup is not measured), else one per run as k6 does. */
   pool: boolean;
   probe?: ProbeStats;
+  workers?: number;
 }
 
 async function drive(url: string, l: Load) {
@@ -54,12 +57,64 @@ async function drive(url: string, l: Load) {
     stream: { deadlineMs: streamMs * 3 + 5_000 },
     threads: l.pool ? { pool: l.concurrency } : "per-run",
     observe: l.probe ? probeObserver(l.probe, s) : undefined,
+    workers: l.workers ?? 1,
   });
+  // Every thread of this process, the kernel's share (system time) included.
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
   // Every run's events: one metadata event, then its tokens.
   const events = r.summary.runs.ok + r.summary.output_tokens;
-  return { r, cpuMs, events, cpuUsPerEvent: round((cpuMs * 1000) / Math.max(1, events), 2) };
+  const per = (us: number) => round(us / Math.max(1, events), 2);
+  return { r, cpuMs, events, cpuUsPerEvent: per(used.user + used.system), userUsPerEvent: per(used.user), systemUsPerEvent: per(used.system) };
+}
+
+/**
+ * CPU per event of a raw socket reading the same streams (net `onread`, one request per connection, no HTTP
+ * parsing at all): the least any Node client pays for an event on this machine.
+ */
+async function rawCost(url: string, concurrency: number, s: Schedule, runs: number) {
+  const target = new URL(url);
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const request = `GET /stream?first_ms=${s.firstMs}&gap_ms=${s.gapMs}&events=${s.events} HTTP/1.1\r\nhost: ${target.host}\r\nconnection: close\r\n\r\n`;
+  let started = 0;
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started++ < runs) {
+        await new Promise<void>((resolve, reject) => {
+          const socket = connect({ host: target.hostname, port: Number(target.port), onread: { buffer, callback: () => (performance.now(), true) } });
+          socket.on("error", reject).on("close", () => resolve());
+          socket.write(request);
+        });
+      }
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  const events = runs * (s.events + 1);
+  return { userUsPerEvent: round(used.user / events, 2), systemUsPerEvent: round(used.system / events, 2), cpuUsPerEvent: round((used.user + used.system) / events, 2) };
+}
+
+/** CPU per event of a bare undici client reading the same streams (no parsing, no metrics): the machine's floor. */
+async function bareCost(url: string, concurrency: number, s: Schedule, runs: number) {
+  const dispatcher = new Agent({ connections: concurrency + 4, bodyTimeout: 0, headersTimeout: 0 });
+  const path = `${url}/stream?first_ms=${s.firstMs}&gap_ms=${s.gapMs}&events=${s.events}`;
+  let started = 0;
+  const cpu = process.cpuUsage();
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (started++ < runs) {
+          const res = await request(path, { dispatcher, signal: AbortSignal.timeout(60_000) });
+          for await (const _ of res.body) performance.now();
+        }
+      }),
+    );
+  } finally {
+    await dispatcher.close();
+  }
+  const used = process.cpuUsage(cpu);
+  const events = runs * (s.events + 1);
+  return { userUsPerEvent: round(used.user / events, 2), systemUsPerEvent: round(used.system / events, 2), cpuUsPerEvent: round((used.user + used.system) / events, 2) };
 }
 
 /**
@@ -118,10 +173,25 @@ export async function runDriverBench(o: DriverBenchOptions) {
     const cost = [];
     for (let i = 0; i < repeats; i++) {
       const m = await drive(source.url, { concurrency: 100, schedule: costSchedule, runs: 300, pool: true });
-      cost.push({ runs_ok: m.r.summary.runs.ok, events: m.events, cpu_ms: round(m.cpuMs, 1), cpu_us_per_event: m.cpuUsPerEvent, itl_p99_ms: round(m.r.summary.latency_ms.itl.p99) });
+      const bare = await bareCost(source.url, 100, costSchedule, 300);
+      const raw = await rawCost(source.url, 100, costSchedule, 300);
+      cost.push({
+        runs_ok: m.r.summary.runs.ok,
+        events: m.events,
+        cpu_us_per_event: m.cpuUsPerEvent,
+        user_us_per_event: m.userUsPerEvent,
+        system_us_per_event: m.systemUsPerEvent,
+        bare_undici_cpu_us_per_event: bare.cpuUsPerEvent,
+        bare_undici_user_us_per_event: bare.userUsPerEvent,
+        bare_undici_system_us_per_event: bare.systemUsPerEvent,
+        raw_socket_cpu_us_per_event: raw.cpuUsPerEvent,
+        raw_socket_user_us_per_event: raw.userUsPerEvent,
+        raw_socket_system_us_per_event: raw.systemUsPerEvent,
+      });
     }
-    const cpuUsPerEvent = median(cost.map((c) => c.cpu_us_per_event));
-    log(`  CPU per event: ${cpuUsPerEvent} µs (goal ≤ ${DRIVER_GOALS.cpuUsPerEvent}); runs ${cost.map((c) => c.cpu_us_per_event).join(", ")}`);
+    const costMedian = medianOf(cost);
+    const cpuUsPerEvent = costMedian.cpu_us_per_event;
+    log(`  CPU per event: ${cpuUsPerEvent} µs (user ${costMedian.user_us_per_event}, kernel ${costMedian.system_us_per_event}; goal ≤ ${DRIVER_GOALS.cpuUsPerEvent}); a bare undici client reading the same streams: ${costMedian.bare_undici_cpu_us_per_event} µs (user ${costMedian.bare_undici_user_us_per_event}, kernel ${costMedian.bare_undici_system_us_per_event}); a raw socket: ${costMedian.raw_socket_cpu_us_per_event} µs (user ${costMedian.raw_socket_user_us_per_event}, kernel ${costMedian.raw_socket_system_us_per_event})`);
 
     // 2. TTFT error at 1, 100 and 1,000 streams, each beside the bare-undici floor at the same level.
     const ttftError = [];
@@ -158,7 +228,36 @@ export async function runDriverBench(o: DriverBenchOptions) {
       log(`  k6 vs driver, CPU per event: ${med.k6_cpu_us_per_event} vs ${med.driver_cpu_us_per_event} µs → ${med.ratio}× (goal ≥ ${DRIVER_GOALS.k6Ratio}×)`);
     }
 
-    return { goals: DRIVER_GOALS, cpu_per_event: { schedule: costSchedule, streams: 100, runs: 300, median_us: cpuUsPerEvent, repeats: cost }, ttft_error: ttftError, k6: k6Result };
+    // 4. Scaling: the same heavy load (1,000 streams, ~50,000 events/s offered) in one worker thread and in two.
+    // The source shares the machine's cores with the driver; lateness shows a driver that fell behind.
+    const heavy = { firstMs: 20, gapMs: 20, events: quick ? 25 : 50 };
+    const scaling = [];
+    for (const workers of [1, 2]) {
+      const reps = [];
+      for (let i = 0; i < repeats; i++) {
+        const m = await drive(source.url, { concurrency: 1000, schedule: heavy, runs: 1000, rampUpMs: 1000, pool: true, workers });
+        const l = m.r.summary.latency_ms;
+        reps.push({
+          runs_ok: m.r.summary.runs.ok,
+          events_per_s: round(m.events / Math.max(0.001, m.r.summary.window_s), 0),
+          ttft_p99_over_schedule_ms: round(l.ttft.p99 - heavy.firstMs),
+          itl_p99_ms: round(l.itl.p99),
+          cpu_us_per_event: m.cpuUsPerEvent,
+          busiest_thread: Math.max(...m.r.busy),
+        });
+      }
+      const med = medianOf(reps);
+      scaling.push({ workers, median: med, repeats: reps });
+      log(`  ${workers} worker(s), 1,000 streams: ${med.events_per_s} events/s, TTFT p99 ${med.ttft_p99_over_schedule_ms} ms over schedule, ITL p99 ${med.itl_p99_ms} ms (schedule ${heavy.gapMs} ms), busiest driver thread ${Math.round(med.busiest_thread * 100)} % busy`);
+    }
+
+    return {
+      goals: DRIVER_GOALS,
+      cpu_per_event: { schedule: costSchedule, streams: 100, runs: 300, median_us: cpuUsPerEvent, median: costMedian, repeats: cost },
+      ttft_error: ttftError,
+      k6: k6Result,
+      scaling: { schedule: heavy, streams: 1000, runs: 1000, levels: scaling },
+    };
   } finally {
     await source.stop();
   }

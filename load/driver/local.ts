@@ -37,6 +37,7 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
   }
 
   const t0 = performance.now();
+  const loop = performance.eventLoopUtilization();
   const stopAt = t0 + o.durationMs;
   const hardStopAt = stopAt + (o.graceMs ?? 10_000);
   const deadlineMs = o.stream?.deadlineMs ?? 120_000;
@@ -115,6 +116,7 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
     await dispatcher.destroy();
   }
   const wallMs = performance.now() - t0;
+  const busy = performance.eventLoopUtilization(loop).utilization;
   return {
     scenario: o.scenario.name,
     shape: o.shape,
@@ -127,6 +129,7 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
     summary: collector.summary(),
     shard: collector.encode(),
     workers: 1,
+    busy: [Math.round(busy * 1000) / 1000],
   };
 }
 

@@ -65,6 +65,11 @@ export interface DriverResult {
   shard: CollectorShard;
   /** Threads the load ran in (1: this one). */
   workers: number;
+  /**
+   * Each driver thread's event-loop utilization over the load (0–1): near 1, that thread was saturated and
+   * its timestamps late; more workers (or machines) are needed for that load.
+   */
+  busy: number[];
 }
 
 const positiveInt = (name: string, v: unknown) => {

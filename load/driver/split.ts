@@ -87,5 +87,6 @@ function merge(o: LoadOptions, results: DriverResult[]): DriverResult {
     summary: collector.summary(),
     shard: collector.encode(),
     workers: results.length,
+    busy: results.flatMap((r) => r.busy),
   };
 }

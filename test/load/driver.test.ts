@@ -94,6 +94,7 @@ test("split across two worker threads: the same runs, tokens and samples as in o
   const r = await runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 3 }, durationMs: 60_000, maxRequests: 7, workers: 2, onThread: (id) => threads.push(id) });
   assertCountedOnce(r);
   assert.equal(r.workers, 2);
+  assert.ok(r.busy.length === 2 && r.busy.every((b) => b >= 0 && b <= 1), `busy ${r.busy}`);
   assert.deepEqual([r.stoppedBy, r.started, r.summary.runs.ok, r.summary.output_tokens], ["max-requests", 7, 7, 21]);
   assert.deepEqual([r.summary.latency_ms.ttft.count, r.summary.latency_ms.itl.count, r.summary.latency_ms.tpot.count], [7, 14, 7]);
   assert.equal(new Set(threads).size, 7, "one thread per run, each reported once");
