@@ -7,11 +7,32 @@ import { Worker } from "node:worker_threads";
 import { MetricsCollector } from "../metrics/collector.ts";
 import type { DriverResult, LoadOptions, LoadShape } from "./options.ts";
 import type { ThreadPolicy } from "./threads.ts";
-import type { WorkerInput, WorkerMessage } from "./worker.ts";
+import type { WorkerLoad, WorkerMessage } from "./worker.ts";
 
 const ENTRY = new URL("./worker.mjs", import.meta.url);
 /** Past duration + grace, a worker that has not answered is stopped and the load fails. */
 const LATE_MS = 60_000;
+
+/**
+ * Workers that finished a load wait here for the next one: starting a thread (loading and compiling the
+ * driver) costs about a second of CPU, and a fresh one runs cold. They never keep the process alive.
+ */
+const idle: Worker[] = [];
+
+function takeWorker(): Worker {
+  const w = idle.pop() ?? new Worker(ENTRY);
+  w.removeAllListeners();
+  w.ref();
+  return w;
+}
+
+function park(w: Worker): void {
+  w.removeAllListeners();
+  w.on("error", () => undefined);
+  w.once("exit", () => idle.includes(w) && idle.splice(idle.indexOf(w), 1));
+  w.unref();
+  idle.push(w);
+}
 
 /** `total` in `parts` integers as equal as can be, the larger ones first. */
 export function shares(total: number, parts: number): number[] {
@@ -19,7 +40,7 @@ export function shares(total: number, parts: number): number[] {
 }
 
 /** Each worker's options; fewer workers than asked when there is not enough work for each to have some. */
-export function splitOptions(o: LoadOptions, workers: number): WorkerInput["options"][] {
+export function splitOptions(o: LoadOptions, workers: number): WorkerLoad["options"][] {
   const { scenario: _s, observe: _o, onThread: _t, workers: _w, ...rest } = o;
   const pool = typeof o.threads === "object" ? o.threads.pool : Infinity;
   const users = o.shape.kind === "closed" ? o.shape.concurrency : Infinity;
@@ -44,14 +65,15 @@ export async function runSplit(o: LoadOptions, workers: number): Promise<DriverR
   const spec = o.scenario.spec;
   if (!spec) throw new Error(`scenario ${o.scenario.name} cannot be split across worker threads (it has no spec)`);
   const parts = splitOptions(o, workers);
-  const threads = parts.map((options) => new Worker(ENTRY, { workerData: { options, spec } satisfies WorkerInput }));
+  const threads = parts.map(() => takeWorker());
+  let healthy = false;
   try {
     const results = await new Promise<DriverResult[]>((resolve, reject) => {
       const done: DriverResult[] = [];
       let ready = 0;
       const late = setTimeout(() => reject(new Error(`a load worker did not finish within its duration, grace and ${LATE_MS / 1000} s`)), o.durationMs + (o.graceMs ?? 10_000) + LATE_MS);
       const fail = (message: string) => (clearTimeout(late), reject(new Error(message)));
-      for (const w of threads) {
+      threads.forEach((w, i) => {
         w.on("message", (m: WorkerMessage) => {
           if (m.type === "thread") o.onThread?.(m.id);
           else if (m.type === "ready" && ++ready === threads.length) for (const t of threads) t.postMessage({ type: "go" });
@@ -59,12 +81,18 @@ export async function runSplit(o: LoadOptions, workers: number): Promise<DriverR
           else if (m.type === "done" && done.push(m.result) === threads.length) (clearTimeout(late), resolve(done));
         });
         w.on("error", (e) => fail(`a load worker failed: ${e.message}`));
-        w.on("exit", (code) => code !== 0 && fail(`a load worker exited with code ${code}`));
-      }
+        w.on("exit", (code) => fail(`a load worker exited with code ${code}`));
+        w.postMessage({ type: "load", options: parts[i]!, spec } satisfies WorkerLoad);
+      });
     });
+    healthy = true;
     return merge(o, results);
   } finally {
-    await Promise.all(threads.map((t) => t.terminate()));
+    // A worker that failed, or whose load failed, may be mid-load: it is stopped, never reused.
+    for (const w of threads) {
+      if (healthy) park(w);
+      else void w.terminate();
+    }
   }
 }
 

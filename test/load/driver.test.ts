@@ -98,6 +98,9 @@ test("split across two worker threads: the same runs, tokens and samples as in o
   assert.deepEqual([r.stoppedBy, r.started, r.summary.runs.ok, r.summary.output_tokens], ["max-requests", 7, 7, 21]);
   assert.deepEqual([r.summary.latency_ms.ttft.count, r.summary.latency_ms.itl.count, r.summary.latency_ms.tpot.count], [7, 14, 7]);
   assert.equal(new Set(threads).size, 7, "one thread per run, each reported once");
+  // The workers wait, warm, for the next load.
+  const again = await runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 2 }, durationMs: 60_000, maxRequests: 4, workers: 2 });
+  assert.deepEqual([again.workers, again.summary.runs.ok, again.summary.output_tokens], [2, 4, 12]);
 });
 
 test("how a load is split: shares add up, arrival rates add up with distinct seeds, never more workers than work", () => {
