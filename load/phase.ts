@@ -28,6 +28,8 @@ export interface LoadPhaseSettings {
   allowHosts: string[];
   /** Put into the metadata of everything the phase creates. */
   tag: string;
+  /** Worker threads of the load driver (default: see LoadOptions.workers). */
+  workers?: number;
   signal: AbortSignal;
   log(line: string): void;
 }
@@ -95,12 +97,10 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
   try {
     const runConfig = target.knobs ? paceConfig(target.knobs, PACE) : undefined;
     const common = { client, runConfig, metadata: { agentwire: s.tag } };
-    const base: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
-    // Remember every thread the load creates, to delete it afterwards.
-    const scenario: LoadScenario = { ...base, createThread: async (d, sig) => { const id = await base.createThread(d, sig); created.push(id); return id; } };
+    const scenario: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
     const profile = PROFILES[s.profile];
     log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms`);
-    const measured = await measureSweep(s, scenario, profile);
+    const measured = await measureSweep(s, scenario, profile, created);
     if (!measured) return skip(log, "interrupted before the first step");
     const { result, note } = measured;
     const load = loadReport(spec, result);
@@ -128,7 +128,7 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
 }
 
 /** Runs the sweep; an interrupt between steps keeps the steps measured so far (the sweep alone would drop them). */
-async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profile: (typeof PROFILES)[LoadProfile]): Promise<{ result: SweepResult; note?: string } | undefined> {
+async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profile: (typeof PROFILES)[LoadProfile], created: string[]): Promise<{ result: SweepResult; note?: string } | undefined> {
   const measured: SweepStep[] = [];
   let validatedSlo: SloSpec = DEFAULT_SLO;
   try {
@@ -138,7 +138,9 @@ async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profil
       measure: async (concurrency, slo) => {
         validatedSlo = slo;
         if (s.signal.aborted) throw new Interrupted();
-        const summary = await closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000 })(concurrency, slo);
+        // Every thread the load creates is remembered (from whichever worker made it), to delete it afterwards.
+        const step = closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, workers: s.workers, onThread: (id) => created.push(id) });
+        const summary = await step(concurrency, slo);
         // A step cut short by the interrupt measured the interrupt, not the target: it is not kept.
         if (s.signal.aborted) throw new Interrupted();
         const ttft = summary.latency_ms.ttft;

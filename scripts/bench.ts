@@ -4,7 +4,7 @@
  * against a synthetic source with an exact schedule (and k6 on the same source), and the wall time and
  * requests per second of a conformance run of both documents against the embedded reference.
  *
- *   npm run bench [-- --quick] [--only parser,calibration,conformance] [--profile full|smoke] [--repeats N]
+ *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance] [--profile full|smoke] [--repeats N]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCalibration } from "../load/bench/calibration.ts";
+import { runDriverBench } from "../load/bench/driver.ts";
 import { describeMachine } from "../results/machine.ts";
 import type { Summary } from "../results/summary.ts";
 import { benchParser } from "../streams/sse/bench.ts";
@@ -19,7 +20,7 @@ import { benchParser } from "../streams/sse/bench.ts";
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" } },
 });
-const parts = (values.only ?? "parser,calibration,conformance").split(",");
+const parts = (values.only ?? "parser,calibration,driver,conformance").split(",");
 const quick = values.quick === true;
 const repeats = Number(values.repeats ?? 3);
 const profile = values.profile ?? (quick ? "smoke" : "full");
@@ -39,6 +40,11 @@ if (parts.includes("parser")) {
 if (parts.includes("calibration")) {
   log("Load driver calibration against the synthetic source…");
   results.calibration = await runCalibration({ quick, repeats, log });
+}
+
+if (parts.includes("driver")) {
+  log("Load driver cost, TTFT error beside the bare-undici floor, k6 ratio…");
+  results.driver = await runDriverBench({ quick, repeats, log });
 }
 
 if (parts.includes("conformance")) {
