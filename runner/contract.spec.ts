@@ -10,6 +10,7 @@ import type { SpecId } from "../core/target.ts";
 import { FLOWS } from "../contract/engine/flows.ts";
 import { familiesFor, runFamily } from "../contract/engine/families.ts";
 import { startEngine, type Engine } from "../contract/engine/index.ts";
+import { pathsOf, runMethods } from "../contract/engine/methods.ts";
 import { formatReplay } from "../results/finding.ts";
 import { Recorder, type UnitResult } from "../results/recorder.ts";
 import { stopwatch, type UnitTiming } from "../results/timing.ts";
@@ -91,6 +92,9 @@ for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(t
         test(family, ({}, testInfo) => unit(testInfo, spec, op.operationId, (e, rec) => runFamily(e.context(spec, rec), op, family, e.unrouted(spec))));
       }
     });
+  }
+  for (const p of pathsOf(model)) {
+    test(`${spec} › methods › ${p.path}`, ({}, testInfo) => unit(testInfo, spec, p.operations[0]!.operationId, (e, rec) => runMethods(e.context(spec, rec), p)));
   }
   for (const flow of FLOWS.filter((f) => f.spec === spec)) {
     test(`${spec} › flow › ${flow.title}`, ({}, testInfo) => unit(testInfo, spec, undefined, async (e, rec) => void (await flow.run(e.context(spec, rec)))));
