@@ -11,6 +11,9 @@ export const SCRIPT = `(() => {
     if (!text.has(o)) text.set(o, ((o.closest(".fentry")?.querySelector(".msg")?.textContent || "") + " " + o.textContent).toLowerCase());
     return text.get(o);
   };
+  // The search text of every finding is read once, while the reader looks at the top of the page.
+  const warm = (i) => { const end = Math.min(occs.length, i + 200); for (; i < end; i++) textOf(occs[i]); if (i < occs.length) (window.requestIdleCallback || setTimeout)(() => warm(i)); };
+  (window.requestIdleCallback || setTimeout)(() => warm(0));
   let cell = "";
   const apply = () => {
     const q = ($("f-q")?.value || "").trim().toLowerCase();
@@ -32,7 +35,10 @@ export const SCRIPT = `(() => {
     if ($("f-count")) $("f-count").textContent = shown + " of " + occs.length + " findings";
     if ($("f-none")) $("f-none").hidden = shown > 0;
   };
-  for (const id of ["f-q", "f-verdict", "f-spec", "f-check"]) $(id)?.addEventListener("input", apply);
+  // Typing waits for a pause (a search over thousands of findings takes a moment); Enter or a select applies at once.
+  let typing;
+  $("f-q")?.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(apply, 150); });
+  for (const id of ["f-q", "f-verdict", "f-spec", "f-check"]) $(id)?.addEventListener("change", apply);
   const showCell = (id, name) => {
     cell = id;
     $("f-cell").hidden = !id;

@@ -98,13 +98,17 @@ test("the report opens in Chromium: matrix, links, filters, charts, no request o
   assert.equal(visible.length, s.findings.filter((f) => f.spec === "managed-deep-agents").length);
   await page.selectOption("#f-spec", "");
   const op = s.findings[4]!.operationId;
+  // A search applies after a pause in typing, or at once on Enter ("change").
   await page.fill("#f-q", op);
+  await page.dispatchEvent("#f-q", "change");
   visible = await visibleOccurrences(page);
   assert.equal(visible.length, s.findings.filter((f) => f.operationId.includes(op) || f.message.includes(op) || f.reproducer.includes(op)).length);
   await page.fill("#f-q", "no finding says this");
+  await page.waitForFunction(() => document.getElementById("f-count").textContent.startsWith("0 of"));
   assert.equal((await visibleOccurrences(page)).length, 0);
   assert.equal(await page.isVisible("#f-none"), true);
   await page.fill("#f-q", "");
+  await page.dispatchEvent("#f-q", "change");
 
   // Every finding has its reproducer with a copy button, and its replay command.
   assert.equal(await page.$$eval("details.occ", (els) => els.filter((e) => e.querySelector(".repro pre") && e.querySelector("button.copy") && e.querySelector("code.cmd")?.textContent?.includes("agentwire run")).length), s.findings.length);
