@@ -53,3 +53,15 @@ test("a stream rule that could not judge a stream is not applicable only when it
     ["updates", ["none", "none", "failed"]],
   ]);
 });
+
+test("a unit judged to its end is recorded with the operations it sent requests to, and kept once when merged", async () => {
+  const { Recorder, mergeResults } = await import("../../results/recorder.ts");
+  const rec = new Recorder();
+  rec.request({ spec: "agent-server", operationId: "create" }, 2);
+  rec.request({ spec: "agent-server", operationId: "get" });
+  rec.judged({ spec: "agent-server", unit: "agent-server › flow › f", flow: "f" });
+  const r = rec.result();
+  assert.deepEqual(r.units, [{ spec: "agent-server", unit: "agent-server › flow › f", flow: "f", operations: ["create", "get"] }]);
+  assert.equal(new Recorder().result().units, undefined, "a unit that was not judged claims nothing");
+  assert.equal(mergeResults([r, r]).units!.length, 1);
+});
