@@ -26,7 +26,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all;background:
 .meta td:first-child{color:#57606a;width:12rem}
 nav.toc{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:.5rem 0 1rem;font-size:13px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.5rem;margin:.75rem 0}
-.card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem}.card b{display:block;font-size:1.35rem}.card span{color:#57606a;font-size:12px}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;text-decoration:none;color:inherit}a.card:hover{border-color:#0b5cad}.card b{display:block;font-size:1.35rem}.card span{color:#57606a;font-size:12px}
 .gate-met{color:#1a7f37;font-weight:600}.gate-broken{color:#b3261e;font-weight:600}.gate-not-judged{color:#7a3f8f;font-weight:600}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem .9rem;font-size:12px;margin:.25rem 0 .5rem}.legend .c{display:inline-flex;width:1.5rem;height:1.25rem}
 table.matrix{width:auto;max-width:100%}table.matrix td,table.matrix th{padding:2px 3px;border-bottom:1px solid #f0f2f4}
@@ -135,12 +135,15 @@ function summarySection(s: Summary): string {
     : [s.targets.managedDeepAgents, s.targets.agentServer].filter(Boolean).join(" and ") || "remote";
   const opCounts = countBy(s.operations.map((o) => o.verdict));
   const streamCounts = countBy(s.streams.map((r) => (r.verdict === "skipped" ? "not judged" : r.verdict)));
-  const card = (value: string | number, label: string, cls = "") => `<div class="card ${cls}"><b>${esc(value)}</b><span>${esc(label)}</span></div>`;
+  const card = (value: string | number, label: string, cls = "", href?: string) => {
+    const inner = `<b>${esc(value)}</b><span>${esc(label)}</span>`;
+    return href ? `<a class="card ${cls}" href="${href}">${inner}</a>` : `<div class="card ${cls}">${inner}</div>`;
+  };
   const cards = [
-    card(open, "open findings", open ? "v-failed" : ""),
-    card(s.findings.length - open, "waived findings"),
-    card(`${opCounts.passed ?? 0}/${s.operations.length}`, "operations passed"),
-    card(blocking, "units not judged", blocking ? "v-failed" : ""),
+    card(open, "open findings", open ? "v-failed" : "", "#findings"),
+    card(s.findings.length - open, "waived findings", "", "#findings"),
+    card(`${opCounts.passed ?? 0}/${s.operations.length}`, "operations passed", "", "#matrix"),
+    card(blocking, "units not judged", blocking ? "v-failed" : "", "#not-judged"),
     card(na, "not applicable"),
     card(s.streams.length ? `${streamCounts.passed ?? 0}/${s.streams.length}` : "—", "stream rules passed"),
     card(`${(s.durationMs / 1000).toFixed(1)} s`, s.interrupted ? "duration (interrupted)" : "duration"),
