@@ -19,6 +19,8 @@ interface Group {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Playwright's --grep sees a test's title path joined by spaces; a unit is named with " › " between its parts. */
+const titlePattern = (unit: string) => `(^| )${unit.split(" › ").map(regexEscape).join("[ ›]+")}( |$)`;
 
 /**
  * The command that runs the unit which found it again with the same inputs: the run's seed and profile,
@@ -31,7 +33,7 @@ export function replayCommand(s: Pick<Summary, "seed" | "profile" | "targets">, 
     : [...(t.managedDeepAgents ? [`--target ${shellQuote(t.managedDeepAgents)}`] : []), ...(t.agentServer ? [`--agent-server ${shellQuote(t.agentServer)}`] : [])];
   const unit = f.unit?.family ? `${f.spec} › ${f.operationId} › ${f.unit.family}` : f.unit?.flow ? `${f.spec} › flow › ${f.unit.flow}` : f.unit?.scenario && !f.strategy ? f.unit.scenario : undefined;
   const only = f.strategy ? "load" : f.streamMode || f.unit?.scenario ? "streams" : "contract";
-  const grep = unit && only !== "load" ? `AGENTWIRE_GREP=${shellQuote(regexEscape(unit))} ` : "";
+  const grep = unit && only !== "load" ? `AGENTWIRE_GREP=${shellQuote(titlePattern(unit))} ` : "";
   return `${grep}npx agentwire run --only ${only} --seed ${s.seed} --profile ${s.profile}${target.length ? ` ${target.join(" ")}` : ""}`;
 }
 

@@ -98,7 +98,7 @@ export function renderHtml(s: Summary): string {
 <title>agentwire — ${esc(s.verdict)}</title><style>${STYLE}</style></head><body>
 <h1>agentwire report <span class="verdict ${s.verdict}">${s.verdict.toUpperCase()}</span></h1>
 <nav class="toc"><a href="#summary">Summary</a><a href="#matrix">Conformance matrix</a>${s.streams.length ? `<a href="#streams">Streams</a>` : ""}<a href="#findings">Findings</a>${s.load ? `<a href="#load">Load</a>` : ""}<a href="#not-judged">Not judged</a>${s.lint.length ? `<a href="#lint">The documents</a>` : ""}</nav>
-${summarySection(s)}
+${summarySection(s, (f) => findingIds.get(f)!)}
 ${matrixSection(s, cell)}
 ${streamsSection(s, cell)}
 ${findingsSection(ordered, { cells: cellIds, cellsOf: findingCells, idOf: (f) => findingIds.get(f)! })}
@@ -126,7 +126,7 @@ function orderedFindings(s: Summary) {
   return [...checks.flatMap((c) => byMessage(open.filter((f) => f.check === c))), ...waivers.flatMap((w) => byMessage(waived.filter((f) => f.waived!.waiver === w)))];
 }
 
-function summarySection(s: Summary): string {
+function summarySection(s: Summary, idOf: (f: Summary["findings"][number]) => string): string {
   const open = s.findings.filter((f) => !f.waived).length;
   const blocking = s.notJudged.filter(blocksVerdict).length;
   const na = s.notJudged.length - blocking;
@@ -167,9 +167,20 @@ function summarySection(s: Summary): string {
     ["Machine", `${s.machine.cpus} CPUs, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.platform}`],
   ];
   return `<section id="summary"><p class="lead">${s.verdict === "pass" ? "The target conforms: no open finding, every gate met, every applicable unit judged." : `The run fails: ${esc(why.join("; ") || "nothing was judged")}.`} ${esc(target)}, ${(s.durationMs / 1000).toFixed(1)} s.</p>
-<div class="cards">${cards}</div>
+${openList(s, idOf)}<div class="cards">${cards}</div>
 ${gates(s)}
 <table class="meta">${meta.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("")}</table></section>`;
+}
+
+/** The open findings' checks, each linking to its first finding: one click from the top of the page. */
+function openList(s: Summary, idOf: (f: Summary["findings"][number]) => string): string {
+  const open = s.findings.filter((f) => !f.waived);
+  if (!open.length) return "";
+  const byCheck = new Map<string, typeof open>();
+  for (const f of open) byCheck.set(f.check, [...(byCheck.get(f.check) ?? []), f]);
+  const checks = [...byCheck].sort((a, b) => b[1].length - a[1].length);
+  const shown = checks.slice(0, 12).map(([check, fs]) => `<a href="#${idOf(fs[0]!)}"><code>${esc(check)}</code></a> ${fs.length} (${esc([...new Set(fs.map((f) => f.operationId))].slice(0, 3).join(", "))}${new Set(fs.map((f) => f.operationId)).size > 3 ? ", …" : ""})`);
+  return `<p class="open-list">Open findings: ${shown.join(" · ")}${checks.length > 12 ? ` · and ${checks.length - 12} more checks` : ""}</p>`;
 }
 
 /** Every gate the run has; when the load phase did not run, its gates are named as not judged (or not selected). */

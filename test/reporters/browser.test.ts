@@ -58,6 +58,14 @@ test("the report opens in Chromium: matrix, links, filters, charts, no request o
   const order = await page.$$eval("h1, #gates, #matrix", (els) => els.map((e) => e.id || e.tagName));
   assert.deepEqual(order, ["H1", "gates", "matrix"]);
 
+  // The open findings are one click from the top: each open check links to one of its findings, shown open.
+  const openChecks = new Set(s.findings.filter((f) => !f.waived).map((f) => f.check));
+  const openLinks = await page.$$eval(".open-list a", (as) => as.map((a) => [a.getAttribute("href"), a.textContent]));
+  assert.equal(openLinks.length, Math.min(12, openChecks.size));
+  await page.click(".open-list a");
+  const target = await page.$eval(openLinks[0]![0]!, (e) => ({ open: (e as any).open, verdict: (e as any).dataset.verdict, check: (e as any).dataset.check }));
+  assert.deepEqual(target, { open: true, verdict: "open", check: openLinks[0]![1] });
+
   // The conformance matrix: one row per operation, one cell per column, each cell the model's verdict.
   const m = conformanceMatrix(s);
   const shown = await page.$$eval("table.matrix.ops tbody tr", (rows) => rows.map((r) => [...r.querySelectorAll("[data-verdict]")].map((c) => (c as any).dataset.verdict)));
