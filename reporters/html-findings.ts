@@ -31,8 +31,9 @@ export function replayCommand(s: Pick<Summary, "seed" | "profile" | "targets">, 
   const target = t.embedded
     ? [...(t.reference && t.reference !== "js" ? [`--reference ${t.reference}`] : []), ...t.faults.map((x) => `--fault ${x}`)]
     : [...(t.managedDeepAgents ? [`--target ${shellQuote(t.managedDeepAgents)}`] : []), ...(t.agentServer ? [`--agent-server ${shellQuote(t.agentServer)}`] : [])];
-  const unit = f.unit?.family ? `${f.spec} › ${f.operationId} › ${f.unit.family}` : f.unit?.flow ? `${f.spec} › flow › ${f.unit.flow}` : f.unit?.scenario && !f.strategy ? f.unit.scenario : undefined;
-  const only = f.strategy ? "load" : f.streamMode || f.unit?.scenario ? "streams" : "contract";
+  // A multitask finding of the load phase has a strategy and no stream; it is replayed with the load phase's seed.
+  const only = f.strategy && !f.streamMode ? "load" : f.streamMode || f.unit?.scenario ? "streams" : "contract";
+  const unit = f.unit?.family ? `${f.spec} › ${f.operationId} › ${f.unit.family}` : f.unit?.flow ? `${f.spec} › flow › ${f.unit.flow}` : only === "streams" ? f.unit?.scenario : undefined;
   const grep = unit && only !== "load" ? `AGENTWIRE_GREP=${shellQuote(titlePattern(unit))} ` : "";
   return `${grep}npx agentwire run --only ${only} --seed ${s.seed} --profile ${s.profile}${target.length ? ` ${target.join(" ")}` : ""}`;
 }

@@ -57,8 +57,8 @@ export const strategyCellKey = (strategy: string, check: string) => `mt|${strate
 
 /** The matrix cells a finding belongs to (a flow finding is in its flow's row and in its operation's flows cell). */
 export function findingCells(f: Finding): string[] {
-  if (f.strategy && f.unit?.scenario) return [strategyCellKey(f.strategy, f.check)];
   if (f.streamMode) return [streamCellKey(f.spec, f.streamMode, f.check)];
+  if (f.strategy) return [strategyCellKey(f.strategy, f.check)];
   if (f.unit?.flow) return [opCellKey(f.spec, f.operationId, FLOWS_COLUMN), flowCellKey(f.spec, f.unit.flow)];
   if (f.unit?.family) return [opCellKey(f.spec, f.operationId, f.unit.family)];
   return [];
