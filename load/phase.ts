@@ -205,7 +205,7 @@ function ttftGate(result: SweepResult): Gate {
     passed: result.maxConcurrencyWithinSlo >= 1,
     detail: `${figure} at concurrency 1 (SLO ≤ ${DEFAULT_SLO.ttft_p95_ms} ms, error rate ≤ 1%); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
     figure: `${figure}${errorRate} at concurrency 1 (${ttft.count} samples)`,
-    threshold: `p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms and ≤ 1 % errors at concurrency 1`,
+    limit: `p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms and ≤ 1 % errors at concurrency 1`,
   };
 }
 
@@ -252,8 +252,8 @@ export async function runJsonPart(
   const limits = `p95 ≤ ${JSON_SLO.p95_ms} ms and ≤ ${JSON_SLO.failure_rate * 100} % failures per endpoint, at ${profile.connections} connections`;
   const figure = endpoints.length ? `highest p95 ${worst.toFixed(1)} ms over ${endpoints.length} endpoints` : "nothing measured";
   const gate: Gate = broken.length
-    ? { name: "load_json_slo", passed: false, detail: `${broken.join("; ")} (${limits})`, figure: broken.join("; "), threshold: limits }
-    : { name: "load_json_slo", passed: endpoints.length > 0, detail: endpoints.length ? `${figure} (${limits})` : "interrupted before any endpoint was measured", figure, threshold: limits };
+    ? { name: "load_json_slo", passed: false, detail: `${broken.join("; ")} (${limits})`, figure: broken.join("; "), limit: limits }
+    : { name: "load_json_slo", passed: endpoints.length > 0, detail: endpoints.length ? `${figure} (${limits})` : "interrupted before any endpoint was measured", figure, limit: limits };
   return { summary: { connections: profile.connections, durationS: profile.durationS, endpoints }, gate };
 }
 

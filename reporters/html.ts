@@ -188,7 +188,7 @@ function gates(s: Summary): string {
   const load = s.phases.find((p) => p.name === "load");
   const missing = load && !load.ran ? ["load_ttft_slo", "load_json_slo"].filter((g) => !s.gates.some((x) => x.name === g || x.name.startsWith(`${g} (`))) : [];
   const unselected = /not selected/.test(load?.note ?? "");
-  const row = (g: Gate) => `<tr><td><code>${esc(g.name)}</code></td><td class="gate-${g.passed ? "met" : "broken"}">${g.passed ? "✓ met" : "✗ broken"}</td><td>${esc(g.figure ?? g.detail)}</td><td>${esc(g.threshold ?? "—")}</td></tr>`;
+  const row = (g: Gate) => `<tr><td><code>${esc(g.name)}</code></td><td class="gate-${g.passed ? "met" : "broken"}">${g.passed ? "✓ met" : "✗ broken"}</td><td>${esc(g.figure ?? g.detail)}</td><td>${esc(g.limit ?? "—")}</td></tr>`;
   const notJudgedRow = (name: string) => `<tr><td><code>${esc(name)}</code></td><td class="${unselected ? "v-not-applicable" : "gate-not-judged"}">${unselected ? "– not applicable" : "? not judged"}</td><td colspan="2">load phase: ${esc(load?.note ?? "did not run")}</td></tr>`;
   if (!s.gates.length && !missing.length) return "";
   return `<h2 id="gates">Gates</h2><table><tr><th>Gate</th><th>Result</th><th>Figure</th><th>Threshold</th></tr>${s.gates.map(row).join("")}${missing.map(notJudgedRow).join("")}</table>`;

@@ -191,7 +191,7 @@ export interface Gate {
   /** What was measured, e.g. "p95 TTFT 310 ms at concurrency 1" (when the gate measures a figure). */
   figure?: string;
   /** What it had to stay within, e.g. "p95 TTFT ≤ 2000 ms and ≤ 1 % errors at concurrency 1". */
-  threshold?: string;
+  limit?: string;
 }
 
 export interface Summary {

@@ -143,7 +143,7 @@ export function syntheticSummary(findingCount: number): Summary {
       definitions: [{ key: "ttft", unit: "ms", definition: "send → first token event" }],
       multitask: { threadsPerStrategy: 2, runsPerThread: 4, gapMs: [10, 150], seed: 1, deadlineMs: 30_000, wallMs: 1800, strategies },
     },
-    gates: [{ name: "load_ttft_slo", passed: true, detail: "p95 TTFT 120 ms at concurrency 1", figure: "p95 TTFT 120 ms, 0.0 % errors at concurrency 1 (60 samples)", threshold: "p95 TTFT ≤ 2000 ms and ≤ 1 % errors at concurrency 1" }],
+    gates: [{ name: "load_ttft_slo", passed: true, detail: "p95 TTFT 120 ms at concurrency 1", figure: "p95 TTFT 120 ms, 0.0 % errors at concurrency 1 (60 samples)", limit: "p95 TTFT ≤ 2000 ms and ≤ 1 % errors at concurrency 1" }],
     machine: { platform: "Linux", arch: "x64", cpus: 2, memoryGiB: 24, node: "v20" },
   };
 }
