@@ -17,6 +17,9 @@ interface Group {
   findings: Finding[];
 }
 
+/** Entries of an open group whose first finding is shown expanded: enough to read, short enough to scan. */
+const EXPANDED_ENTRIES = 5;
+
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Playwright's --grep sees a test's title path joined by spaces; a unit is named with " › " between its parts. */
@@ -81,7 +84,8 @@ export function findingsSection(s: Summary, links: FindingLinks): string {
   const group = (g: Group, expanded: boolean, kind: "check" | "waiver") => {
     const entries = byMessage(g.findings);
     const ops = new Set(g.findings.map((f) => `${f.spec} ${f.operationId}`)).size;
-    const body = entries.map((e) => entry(e, expanded)).join("");
+    // The first few entries of an open group show their evidence; the rest stay one line each until opened.
+    const body = entries.map((e, i) => entry(e, expanded && i < EXPANDED_ENTRIES)).join("");
     return `<details class="fgroup ${kind}"${expanded ? " open" : ""}><summary><span class="gtitle"><code>${esc(g.title)}</code></span> <span class="muted">${g.findings.length} finding${g.findings.length === 1 ? "" : "s"} on ${ops} operation${ops === 1 ? "" : "s"}${entries.length < g.findings.length ? `, ${entries.length} distinct message${entries.length === 1 ? "" : "s"}` : ""}</span>${g.note ? `<div class="reason">Waived: ${esc(g.note)}</div>` : ""}</summary>${body}</details>`;
   };
   const entry = (fs: Finding[], expanded: boolean) => {
