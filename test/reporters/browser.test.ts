@@ -149,6 +149,19 @@ test("the report opens in Chromium: matrix, links, filters, charts, no request o
   await page.evaluate(() => document.getElementById("findings")!.scrollIntoView());
   await page.screenshot({ path: join(dir, "screenshots", "findings-1280.png") });
 
+  // A healthy run's report (every finding waived): it passes, has no open list, and fits too.
+  const healthyDir = join(dir, "healthy");
+  const healthy = syntheticSummary(60, { healthy: true });
+  writeReports(healthy, healthyDir);
+  await page.goto(`file://${join(healthyDir, "index.html")}`);
+  assert.equal(await page.textContent("h1 .verdict"), "PASS");
+  assert.equal(await page.$$eval(".open-list", (e) => e.length), 0);
+  assert.equal(await page.$$eval("td .c.failed, td .c.not-judged", (e) => e.length), 0);
+  assert.ok(await page.$$eval("a.c.waived", (e) => e.length) > 0);
+  const o = await overflow(page);
+  assert.deepEqual(o.wide, [], "the healthy report fits at 1280 px");
+  await page.screenshot({ path: join(dir, "screenshots", "healthy-1280.png") });
+
   assert.deepEqual(requests, [], "the report loads nothing from anywhere");
   assert.deepEqual(errors, [], "the inline script runs without an error");
 });
