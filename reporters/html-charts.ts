@@ -135,9 +135,9 @@ function fateMark(cls: string, x: number, y: number): string {
 export function multitaskTimelines(m: MultitaskSummary): string {
   const withTimeline = m.strategies.filter((s) => s.timeline?.length);
   if (!withTimeline.length) return `<p class="note">This summary has no run timelines (written by an older agentwire).</p>`;
-  const legend = `<p class="legend"><svg viewBox="0 0 560 18" class="legend-svg" aria-label="legend"><rect x="2" y="4" width="22" height="10" class="pending"/><text x="28" y="13">pending</text><rect x="90" y="4" width="22" height="10" class="running"/><text x="116" y="13">running</text>${[
+  const legend = `<p class="legend"><svg viewBox="0 0 660 18" class="legend-svg" aria-label="legend"><rect x="2" y="4" width="22" height="10" class="pending"/><text x="28" y="13">pending</text><rect x="90" y="4" width="22" height="10" class="running"/><text x="116" y="13">running</text>${[
     ["f-ok", "success"], ["f-int", "interrupted"], ["f-del", "deleted"], ["f-ref", "refused"], ["f-other", "other"],
-  ].map(([c, t], i) => `${fateMark(c!, 190 + i * 74, 9)}<text x="${198 + i * 74}" y="13">${t}</text>`).join("")}</svg></p>`;
+  ].map(([c, t], i) => `${fateMark(c!, 190 + i * 92, 9)}<text x="${198 + i * 92}" y="13">${t}</text>`).join("")}</svg></p>`;
   return `${legend}<div class="charts">${withTimeline.map((s) => timeline(s.strategy, s.timeline!, m)).join("")}</div>`;
 }
 

@@ -64,7 +64,7 @@ svg .ref{stroke-width:1.25}svg .d0{stroke:#009E73;stroke-dasharray:2 3}svg .d1{s
 svg .slo{stroke:#b3261e;stroke-width:1.5;stroke-dasharray:8 4}svg .best{stroke:#009E73;stroke-width:1.5}
 svg .pending{fill:#cfe6f5;stroke:#56B4E9}svg .running{fill:#0072B2}svg .send{stroke:#8c959f;stroke-dasharray:2 2}
 svg .fate{stroke:#1b1f24;stroke-width:1}svg .f-ok{fill:#009E73}svg .f-int{stroke:#D55E00;stroke-width:2.5;fill:none}svg .f-del{fill:#CC79A7}svg .f-ref{fill:#E69F00}svg .f-other,svg .f-unf,svg .f-err{fill:#F0E442}
-svg.legend-svg{width:min(100%,560px);height:auto}
+svg.legend-svg{width:min(100%,660px);height:auto}
 details.more>summary{cursor:pointer;font-weight:600;margin:1rem 0 .25rem}
 [hidden]{display:none !important}
 @media print{.toolbar{position:static}details{open:true}}
@@ -235,7 +235,7 @@ function load(s: Summary, cell: CellRender): string {
     .join("")}</table>`;
   return `<section id="load"><h2>Load</h2><p>${esc(String(l.api ?? ""))} API; highest concurrency within SLO: <strong>${esc(l.maxConcurrencyWithinSlo ?? "—")}</strong>.</p>
 ${sweepChart(l)}
-<h3>Latency distributions</h3>${latencyCdfs(l)}${table}${throughput(l)}${multitask(l.multitask, cell)}${jsonEndpoints(l.json)}${definitions(l)}</section>`;
+<h3>Latency distributions</h3>${latencyCdfs(l)}${table}${throughput(l)}${multitask(l.multitask, cell, s.findings)}${jsonEndpoints(l.json)}${definitions(l)}</section>`;
 }
 
 function throughput(l: LoadReport): string {
@@ -261,10 +261,14 @@ function jsonEndpoints(j: JsonLoadSummary | undefined): string {
     .join("")}</table>`;
 }
 
-function multitask(m: MultitaskSummary | undefined, cell: CellRender): string {
+function multitask(m: MultitaskSummary | undefined, cell: CellRender, findings: Summary["findings"]): string {
   if (!m) return "";
   const names = m.strategies[0]?.checks.map((c) => c.check) ?? [];
-  const verdictCell = (strategy: string, c: { check: string; verdict: "passed" | "failed" | "waived" }) => cell({ key: strategyCellKey(strategy, c.check), verdict: c.verdict, open: 0, waived: 0 }, `${strategy} · ${c.check}`);
+  const verdictCell = (strategy: string, c: { check: string; verdict: "passed" | "failed" | "waived" }) => {
+    const key = strategyCellKey(strategy, c.check);
+    const mine = findings.filter((f) => findingCells(f).includes(key));
+    return cell({ key, verdict: c.verdict, open: mine.filter((f) => !f.waived).length, waived: mine.filter((f) => f.waived).length }, `${strategy} · ${c.check}`);
+  };
   return `<h3>Concurrent runs on one thread</h3><p>${m.threadsPerStrategy} threads per strategy, ${m.runsPerThread} runs each sent ${m.gapMs[0]}–${m.gapMs[1]} ms apart (seed ${m.seed}), all strategies at once; ${(m.wallMs / 1000).toFixed(1)} s.</p>
 <table class="matrix multitask"><thead><tr><th>Strategy</th><th>Created / sent</th><th>Outcomes</th><th>Most running at once</th>${names.map((n) => `<th class="rot"><code>${esc(n.replace("multitask_load_", ""))}</code></th>`).join("")}</tr></thead><tbody>${m.strategies
     .map((st) => `<tr><td>${esc(st.strategy)}</td><td>${st.created} / ${st.runsSent}</td><td>${esc(Object.entries(st.fates).map(([k, n]) => `${n} ${k}`).join(", "))}</td><td>${st.maxRunningOnOneThread}</td>${st.checks.map((c) => verdictCell(st.strategy, c)).join("")}</tr>`)
