@@ -49,7 +49,7 @@ details.fgroup{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding
 details.fgroup>summary{cursor:pointer;padding:.25rem 0}details.fgroup.check{border-left:4px solid #D55E00}details.fgroup.waiver{border-left:4px solid #E69F00}
 .reason{color:#57606a;font-size:13px;margin:.15rem 0 0 1rem}
 .fentry{border-top:1px solid #eaeef2;padding:.35rem 0}.fentry .msg{margin:.2rem 0}.ops{font-size:12px;color:#57606a;margin:.2rem 0}
-.badge{font-size:11px;border-radius:3px;padding:0 .35rem;border:1px solid currentColor;font-weight:600}
+.badge{white-space:nowrap;font-size:11px;border-radius:3px;padding:0 .35rem;border:1px solid currentColor;font-weight:600}
 details.occ{margin:.2rem 0 .2rem 1rem}details.occ>summary{cursor:pointer;font-size:13px}
 .tag{font-size:11px;background:#eef1f4;border-radius:3px;padding:0 .3rem}
 dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem .75rem;margin:.3rem 0;font-size:13px}dl.facts dt{color:#57606a}dl.facts dd{margin:0;min-width:0}
