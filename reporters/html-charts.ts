@@ -21,7 +21,8 @@ function ticks(max: number, n = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const out: number[] = [];
-  for (let v = 0; v <= max + step / 2; v += step) out.push(Number(v.toPrecision(6)));
+  // The last tick is at or beyond the largest value, so nothing is drawn past the axis.
+  for (let v = 0; out.length === 0 || out.at(-1)! < max; v += step) out.push(Number(v.toPrecision(6)));
   return out;
 }
 
