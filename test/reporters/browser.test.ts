@@ -126,6 +126,13 @@ test("the report opens in Chromium: matrix, links, filters, charts, no request o
   for (const key of ["ttft_ms", "itl_ms", "tpot_ms", "e2e_ms"]) {
     const chart = await page.$eval(`.cdf[data-metric="${key}"]`, (e) => ({ points: e.querySelectorAll("circle.pt").length, marks: [...e.querySelectorAll("[data-mark]")].map((m) => (m as any).dataset.mark), caption: e.querySelector("figcaption")!.textContent! }));
     assert.equal(chart.points, load.distributions![key]!.length, key);
+    // Every point lies within its plot's axes (the x axis ends at or past the largest value).
+    const outside = await page.$eval(`.cdf[data-metric="${key}"] svg`, (svg) => {
+      const axis = [...svg.querySelectorAll("line.axis")].map((l: any) => Math.max(Number(l.getAttribute("x1")), Number(l.getAttribute("x2"))));
+      const right = Math.max(...axis);
+      return [...svg.querySelectorAll("circle.pt")].filter((c: any) => Number(c.getAttribute("cx")) > right + 0.5).length;
+    });
+    assert.equal(outside, 0, `${key}: points past the x axis`);
     assert.deepEqual(chart.marks, ["p50", "p95", "p99"]);
     assert.match(chart.caption, new RegExp(`at concurrency ${load.measuredAtConcurrency}, ${load.metrics[key]!.count} samples`));
   }
