@@ -175,7 +175,7 @@ function loadReport(spec: SpecId, result: SweepResult): LoadReport {
       tpot_ms: pct(m.tpot),
       e2e_ms: pct(m.e2e),
     },
-    distributions: Object.fromEntries((["time_to_headers", "time_to_first_event", "ttft", "itl", "tpot", "e2e"] as const).map((k) => [`${k}_ms`, reported.summary.distribution_ms[k]])),
+    distributions: Object.fromEntries((["time_to_headers", "time_to_first_event", "ttft", "itl", "tpot", "e2e"] as const).map((k) => [`${k}_ms`, reported.summary.distribution_ms?.[k] ?? []])),
     maxConcurrencyWithinSlo: result.maxConcurrencyWithinSlo,
     throughput: { runs_per_s: reported.summary.runs_per_s, output_tokens_per_s: reported.summary.output_tokens_per_s, goodput_per_s: reported.summary.goodput.per_s },
     errors: reported.summary.errors,

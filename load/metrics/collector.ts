@@ -26,7 +26,7 @@ export interface LoadSummary {
   /** Latencies of successful runs; itl pools the gaps of every run; start_lag is open loop only. */
   latency_ms: Record<HistogramKey, LatencySummary>;
   /** The same latencies as [percentile, ms] points, for distribution charts. */
-  distribution_ms: Record<HistogramKey, [number, number][]>;
+  distribution_ms?: Record<HistogramKey, [number, number][]>;
   slo_checks: SloCheck[];
   slo_ok: boolean;
 }
