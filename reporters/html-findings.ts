@@ -42,19 +42,30 @@ export function replayCommand(s: Pick<Summary, "seed" | "profile" | "targets">, 
 }
 
 /** Findings with the same check, message and waiver are one entry, listing the operations they were seen on. */
-function byMessage(list: Finding[]): Finding[][] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of list) {
-    const key = `${f.check}\u0000${f.message}\u0000${f.waived?.waiver ?? ""}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  return [...groups.values()];
-}
+const byMessage = (list: Finding[]) => [...groupBy(list, (f) => `${f.check}\u0000${f.message}\u0000${f.waived?.waiver ?? ""}`).values()];
 
 function groupBy(list: Finding[], key: (f: Finding) => string): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
-  for (const f of list) out.set(key(f), [...(out.get(key(f)) ?? []), f]);
+  for (const f of list) {
+    const k = key(f);
+    const group = out.get(k);
+    if (group) group.push(f);
+    else out.set(k, [f]);
+  }
   return out;
+}
+
+/** Open findings by check (the most frequent first), then waived ones by waiver: the order the section shows. */
+function groups(list: Finding[]): { open: Group[]; waived: Group[] } {
+  const open = [...groupBy(list.filter((f) => !f.waived), (f) => f.check)].sort((a, b) => b[1].length - a[1].length).map(([check, fs]) => ({ title: check, findings: fs }));
+  const waived = [...groupBy(list.filter((f) => f.waived), (f) => f.waived!.waiver)].map(([waiver, fs]) => ({ title: waiver, note: fs[0]!.waived!.reason, findings: fs }));
+  return { open, waived };
+}
+
+/** Every finding in the order the section shows it (the matrix links point at the first of a cell's). */
+export function displayOrder(list: Finding[]): Finding[] {
+  const g = groups(list);
+  return [...g.open, ...g.waived].flatMap((x) => byMessage(x.findings).flat());
 }
 
 export interface FindingLinks {
@@ -68,8 +79,7 @@ export function findingsSection(s: Summary, links: FindingLinks): string {
   const { cells, cellsOf } = links;
   const open = s.findings.filter((f) => !f.waived);
   const waived = s.findings.filter((f) => f.waived);
-  const openGroups: Group[] = [...groupBy(open, (f) => f.check)].sort((a, b) => b[1].length - a[1].length).map(([check, fs]) => ({ title: check, findings: fs }));
-  const waivedGroups: Group[] = [...groupBy(waived, (f) => f.waived!.waiver)].map(([waiver, fs]) => ({ title: waiver, note: fs[0]!.waived!.reason, findings: fs }));
+  const { open: openGroups, waived: waivedGroups } = groups(s.findings);
   const specs = [...new Set(s.findings.map((f) => f.spec))].sort();
   const checks = [...new Set(s.findings.map((f) => f.check))].sort();
   const option = (v: string, label = v) => `<option value="${esc(v)}">${esc(label)}</option>`;

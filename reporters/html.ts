@@ -7,7 +7,7 @@ import { conformanceMatrix, findingCells, streamMatrix, strategyCellKey, type Ce
 import { blocksVerdict, type Gate, type JsonLoadSummary, type LoadReport, type MultitaskSummary, type Summary } from "../results/summary.ts";
 import { latencyCdfs, multitaskTimelines, sweepChart } from "./html-charts.ts";
 import { esc } from "./html-escape.ts";
-import { findingsSection, type CellIds } from "./html-findings.ts";
+import { displayOrder, findingsSection, type CellIds } from "./html-findings.ts";
 import { SCRIPT } from "./html-script.ts";
 
 export { esc };
@@ -78,13 +78,12 @@ export function renderHtml(s: Summary): string {
   const findingIds = new Map(s.findings.map((f, i) => [f, `fi${i + 1}`]));
   const cellIds: CellIds = new Map();
   const firstOf = new Map<string, string>();
-  for (const f of orderedFindings(s)) {
+  for (const f of displayOrder(s.findings)) {
     for (const k of findingCells(f)) {
       if (!cellIds.has(k)) cellIds.set(k, `c${cellIds.size + 1}`);
       if (!firstOf.has(k)) firstOf.set(k, findingIds.get(f)!);
     }
   }
-  const ordered = { ...s, findings: orderedFindings(s) };
   const cell = (c: Cell, label: string) => {
     const count = c.open + c.waived;
     const title = `${label}: ${LABEL[c.verdict]}${c.open ? `, ${c.open} open` : ""}${c.waived ? `, ${c.waived} waived` : ""}${c.reason ? ` — ${c.reason}` : ""}`;
@@ -101,7 +100,7 @@ export function renderHtml(s: Summary): string {
 ${summarySection(s, (f) => findingIds.get(f)!)}
 ${matrixSection(s, cell)}
 ${streamsSection(s, cell)}
-${findingsSection(ordered, { cells: cellIds, cellsOf: findingCells, idOf: (f) => findingIds.get(f)! })}
+${findingsSection(s, { cells: cellIds, cellsOf: findingCells, idOf: (f) => findingIds.get(f)! })}
 ${load(s, cell)}
 ${notJudged(s)}
 ${leftovers(s)}
@@ -109,21 +108,6 @@ ${lintSection(s)}
 <script>${SCRIPT}</script>
 </body></html>
 `;
-}
-
-/** The order the findings section shows them in (open by check, then waived by waiver), so "first" links land on the first shown. */
-function orderedFindings(s: Summary) {
-  const open = s.findings.filter((f) => !f.waived);
-  const counts = new Map<string, number>();
-  for (const f of open) counts.set(f.check, (counts.get(f.check) ?? 0) + 1);
-  const checks = [...counts].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-  const waived = s.findings.filter((f) => f.waived);
-  const waivers = [...new Set(waived.map((f) => f.waived!.waiver))];
-  const byMessage = (list: typeof open) => {
-    const keys = [...new Set(list.map((f) => `${f.check}\u0000${f.message}\u0000${f.waived?.waiver ?? ""}`))];
-    return keys.flatMap((k) => list.filter((f) => `${f.check}\u0000${f.message}\u0000${f.waived?.waiver ?? ""}` === k));
-  };
-  return [...checks.flatMap((c) => byMessage(open.filter((f) => f.check === c))), ...waivers.flatMap((w) => byMessage(waived.filter((f) => f.waived!.waiver === w)))];
 }
 
 function summarySection(s: Summary, idOf: (f: Summary["findings"][number]) => string): string {
