@@ -148,6 +148,7 @@ function summarySection(s: Summary, idOf: (f: Summary["findings"][number]) => st
     ...(s.unusable ? ([["Target unusable", s.unusable]] as [string, string][]) : []),
     ["Phases", s.phases.map((p) => `${p.name}${p.ran ? ` ${(p.durationMs / 1000).toFixed(1)} s` : " (not run)"}${p.note ? ` — ${p.note}` : ""}`).join("; ")],
     ["Operations", Object.entries(opCounts).map(([k, n]) => `${n} ${k}`).join(", ") || "—"],
+    ...(s.time?.phases.length ? ([["Time in units", `${s.time.phases.map((p) => `${p.name}: ${p.units} units, ${(p.ms / 1000).toFixed(1)} s summed`).join("; ")}; ${Math.round(s.time.targetShare * 100)} % of it waiting on the target${s.time.slowest[0] ? `; slowest: ${s.time.slowest[0].unit} ${(s.time.slowest[0].ms / 1000).toFixed(1)} s` : ""}`]] as [string, string][]) : []),
     ["Machine", `${s.machine.cpus} CPUs, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.platform}`],
   ];
   return `<section id="summary"><p class="lead">${s.verdict === "pass" ? "The target conforms: no open finding, every gate met, every applicable unit judged." : `The run fails: ${esc(why.join("; ") || "nothing was judged")}.`} ${esc(target)}, ${(s.durationMs / 1000).toFixed(1)} s.</p>

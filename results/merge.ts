@@ -4,6 +4,7 @@
  * shard that ran it.
  */
 import { verdictOf, type Gate, type OperationResult, type StreamResult, type Summary } from "./summary.ts";
+import { mergeTimeReports } from "./timing.ts";
 
 export class MergeError extends Error {}
 
@@ -60,6 +61,7 @@ export function mergeSummaries(parts: Summary[]): Summary {
     leftovers: parts.flatMap((p) => p.leftovers ?? []),
     load: parts.find((p) => p.load)?.load ?? null,
     gates,
+    time: mergeTimeReports(parts.map((p) => p.time)),
   };
   return { ...merged, verdict: verdictOf(merged) };
 }

@@ -11,6 +11,7 @@ import type { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding, Replay, UnitRef, Violation } from "./finding.ts";
 import type { JudgedUnit, NotJudged, StreamResult } from "./summary.ts";
+import type { UnitTiming } from "./timing.ts";
 
 export interface OperationTally {
   spec: SpecId;
@@ -27,6 +28,8 @@ export interface UnitResult {
   notJudged: NotJudged[];
   /** Contract units judged to their end (the conformance matrix's "passed" comes only from these). */
   units?: JudgedUnit[];
+  /** How long the unit took, and how much of it was spent waiting on the target. */
+  timings?: UnitTiming[];
 }
 
 export const emptyResult = (): UnitResult => ({ operations: [], findings: [], streams: [], notJudged: [] });
@@ -154,5 +157,6 @@ export function mergeResults(results: UnitResult[]): UnitResult {
     streams: once(results.flatMap((r) => r.streams), (s) => `${s.spec}|${s.operationId}|${s.streamMode}|${s.check}`),
     notJudged: once(results.flatMap((r) => r.notJudged ?? []), (n) => `${n.unit}|${n.reason}`),
     units: once(results.flatMap((r) => r.units ?? []), (u) => u.unit),
+    timings: once(results.flatMap((r) => r.timings ?? []), (u) => u.unit),
   };
 }

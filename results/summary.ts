@@ -7,6 +7,7 @@ import type { CheckName } from "../core/checks.ts";
 import type { Leftover } from "../core/cleanup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding } from "./finding.ts";
+import type { TimeReport } from "./timing.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -226,6 +227,8 @@ export interface Summary {
   leftovers: Leftover[];
   load: LoadReport | null;
   gates: Gate[];
+  /** Where the conformance phases' time went: per phase, the slowest units, the target's share. */
+  time: TimeReport;
   machine: { platform: string; arch: string; cpus: number; memoryGiB: number; node: string };
 }
 

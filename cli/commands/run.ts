@@ -12,6 +12,7 @@ import { keyHeaderOf } from "../../contract/oracle.ts";
 import { runLoadPhase } from "../../load/phase.ts";
 import { writeReports } from "../../reporters/index.ts";
 import { blocksVerdict, judgedAnything, type Summary } from "../../results/summary.ts";
+import type { TimeReport } from "../../results/timing.ts";
 import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
@@ -125,6 +126,15 @@ export async function run(config: RunConfig): Promise<number> {
   return summary.verdict === "pass" ? EXIT.conforms : EXIT.findings;
 }
 
+/** Where the conformance units' time went, in one line. */
+function describeTime(t: TimeReport): string | undefined {
+  if (!t.phases.length) return undefined;
+  const s = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const phases = t.phases.map((p) => `${p.name} ${s(p.ms)} in ${p.units} units`).join(", ");
+  const slowest = t.slowest[0];
+  return `time: ${phases}; ${Math.round(t.targetShare * 100)} % of it waiting on the target${slowest ? `; slowest ${slowest.unit} (${s(slowest.ms)})` : ""}`;
+}
+
 const unusable = (why: string | undefined) => why && `target unusable: ${why}`;
 
 export function printOutcome(s: Summary, outDir: string, log: (line: string) => void) {
@@ -138,6 +148,8 @@ export function printOutcome(s: Summary, outDir: string, log: (line: string) => 
   if (unjudged.length) log(`not judged: ${unjudged.length} units (e.g. ${unjudged[0]!.unit}: ${unjudged[0]!.reason})`);
   if (!judgedAnything(s)) log(`nothing was judged${s.notJudged[0] ? `: every unit was not applicable (e.g. ${s.notJudged[0].unit}: ${s.notJudged[0].reason})` : ""}`);
   for (const g of s.gates) log(`gate ${g.name}: ${g.passed ? "met" : "BROKEN"} — ${g.detail}`);
+  const time = describeTime(s.time);
+  if (time) log(time);
   if (s.leftovers.length) log(`left on the target: ${s.leftovers.map((l) => `${l.spec} ${l.path} (${l.reason})`).join("; ")}`);
   log(`reports: ${join(outDir, "index.html")}, ${join(outDir, "summary.json")}, ${join(outDir, "junit.xml")}`);
   log(`verdict: ${s.verdict.toUpperCase()}${s.interrupted ? " (interrupted)" : ""}`);

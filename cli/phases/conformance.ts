@@ -42,6 +42,13 @@ export interface ConformanceOutput {
 
 export const GREP_ENV = "AGENTWIRE_GREP";
 
+/**
+ * Conformance units at once. The units wait on the target, not on the CPU (about 90 % of their time), so the
+ * embedded reference takes four at a time; a remote one two, as a staging server may rate-limit (a 429 is
+ * waited out as its Retry-After says).
+ */
+const DEFAULT_WORKERS = { embedded: 4, remote: 2 } as const;
+
 /** Examples per operation and family: smoke is a quick gate, full is a thorough property run. */
 const EXAMPLES = { smoke: 5, full: 100 } as const;
 
@@ -73,7 +80,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   resetParts(outDir);
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");
   const args = [cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
-  if (config.workers) args.push("--workers", String(config.workers));
+  args.push("--workers", String(config.workers ?? DEFAULT_WORKERS[input.target.embedded ? "embedded" : "remote"]));
   if (config.shard) args.push("--shard", config.shard);
   // Test-only: the project's own tests narrow a run to a few units (documented with AGENTWIRE_LIMITS).
   if (process.env[GREP_ENV]) args.push("--grep", process.env[GREP_ENV]);

@@ -146,6 +146,7 @@ export function syntheticSummary(findingCount: number, o: { healthy?: boolean } 
       multitask: { threadsPerStrategy: 2, runsPerThread: 4, gapMs: [10, 150], seed: 1, deadlineMs: 30_000, wallMs: 1800, strategies },
     },
     gates: [{ name: "load_ttft_slo", passed: true, detail: "p95 TTFT 120 ms at concurrency 1", figure: "p95 TTFT 120 ms, 0.0 % errors at concurrency 1 (60 samples)", limit: "p95 TTFT ≤ 2000 ms and ≤ 1 % errors at concurrency 1" }],
+    time: { phases: [{ name: "contract", units: 360, ms: 300_000, targetMs: 270_000 }, { name: "streams", units: 90, ms: 120_000, targetMs: 110_000 }], slowest: [{ unit: `agent-server › ${ops[40]!.operationId} › positive`, phase: "contract", ms: 9000, targetMs: 8900 }], targetShare: 0.905 },
     machine: { platform: "Linux", arch: "x64", cpus: 2, memoryGiB: 24, node: "v20" },
   };
 }
