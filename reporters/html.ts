@@ -67,7 +67,7 @@ svg .fate{stroke:#1b1f24;stroke-width:1}svg .f-ok{fill:#009E73}svg .f-int{stroke
 svg.legend-svg{width:min(100%,660px);height:auto}
 details.more>summary{cursor:pointer;font-weight:600;margin:1rem 0 .25rem}
 [hidden]{display:none !important}
-@media print{.toolbar{position:static}details{open:true}}
+@media print{.toolbar{position:static}}
 `;
 
 const SYMBOL: Record<CellVerdict, string> = { passed: "✓", failed: "✗", waived: "W", "not-implemented": "∅", "not-judged": "?", "not-applicable": "–", none: "·" };
