@@ -22,7 +22,7 @@ import { benchReport } from "./bench-report.ts";
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" } },
 });
-const parts = (values.only ?? "parser,calibration,conformance").split(",");
+const parts = (values.only ?? "parser,calibration,conformance,report").split(",");
 const quick = values.quick === true;
 const repeats = Number(values.repeats ?? 3);
 const profile = values.profile ?? (quick ? "smoke" : "full");
