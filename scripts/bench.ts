@@ -4,7 +4,9 @@
  * against a synthetic source with an exact schedule (and k6 on the same source), and the wall time and
  * requests per second of a conformance run of both documents against the embedded reference.
  *
- *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance] [--profile full|smoke] [--repeats N]
+ * The report part renders synthetic summaries of 60 and 2,000 findings and opens them in Chromium.
+ *
+ *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance,report] [--profile full|smoke] [--repeats N]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,11 +18,12 @@ import { runDriverBench } from "../load/bench/driver.ts";
 import { describeMachine } from "../results/machine.ts";
 import type { Summary } from "../results/summary.ts";
 import { benchParser } from "../streams/sse/bench.ts";
+import { benchReport } from "./bench-report.ts";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" } },
 });
-const parts = (values.only ?? "parser,calibration,driver,conformance").split(",");
+const parts = (values.only ?? "parser,calibration,driver,conformance,report").split(",");
 const quick = values.quick === true;
 const repeats = Number(values.repeats ?? 3);
 const profile = values.profile ?? (quick ? "smoke" : "full");
@@ -64,6 +67,11 @@ if (parts.includes("conformance")) {
     log(`  run ${i + 1}: ${(wallMs / 1000).toFixed(1)} s, ${requests} requests, exit ${r.status}${openFindings.length ? `, ${openFindings.length} open findings (in bench.json)` : ""}`);
   }
   results.conformance = { profile, runs, median: { wallMs: median(runs.map((r) => r.wallMs)), requests: median(runs.map((r) => r.requests)), reqPerS: median(runs.map((r) => r.reqPerS)) } };
+}
+
+if (parts.includes("report")) {
+  log(`The HTML report: size, render time and time to first paint in Chromium, ${repeats} times…`);
+  results.report = await benchReport({ repeats, log });
 }
 
 writeFileSync(join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);

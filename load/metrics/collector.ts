@@ -26,6 +26,8 @@ export interface LoadSummary {
   goodput: { slo: SloSpec; good_runs: number; per_s: number };
   /** Latencies of successful runs; itl pools the gaps of every run; start_lag is open loop only. */
   latency_ms: Record<HistogramKey, LatencySummary>;
+  /** The same latencies as [percentile, ms] points, for distribution charts. */
+  distribution_ms?: Record<HistogramKey, [number, number][]>;
   slo_checks: SloCheck[];
   slo_ok: boolean;
 }
@@ -170,6 +172,7 @@ export class MetricsCollector {
       output_tokens_per_s: rate(this.tokens),
       goodput: { slo: perRunPart(this.slo), good_runs: this.goodRuns, per_s: rate(this.goodRuns) },
       latency_ms: latency,
+      distribution_ms: Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, this.h[k].percentilePoints()])) as Record<HistogramKey, [number, number][]>,
       slo_checks,
       slo_ok: slo_checks.every((c) => c.ok),
     };
