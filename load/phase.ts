@@ -28,6 +28,8 @@ export interface LoadPhaseSettings {
   allowHosts: string[];
   /** Put into the metadata of everything the phase creates. */
   tag: string;
+  /** Worker threads of the load driver (default: see LoadOptions.workers). */
+  workers?: number;
   signal: AbortSignal;
   log(line: string): void;
 }
@@ -95,12 +97,10 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
   try {
     const runConfig = target.knobs ? paceConfig(target.knobs, PACE) : undefined;
     const common = { client, runConfig, metadata: { agentwire: s.tag } };
-    const base: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
-    // Remember every thread the load creates, to delete it afterwards.
-    const scenario: LoadScenario = { ...base, createThread: async (d, sig) => { const id = await base.createThread(d, sig); created.push(id); return id; } };
+    const scenario: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
     const profile = PROFILES[s.profile];
     log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms`);
-    const measured = await measureSweep(s, scenario, profile);
+    const measured = await measureSweep(s, scenario, profile, created);
     if (!measured) return skip(log, "interrupted before the first step");
     const { result, note } = measured;
     const load = loadReport(spec, result);
@@ -128,7 +128,7 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
 }
 
 /** Runs the sweep; an interrupt between steps keeps the steps measured so far (the sweep alone would drop them). */
-async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profile: (typeof PROFILES)[LoadProfile]): Promise<{ result: SweepResult; note?: string } | undefined> {
+async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profile: (typeof PROFILES)[LoadProfile], created: string[]): Promise<{ result: SweepResult; note?: string } | undefined> {
   const measured: SweepStep[] = [];
   let validatedSlo: SloSpec = DEFAULT_SLO;
   try {
@@ -138,7 +138,9 @@ async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profil
       measure: async (concurrency, slo) => {
         validatedSlo = slo;
         if (s.signal.aborted) throw new Interrupted();
-        const summary = await closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000 })(concurrency, slo);
+        // Every thread the load creates is remembered (from whichever worker made it), to delete it afterwards.
+        const step = closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, workers: s.workers, onThread: (id) => created.push(id) });
+        const summary = await step(concurrency, slo);
         // A step cut short by the interrupt measured the interrupt, not the target: it is not kept.
         if (s.signal.aborted) throw new Interrupted();
         const ttft = summary.latency_ms.ttft;
@@ -175,10 +177,20 @@ function loadReport(spec: SpecId, result: SweepResult): LoadReport {
       tpot_ms: pct(m.tpot),
       e2e_ms: pct(m.e2e),
     },
+    distributions: Object.fromEntries((["time_to_headers", "time_to_first_event", "ttft", "itl", "tpot", "e2e"] as const).map((k) => [`${k}_ms`, reported.summary.distribution_ms?.[k] ?? []])),
     maxConcurrencyWithinSlo: result.maxConcurrencyWithinSlo,
     throughput: { runs_per_s: reported.summary.runs_per_s, output_tokens_per_s: reported.summary.output_tokens_per_s, goodput_per_s: reported.summary.goodput.per_s },
     errors: reported.summary.errors,
-    sweep: result.steps.map((st) => ({ concurrency: st.concurrency, ok: st.ok, runs: st.summary.runs, ttft_p95_ms: st.summary.latency_ms.ttft.p95, checks: st.checks })),
+    sweep: result.steps.map((st) => ({
+      concurrency: st.concurrency,
+      ok: st.ok,
+      runs: st.summary.runs,
+      ttft_p95_ms: st.summary.latency_ms.ttft.p95,
+      ttft_samples: st.summary.latency_ms.ttft.count,
+      output_tokens_per_s: st.summary.output_tokens_per_s,
+      runs_per_s: st.summary.runs_per_s,
+      checks: st.checks,
+    })),
     definitions: METRIC_DEFINITIONS,
   };
 }
@@ -189,10 +201,13 @@ function ttftGate(result: SweepResult): Gate {
   const ttft = first.latency_ms.ttft;
   const errors = Object.entries(first.errors).map(([k, n]) => `${n} ${k}${first.error_examples[k] ? ` (${first.error_examples[k]})` : ""}`).join(", ");
   const figure = ttft.count ? `p95 TTFT ${ttft.p95.toFixed(0)} ms` : `no first token measured (${first.runs.ok} of ${first.runs.finished} runs succeeded${errors ? `; errors: ${errors}` : ""})`;
+  const errorRate = first.runs.finished ? `, ${((first.runs.failed / first.runs.finished) * 100).toFixed(1)} % errors` : "";
   return {
     name: "load_ttft_slo",
     passed: result.maxConcurrencyWithinSlo >= 1,
     detail: `${figure} at concurrency 1 (SLO ≤ ${DEFAULT_SLO.ttft_p95_ms} ms, error rate ≤ 1%); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
+    figure: `${figure}${errorRate} at concurrency 1 (${ttft.count} samples)`,
+    limit: `p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms and ≤ 1 % errors at concurrency 1`,
   };
 }
 
@@ -237,9 +252,10 @@ export async function runJsonPart(
   });
   const worst = endpoints.reduce((m, e) => Math.max(m, e.latency_ms.p95), 0);
   const limits = `p95 ≤ ${JSON_SLO.p95_ms} ms and ≤ ${JSON_SLO.failure_rate * 100} % failures per endpoint, at ${profile.connections} connections`;
+  const figure = endpoints.length ? `highest p95 ${worst.toFixed(1)} ms over ${endpoints.length} endpoints` : "nothing measured";
   const gate: Gate = broken.length
-    ? { name: "load_json_slo", passed: false, detail: `${broken.join("; ")} (${limits})` }
-    : { name: "load_json_slo", passed: endpoints.length > 0, detail: endpoints.length ? `highest p95 ${worst.toFixed(1)} ms over ${endpoints.length} endpoints (${limits})` : "interrupted before any endpoint was measured" };
+    ? { name: "load_json_slo", passed: false, detail: `${broken.join("; ")} (${limits})`, figure: broken.join("; "), limit: limits }
+    : { name: "load_json_slo", passed: endpoints.length > 0, detail: endpoints.length ? `${figure} (${limits})` : "interrupted before any endpoint was measured", figure, limit: limits };
   return { summary: { connections: profile.connections, durationS: profile.durationS, endpoints }, gate };
 }
 
