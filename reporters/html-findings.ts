@@ -108,7 +108,7 @@ export function findingsSection(s: Summary, links: FindingLinks): string {
     const id = links.idOf(f);
     const cellIds = cellsOf(f).map((k) => cells.get(k)).filter(Boolean);
     const where = [f.spec, f.operationId, f.streamMode && `stream ${f.streamMode}`, f.strategy && `strategy ${f.strategy}`, f.unit?.family && `family ${f.unit.family}`, f.unit?.flow && `flow “${f.unit.flow}”`, f.unit?.scenario && `scenario “${f.unit.scenario}”`].filter(Boolean).join(" · ");
-    const seed = f.replay ? `<dt>Seed</dt><dd><code>${esc(formatReplay(f.replay))}</code>${"example" in f.replay ? " (the document's own request example)" : f.replay.path ? " (run seed : fast-check path of the shrunk input)" : " (the run's seed)"}</dd>` : "";
+    const seed = f.replay ? `<dt>Seed</dt><dd><code>${esc(formatReplay(f.replay))}</code>${"example" in f.replay ? " (the document's own request example)" : "case" in f.replay ? " (a coverage case: run seed, case name)" : f.replay.path ? " (run seed : fast-check path of the shrunk input)" : " (the run's seed)"}</dd>` : "";
     const status = f.exchange?.status !== undefined ? `<dt>Status</dt><dd>${f.exchange.status}</dd>` : "";
     return `<details class="occ" id="${id}" data-spec="${esc(f.spec)}" data-check="${esc(f.check)}" data-verdict="${f.waived ? "waived" : "open"}" data-cells="${cellIds.join(" ")}"${expanded ? " open" : ""}><summary><code>${esc(f.operationId)}</code>${f.streamMode ? ` <span class="tag">${esc(f.streamMode)}</span>` : ""}${f.strategy ? ` <span class="tag">${esc(f.strategy)}</span>` : ""}</summary>
 <dl class="facts"><dt>Where</dt><dd>${esc(where)}</dd>${status}${seed}<dt>Replay</dt><dd><code class="cmd">${esc(replayCommand(s, f))}</code></dd></dl>
