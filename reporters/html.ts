@@ -59,7 +59,7 @@ function findings(list: Finding[]): string {
   const open = list.filter((f) => !f.waived);
   const waived = list.filter((f) => f.waived);
   const item = (f: Finding) => `<tr class="${f.waived ? "waived" : ""}"><td><code>${esc(f.check)}</code></td><td>${esc(f.spec)}<br><code>${esc(f.operationId)}</code></td>
-<td>${f.streamMode ? `<code>[${esc(f.streamMode)}]</code> ` : ""}${f.strategy ? `<code>[${esc(f.strategy)}]</code> ` : ""}${esc(f.message)}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.replay ? `replay <code>${esc(formatReplay(f.replay))}</code>` : ""}</td></tr>`;
+<td>${f.streamMode ? `<code>[${esc(f.streamMode)}]</code> ` : ""}${f.strategy ? `<code>[${esc(f.strategy)}]</code> ` : ""}${esc(f.message)}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.replay ? `replay <code>${esc(formatReplay(f.replay))}</code> · ` : ""}fingerprint <code>${esc(f.fingerprint)}</code></td></tr>`;
   const table = (rows: Finding[]) => `<table><tr><th>Check</th><th>Operation</th><th>Finding and reproducer</th></tr>${rows.map(item).join("")}</table>`;
   return `<h2>Findings (${open.length} open, ${waived.length} waived)</h2>${open.length ? table(open) : "<p>No open findings.</p>"}${waived.length ? `<h3>Waived</h3>${table(waived)}` : ""}`;
 }

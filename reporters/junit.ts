@@ -24,7 +24,7 @@ interface Case {
   error?: string;
 }
 
-const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, text: `${f.message}\n${f.reproducer}${f.replay ? `\nreplay ${formatReplay(f.replay)}` : ""}` });
+const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, text: `${f.message}\n${f.reproducer}${f.replay ? `\nreplay ${formatReplay(f.replay)}` : ""}\nfingerprint ${f.fingerprint}` });
 
 export const renderJunit = (s: Summary): string => junitDocument(casesOf(s), s.durationMs);
 

@@ -20,6 +20,8 @@ export interface UnitRef {
 }
 
 export interface Finding {
+  /** Stable identity of the violation across runs, seeds and targets (results/fingerprint.ts). */
+  fingerprint: string;
   check: CheckName;
   spec: SpecId;
   operationId: string;

@@ -10,6 +10,7 @@ import { curl } from "../core/reproducer.ts";
 import type { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding, Replay, UnitRef, Violation } from "./finding.ts";
+import { fingerprintOf } from "./fingerprint.ts";
 import type { NotJudged, StreamResult } from "./summary.ts";
 
 export interface OperationTally {
@@ -68,7 +69,9 @@ export class Recorder {
   /** Records violations, each with a reproducer of the request that showed it. */
   violations(where: Where, violations: Violation[], request: HttpRequest, options: EvidenceOptions = {}): void {
     for (const v of violations) {
+      const located = { check: v.check, spec: where.spec, operationId: where.operationId, message: redact(v.message), streamMode: v.streamMode ?? where.streamMode, strategy: v.strategy ?? where.strategy };
       const finding: Finding = {
+        fingerprint: fingerprintOf(located),
         check: v.check,
         spec: where.spec,
         operationId: where.operationId,

@@ -35,7 +35,7 @@ test("the HTML and JUnit reports show each multitask strategy's checks", () => {
     strategies: [{ strategy: "enqueue" as const, threads: 2, runsSent: 8, created: 8, refused: 0, fates: { success: 7, deleted: 1 }, maxRunningOnOneThread: 1,
       checks: [{ check: "multitask_load_no_lost_runs" as const, verdict: "failed" as const }, { check: "multitask_load_outcome" as const, verdict: "waived" as const }] }],
   };
-  const lost = { check: "multitask_load_no_lost_runs" as const, spec: "agent-server" as const, operationId: "create_run_threads__thread_id__runs_post", message: "run 1 (r1) was accepted but no longer exists", strategy: "enqueue", reproducer: "curl" };
+  const lost = { fingerprint: "f2", check: "multitask_load_no_lost_runs" as const, spec: "agent-server" as const, operationId: "create_run_threads__thread_id__runs_post", message: "run 1 (r1) was accepted but no longer exists", strategy: "enqueue", reproducer: "curl" };
   const s = summary({ load: { ...summary().load!, multitask }, findings: [lost] });
   const html = renderHtml(s);
   for (const text of ["Concurrent runs on one thread", "7 success, 1 deleted", "no_lost_runs", "v-failed", "v-waived"]) assert.ok(html.includes(text), text);

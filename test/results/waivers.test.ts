@@ -8,7 +8,7 @@ import { applyWaivers, loadWaivers, WaiverError, type Waiver } from "../../resul
 import { streamVerdicts } from "../../results/verdicts.ts";
 import { referenceWaivers } from "../../reference/waivers/index.ts";
 
-const finding = (over: Partial<Finding>): Finding => ({ check: "status_code_documented", spec: "agent-server", operationId: "delete_thread_threads__thread_id__delete", message: "answered 204, which is not documented", reproducer: "curl", ...over });
+const finding = (over: Partial<Finding>): Finding => ({ fingerprint: "f", check: "status_code_documented", spec: "agent-server", operationId: "delete_thread_threads__thread_id__delete", message: "answered 204, which is not documented", reproducer: "curl", ...over });
 const w: Waiver = { id: "w", spec: "agent-server", checks: ["status_code_documented"], operations: ["delete_*"], message: "^answered 204,", reason: "a reason long enough" };
 
 test("a waiver matches by API, check, operation glob and message, and nothing else", () => {
