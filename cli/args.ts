@@ -2,6 +2,10 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { GRAPH_ROLES, isGraphRole, type GraphRole } from "../core/target.ts";
 import { API_KEY_OPTIONS, apiKeyOf } from "./api-key.ts";
+import { dirname, resolve as resolvePath } from "node:path";
+import { DEFAULT_THRESHOLDS, thresholdsOf, type Threshold } from "../load/thresholds.ts";
+import { parseWaivers, type Waiver } from "../results/waivers.ts";
+import { configValues, findConfig, type LoadedConfig } from "./config.ts";
 import { CliError } from "./exit-codes.ts";
 
 const PHASES = ["contract", "streams", "load"] as const;
@@ -32,6 +36,24 @@ export interface RunConfig {
   graphs: Partial<Record<GraphRole, string>>;
   /** The Agent Server deployment's own key (`--agent-server-key`); never printed. */
   agentServerKey?: string;
+  /** The config file the settings came from, if any. */
+  configFile?: string;
+  /** Gates on the load metrics (config `thresholds:`; default DEFAULT_THRESHOLDS). */
+  thresholds: Threshold[];
+  /** Overrides of the load sweep (config `load:`). */
+  loadShape?: { levels?: number[]; durationMs?: number; maxRequests?: number };
+  /** Waivers written in the config itself. */
+  inlineWaivers: Waiver[];
+  /** A folder each run's summary is added to (`--history`). */
+  history?: string;
+  /** A Markdown summary for CI (`--summary-md`; $GITHUB_STEP_SUMMARY gets it too when set). */
+  summaryMd?: string;
+  /** Only these operationIds (`--operation`). */
+  operations: string[];
+  /** Only the units whose title matches (`--grep`). */
+  grep?: string;
+  /** The per-test list on the console (`--verbose`). */
+  verbose: boolean;
 }
 
 export interface ReferenceConfig {
@@ -74,6 +96,12 @@ const RUN_OPTIONS = {
   reference: { type: "string" },
   graph: { type: "string", multiple: true },
   "agent-server-key": { type: "string" },
+  config: { type: "string" },
+  history: { type: "string" },
+  "summary-md": { type: "string" },
+  operation: { type: "string", multiple: true },
+  grep: { type: "string" },
+  verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -92,9 +120,10 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (name === undefined || name === "help" || name === "--help" || name === "-h") return { name: "help" };
   if (name === "version" || name === "--version") return { name: "version" };
   if (name === "run") {
-    const values = parse(rest, RUN_OPTIONS);
-    if (values.help) return { name: "help" };
-    return { name: "run", config: runConfig(values, env) };
+    const flags = parse(rest, RUN_OPTIONS);
+    if (flags.help) return { name: "help" };
+    const loaded = findConfig(str(flags.config), process.cwd());
+    return { name: "run", config: runConfig(withConfig(flags, loaded, env), env, loaded) };
   }
   if (name === "reference") {
     const values = parse(rest, REFERENCE_OPTIONS);
@@ -129,7 +158,25 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>,
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
 
-function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfig {
+/** The config's values under the flags given: a flag overrides its key (a key given by flag replaces the config's). */
+function withConfig(flags: Record<string, unknown>, loaded: LoadedConfig | undefined, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  if (!loaded) return flags;
+  const fromConfig = configValues(loaded.config, str(flags.profile), env, loaded.file);
+  const keyFlags = ["api-key", "api-key-file", "api-key-env"];
+  if (keyFlags.some((k) => flags[k] !== undefined)) delete fromConfig["api-key-env"];
+  // Paths in the config are relative to the file (except the output folders, relative to where the run starts).
+  const here = dirname(loaded.file);
+  if (Array.isArray(fromConfig.spec)) fromConfig.spec = (fromConfig.spec as string[]).map((f) => (/^(managed-deep-agents|agent-server)=/.test(f) ? f.replace(/=(.+)$/, (_, p: string) => `=${resolvePath(here, p)}`) : /^https?:/.test(f) ? f : resolvePath(here, f)));
+  const files = (loaded.config.waivers ?? []).filter((w): w is string => typeof w === "string");
+  if (files.length) fromConfig.waivers = files.map((f) => resolvePath(here, f));
+  const merged = { ...fromConfig, ...Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined)) };
+  // --profile NAME of a profile the config defines runs on that profile's base.
+  const named = loaded.config.profiles?.[str(flags.profile) ?? ""];
+  if (named) merged.profile = named.base;
+  return merged;
+}
+
+function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: LoadedConfig): RunConfig {
   const apiKey = apiKeyOf(v, env);
   const managedUrl = url(str(v.target) ?? env.DEEPAGENTS_BASE_URL, "--target");
   const agentServerUrl = url(str(v["agent-server"]) ?? env.AGENT_SERVER_URL, "--agent-server");
@@ -160,7 +207,29 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfi
     reference,
     graphs: graphs(list(v.graph)),
     agentServerKey: str(v["agent-server-key"]) ?? (env.AGENT_SERVER_API_KEY || undefined),
+    ...fromFile(loaded, str(v.profile)),
+    history: str(v.history),
+    summaryMd: str(v["summary-md"]),
+    operations: list(v.operation),
+    grep: str(v.grep),
+    verbose: v.verbose === true,
   };
+}
+
+/** What only the config file can say: thresholds, the load shape, waivers written in it, and waiver files relative to it. */
+function fromFile(loaded: LoadedConfig | undefined, profileFlag: string | undefined): Pick<RunConfig, "thresholds" | "loadShape" | "inlineWaivers" | "configFile"> {
+  if (!loaded) return { thresholds: thresholdsOf(DEFAULT_THRESHOLDS), inlineWaivers: [] };
+  const c = loaded.config;
+  const named = c.profiles?.[profileFlag ?? c.profile ?? ""];
+  const where = loaded.file;
+  try {
+    const thresholds = thresholdsOf({ ...(c.thresholds ?? DEFAULT_THRESHOLDS), ...named?.thresholds });
+    const loadShape = { ...c.load, ...named?.load };
+    const inlineWaivers = parseWaivers((c.waivers ?? []).filter((w) => typeof w === "object"), "waivers");
+    return { thresholds, ...(Object.keys(loadShape).length ? { loadShape } : {}), inlineWaivers, configFile: where };
+  } catch (error) {
+    throw new CliError(`${where}: ${(error as Error).message}`);
+  }
 }
 
 function referenceConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): ReferenceConfig {

@@ -23,6 +23,7 @@ export function renderHtml(s: Summary): string {
 ${meta(s)}
 ${gates(s)}
 ${findings(s.findings)}
+${waivers(s)}
 ${notJudged(s)}
 ${leftovers(s)}
 ${operations(s.operations)}
@@ -51,15 +52,24 @@ function meta(s: Summary): string {
 function gates(s: Summary): string {
   if (s.gates.length === 0) return "";
   return `<h2>Gates</h2><table><tr><th>Gate</th><th>Result</th><th>Detail</th></tr>${s.gates
-    .map((g) => `<tr><td>${esc(g.name)}</td><td class="v-${g.passed ? "passed" : "failed"}">${g.passed ? "met" : "broken"}</td><td>${esc(g.detail)}</td></tr>`)
+    .map((g) => `<tr><td>${esc(g.name)}</td><td class="v-${g.notJudged ? "not-judged" : g.passed ? "passed" : "failed"}">${g.notJudged ? "not judged" : g.passed ? "met" : "broken"}</td><td>${esc(g.detail)}</td></tr>`)
     .join("")}</table>`;
+}
+
+function waivers(s: Summary): string {
+  const { expired = [], stale = [] } = s.waivers ?? {};
+  const who = (w: { owner?: string; ticket?: string }) => [w.owner, w.ticket].filter(Boolean).join(", ") || "—";
+  return [
+    expired.length ? `<h2 class="v-failed">Expired waivers (${expired.length})</h2><p>They no longer waive: their findings are open.</p><table><tr><th>Waiver</th><th>Expired on</th><th>Owner, ticket</th><th>Findings now open</th></tr>${expired.map((w) => `<tr><td><code>${esc(w.id)}</code></td><td>${esc(w.expires)}</td><td>${esc(who(w))}</td><td>${w.findings}</td></tr>`).join("")}</table>` : "",
+    stale.length ? `<h2>Stale waivers (${stale.length})</h2><p>They matched nothing this run (shown, not failing).</p><table><tr><th>Waiver</th><th>Owner, ticket</th></tr>${stale.map((w) => `<tr><td><code>${esc(w.id)}</code></td><td>${esc(who(w))}</td></tr>`).join("")}</table>` : "",
+  ].join("");
 }
 
 function findings(list: Finding[]): string {
   const open = list.filter((f) => !f.waived);
   const waived = list.filter((f) => f.waived);
   const item = (f: Finding) => `<tr class="${f.waived ? "waived" : ""}"><td><code>${esc(f.check)}</code></td><td>${esc(f.spec)}<br><code>${esc(f.operationId)}</code></td>
-<td>${f.streamMode ? `<code>[${esc(f.streamMode)}]</code> ` : ""}${f.strategy ? `<code>[${esc(f.strategy)}]</code> ` : ""}${esc(f.message)}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.replay ? `replay <code>${esc(formatReplay(f.replay))}</code> · ` : ""}fingerprint <code>${esc(f.fingerprint)}</code></td></tr>`;
+<td>${f.streamMode ? `<code>[${esc(f.streamMode)}]</code> ` : ""}${f.strategy ? `<code>[${esc(f.strategy)}]</code> ` : ""}${esc(f.message)}${f.expiredWaiver ? `<br><em>Waiver ${esc(f.expiredWaiver.waiver)} expired on ${esc(f.expiredWaiver.expires)}</em>` : ""}${f.waived ? `<br><em>Waived (${esc(f.waived.waiver)}): ${esc(f.waived.reason)}</em>` : ""}<pre>${esc(f.reproducer)}</pre>${f.replay ? `replay <code>${esc(formatReplay(f.replay))}</code> · ` : ""}fingerprint <code>${esc(f.fingerprint)}</code></td></tr>`;
   const table = (rows: Finding[]) => `<table><tr><th>Check</th><th>Operation</th><th>Finding and reproducer</th></tr>${rows.map(item).join("")}</table>`;
   return `<h2>Findings (${open.length} open, ${waived.length} waived)</h2>${open.length ? table(open) : "<p>No open findings.</p>"}${waived.length ? `<h3>Waived</h3>${table(waived)}` : ""}`;
 }

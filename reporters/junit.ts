@@ -62,7 +62,7 @@ function casesOf(s: Summary, prefix = ""): Case[] {
     }
   }
   for (const g of s.gates) {
-    cases.push({ suite: "gates", name: g.name, failures: g.passed ? [] : [{ type: g.name, message: g.detail, text: g.detail }] });
+    cases.push({ suite: "gates", name: g.name, failures: g.passed || g.notJudged ? [] : [{ type: g.name, message: g.detail, text: g.detail }], ...(g.notJudged ? { error: `not judged: ${g.notJudged}` } : {}) });
   }
   return cases.map((c) => ({ ...c, suite: `${prefix}${c.suite}` }));
 }

@@ -38,6 +38,8 @@ export interface Finding {
   reproducer: string;
   /** Set when a listed waiver covers this finding: it is shown but does not fail the run. */
   waived?: { reason: string; waiver: string };
+  /** Set when a waiver covers it but has expired: the finding is open. */
+  expiredWaiver?: { waiver: string; expires: string };
 }
 
 /** A check's raw verdict before the recorder adds where it was found and how to reproduce it. */

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SpecId, Target } from "../core/target.ts";
+import type { Waiver } from "../results/waivers.ts";
 
 export interface RunSettings {
   target: Target;
@@ -17,6 +18,8 @@ export interface RunSettings {
   /** Spec files by API. */
   specs: Partial<Record<SpecId, string>>;
   waiverFiles: string[];
+  /** Waivers written in the config file (already validated). */
+  inlineWaivers?: Waiver[];
   outDir: string;
   /** Tag put into the metadata of every resource the run creates. */
   tag: string;

@@ -100,7 +100,7 @@ export async function run(config: RunConfig): Promise<number> {
     if (config.only.includes("load") && !interrupt.signal.aborted && !record.unusable) {
       const started = performance.now();
       begin("load");
-      const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, tag, signal: interrupt.signal, log });
+      const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, tag, signal: interrupt.signal, log, thresholds: config.thresholds, shape: config.loadShape });
       record.load = out.load;
       record.gates.push(...out.gates);
       record.loadFindings.push(...out.findings);
@@ -114,9 +114,7 @@ export async function run(config: RunConfig): Promise<number> {
   } finally {
     await resolved.stop();
   }
-  const { summary, unusedWaivers } = record.summary();
-  // The reference's own waivers cover deviations some seeds do not reach; only the user's are worth a note.
-  if (unusedWaivers.length && config.waivers.length && !record.interrupted) log(`note: waivers that matched nothing this run: ${unusedWaivers.join(", ")}`);
+  const { summary } = record.summary();
   writeReports(summary, config.outDir);
   removeParts(config.outDir);
   printOutcome(summary, config.outDir, log);
@@ -137,7 +135,9 @@ export function printOutcome(s: Summary, outDir: string, log: (line: string) => 
   log(`findings: ${open} open, ${waived} waived`);
   if (unjudged.length) log(`not judged: ${unjudged.length} units (e.g. ${unjudged[0]!.unit}: ${unjudged[0]!.reason})`);
   if (!judgedAnything(s)) log(`nothing was judged${s.notJudged[0] ? `: every unit was not applicable (e.g. ${s.notJudged[0].unit}: ${s.notJudged[0].reason})` : ""}`);
-  for (const g of s.gates) log(`gate ${g.name}: ${g.passed ? "met" : "BROKEN"} — ${g.detail}`);
+  for (const g of s.gates) log(`gate ${g.name}: ${g.notJudged ? "NOT JUDGED" : g.passed ? "met" : "BROKEN"} — ${g.detail}`);
+  for (const w of s.waivers?.expired ?? []) log(`waiver ${w.id} expired on ${w.expires}${w.owner ? ` (owner ${w.owner}${w.ticket ? `, ${w.ticket}` : ""})` : w.ticket ? ` (${w.ticket})` : ""}: its ${w.findings} finding${w.findings === 1 ? " is" : "s are"} open`);
+  if (s.waivers?.stale.length) log(`stale waivers (matched nothing this run): ${s.waivers.stale.map((w) => w.id).join(", ")}`);
   if (s.leftovers.length) log(`left on the target: ${s.leftovers.map((l) => `${l.spec} ${l.path} (${l.reason})`).join("; ")}`);
   log(`reports: ${join(outDir, "index.html")}, ${join(outDir, "summary.json")}, ${join(outDir, "junit.xml")}`);
   log(`verdict: ${s.verdict.toUpperCase()}${s.interrupted ? " (interrupted)" : ""}`);

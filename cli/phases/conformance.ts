@@ -65,6 +65,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
     examples: EXAMPLES[config.profile],
     specs: input.specs,
     waiverFiles: input.waivers.files,
+    inlineWaivers: input.config.inlineWaivers,
     outDir,
     tag: input.tag,
     ownerPid: process.pid,
