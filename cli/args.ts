@@ -71,7 +71,20 @@ export interface MergeConfig {
   outDir: string;
 }
 
+export interface CompareConfig {
+  /** A report folder or summary.json; absent when it comes from the history (--baseline). */
+  base?: string;
+  head: string;
+  /** Where compare.json goes (default: beside HEAD's summary.json). */
+  out?: string;
+  confidence?: number;
+  regression?: Record<string, string>;
+  history?: string;
+  baseline?: string;
+}
+
 export type Command =
+  | { name: "compare"; config: CompareConfig }
   | { name: "run"; config: RunConfig }
   | { name: "reference"; config: ReferenceConfig }
   | { name: "merge"; config: MergeConfig }
@@ -136,7 +149,13 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     if (positionals.length === 0) throw new CliError("merge: name the --out folder of each shard, e.g. agentwire merge shard1 shard2 --out reports");
     return { name: "merge", config: { dirs: positionals, outDir: str(values.out) ?? "reports" } };
   }
-  throw new CliError(`unknown command "${name}" (expected run, reference or merge)`);
+  if (name === "compare") {
+    const options = { out: { type: "string" }, config: { type: "string" }, confidence: { type: "string" }, history: { type: "string" }, baseline: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+    const { values, positionals } = parse(rest, options, true);
+    if (values.help) return { name: "help" };
+    return { name: "compare", config: compareConfig(values, positionals) };
+  }
+  throw new CliError(`unknown command "${name}" (expected run, compare, reference or merge)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>): Record<string, string | string[] | boolean | undefined>;
@@ -230,6 +249,26 @@ function fromFile(loaded: LoadedConfig | undefined, profileFlag: string | undefi
   } catch (error) {
     throw new CliError(`${where}: ${(error as Error).message}`);
   }
+}
+
+function compareConfig(v: Record<string, unknown>, positionals: string[]): CompareConfig {
+  const c = findConfig(str(v.config), process.cwd())?.config;
+  const history = str(v.history) ?? c?.history;
+  const baseline = str(v.baseline);
+  if (baseline !== undefined && !history) throw new CliError("compare --baseline reads the history: pass --history DIR (or set history in the config)");
+  const fromHistory = baseline !== undefined;
+  const want = fromHistory ? 1 : 2;
+  if (positionals.length !== want) throw new CliError(fromHistory ? "compare --baseline RUN: name only HEAD, e.g. agentwire compare reports --history .agentwire-history --baseline latest" : "compare: name BASE and HEAD (report folders or summary.json files), e.g. agentwire compare reports-v1 reports-v2");
+  const confidenceText = str(v.confidence);
+  const confidence = confidenceText === undefined ? c?.confidence : Number(confidenceText);
+  if (confidence !== undefined && !(confidence > 0.5 && confidence < 1)) throw new CliError(`--confidence: expected a number between 0.5 and 1 (e.g. 0.95), got "${confidenceText}"`);
+  return {
+    ...(fromHistory ? { head: positionals[0]!, baseline } : { base: positionals[0]!, head: positionals[1]! }),
+    ...(str(v.out) ? { out: str(v.out) } : {}),
+    ...(confidence !== undefined ? { confidence } : {}),
+    ...(c?.regression ? { regression: c.regression } : {}),
+    ...(history ? { history } : {}),
+  };
 }
 
 function referenceConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): ReferenceConfig {

@@ -16,6 +16,7 @@ import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { onInterrupt, signalGroups } from "../interrupt.ts";
+import { appendHistory } from "../history.ts";
 import { leftoversOf } from "../leftovers.ts";
 import { prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
@@ -118,6 +119,7 @@ export async function run(config: RunConfig): Promise<number> {
   writeReports(summary, config.outDir);
   removeParts(config.outDir);
   printOutcome(summary, config.outDir, log);
+  if (config.history) log(`history: added as ${appendHistory(config.history, join(config.outDir, "summary.json"))} in ${config.history}`);
   if (summary.interrupted) return EXIT.interrupted;
   if (summary.unusable) return EXIT.unreachable;
   return summary.verdict === "pass" ? EXIT.conforms : EXIT.findings;
