@@ -22,7 +22,7 @@ export interface Compare {
   schemaVersion: typeof COMPARE_SCHEMA_VERSION;
   kind: "compare";
   tool: { name: string; version: string };
-  /** "fail" when HEAD has a new open finding or a metric regressed beyond its configured limit. */
+  /** "fail" when HEAD has a new open finding, a gate BASE met is broken, or a metric regressed beyond its configured limit. */
   verdict: "pass" | "fail";
   /** One line per reason for "fail" (empty on "pass"). */
   reasons: string[];
@@ -126,8 +126,11 @@ export function compareSummaries(base: Summary, head: Summary, sources: { base: 
   const regression = o.regression ?? DEFAULT_REGRESSION;
   const findings = compareFindings(base.findings, head.findings);
   const metrics = LOAD_LATENCY_METRICS.map((m) => compareMetric(m, base, head, confidence, regression, o.resamples ?? 2000));
+  const gates = changes(base.gates, head.gates, (g) => g.name, outcome).map(([k, b, h]) => ({ name: k.name, base: b, head: h }));
   const reasons = [
     ...findings.new.filter((f) => !f.waived).map((f) => `new open finding ${f.fingerprint}: ${f.check} on ${f.operationId}${f.streamMode ? ` [${f.streamMode}]` : ""}${f.strategy ? ` [${f.strategy}]` : ""}`),
+    // A gate is judged on HEAD's own figures even when too few samples leave the histograms without a verdict.
+    ...gates.filter((g) => g.base === "met" && g.head === "broken").map((g) => `gate ${g.name} was met and is broken`),
     ...metrics.flatMap((m) => m.percentiles.filter((p) => p.beyondLimit).map((p) => `${m.metric} ${p.percentile} regressed ${fmtMs(p.diff, true)}${p.relative === null ? "" : ` (${fmtPct(p.relative)})`}, beyond ${p.limit}`)),
   ];
   return {
@@ -142,7 +145,7 @@ export function compareSummaries(base: Summary, head: Summary, sources: { base: 
     findings,
     operations: changes(base.operations, head.operations, (o) => `${o.spec} ${o.operationId}`, (o) => o.verdict).map(([k, b, h]) => ({ spec: k.spec, operationId: k.operationId, base: b, head: h })),
     streams: changes(base.streams, head.streams, (s) => `${s.spec} ${s.operationId} ${s.streamMode} ${s.check}`, (s) => s.verdict).map(([k, b, h]) => ({ spec: k.spec, operationId: k.operationId, streamMode: k.streamMode, check: k.check, base: b, head: h })),
-    gates: changes(base.gates, head.gates, (g) => g.name, outcome).map(([k, b, h]) => ({ name: k.name, base: b, head: h })),
+    gates,
     metrics,
   };
 }

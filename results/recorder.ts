@@ -19,6 +19,8 @@ export interface OperationTally {
   requests: number;
   /** The target answered 404/405 for the route itself. */
   notImplemented?: boolean;
+  /** Wall time of the units that worked on it (ms). */
+  durationMs?: number;
 }
 
 export interface UnitResult {
@@ -60,6 +62,12 @@ export class Recorder {
   /** Counts requests sent to an operation. */
   request(where: Pick<Where, "spec" | "operationId">, count = 1): void {
     this.tally(where).requests += count;
+  }
+
+  /** Adds the wall time a unit spent on an operation. */
+  elapsed(where: Pick<Where, "spec" | "operationId">, ms: number): void {
+    const t = this.tally(where);
+    t.durationMs = (t.durationMs ?? 0) + ms;
   }
 
   notImplemented(where: Pick<Where, "spec" | "operationId">): void {
@@ -138,7 +146,8 @@ export function mergeResults(results: UnitResult[]): UnitResult {
     for (const t of r.operations) {
       const key = `${t.spec}|${t.operationId}`;
       const prev = tallies.get(key);
-      tallies.set(key, prev ? { ...prev, requests: prev.requests + t.requests, notImplemented: prev.notImplemented || t.notImplemented } : { ...t });
+      const durationMs = prev?.durationMs === undefined && t.durationMs === undefined ? undefined : (prev?.durationMs ?? 0) + (t.durationMs ?? 0);
+      tallies.set(key, prev ? { ...prev, requests: prev.requests + t.requests, notImplemented: prev.notImplemented || t.notImplemented, ...(durationMs !== undefined ? { durationMs } : {}) } : { ...t });
     }
   const once = <T>(xs: T[], key: (x: T) => string) => [...new Map(xs.map((x) => [key(x), x])).values()];
   return {

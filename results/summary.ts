@@ -21,6 +21,8 @@ export interface OperationResult {
   verdict: OperationVerdict;
   /** HTTP requests the suite sent for this operation. */
   requests: number;
+  /** Wall time of the units that judged it, summed (ms); absent when not measured. */
+  durationMs?: number;
 }
 
 export interface StreamResult {

@@ -45,6 +45,7 @@ async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
 /** Runs one unit and reports it; a unit that cannot be judged says why (a suite error still fails the test). */
 async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | undefined, body: (e: Engine, rec: Recorder) => Promise<string | undefined>) {
   const rec = new Recorder();
+  const started = performance.now();
   const where = { unit: testInfo.titlePath.slice(1).join(" › "), spec, ...(operationId ? { operationId } : {}) };
   const notJudged = (reason: string, cause: "target" | "not-applicable" = "target") => (rec.skip({ ...where, reason, cause }), `not judged: ${reason}`);
   const setupFailed = (error: SetupError) => {
@@ -72,6 +73,7 @@ async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | unde
       }
     }
   }
+  if (operationId) rec.elapsed({ spec, operationId }, performance.now() - started);
   await report(testInfo, rec.result(), skipped);
 }
 

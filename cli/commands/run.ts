@@ -40,6 +40,8 @@ export async function run(config: RunConfig): Promise<number> {
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
   const specs = await resolveSpecs(config.specs);
+  const known = new Set(Object.values(specs.set).flatMap((m) => m!.operations.map((o) => o.operationId)));
+  for (const id of config.operations) if (!known.has(id)) throw new CliError(`--operation ${id}: no such operationId in the documents`);
   const server = config.reference === "python" ? "python" : "js";
   const waivers = resolveWaivers(config, isEmbedded(config) ? server : undefined);
   const record = new RunRecord(config, specs.set, waivers.waivers);
