@@ -136,7 +136,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     const flags = parse(rest, RUN_OPTIONS);
     if (flags.help) return { name: "help" };
     const loaded = findConfig(str(flags.config), process.cwd());
-    return { name: "run", config: runConfig(withConfig(flags, loaded, env), env, loaded) };
+    return { name: "run", config: runConfig(withConfig(flags, loaded, env), env, loaded, str(flags.profile)) };
   }
   if (name === "reference") {
     const values = parse(rest, REFERENCE_OPTIONS);
@@ -195,7 +195,7 @@ function withConfig(flags: Record<string, unknown>, loaded: LoadedConfig | undef
   return merged;
 }
 
-function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: LoadedConfig): RunConfig {
+function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: LoadedConfig, profileFlag?: string): RunConfig {
   const apiKey = apiKeyOf(v, env);
   const managedUrl = url(str(v.target) ?? env.DEEPAGENTS_BASE_URL, "--target");
   const agentServerUrl = url(str(v["agent-server"]) ?? env.AGENT_SERVER_URL, "--agent-server");
@@ -226,7 +226,7 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: 
     reference,
     graphs: graphs(list(v.graph)),
     agentServerKey: str(v["agent-server-key"]) ?? (env.AGENT_SERVER_API_KEY || undefined),
-    ...fromFile(loaded, str(v.profile)),
+    ...fromFile(loaded, profileFlag),
     history: str(v.history),
     summaryMd: str(v["summary-md"]),
     operations: list(v.operation),
