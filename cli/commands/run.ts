@@ -10,7 +10,7 @@ import { redact, registerSecret } from "../../core/redact.ts";
 import type { SpecId } from "../../core/target.ts";
 import { keyHeaderOf } from "../../contract/oracle.ts";
 import { runLoadPhase } from "../../load/phase.ts";
-import { writeReports } from "../../reporters/index.ts";
+import { writeMarkdownSummary, writeReports } from "../../reporters/index.ts";
 import { blocksVerdict, judgedAnything, type Summary } from "../../results/summary.ts";
 import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
@@ -121,6 +121,11 @@ export async function run(config: RunConfig): Promise<number> {
   writeReports(summary, config.outDir);
   removeParts(config.outDir);
   printOutcome(summary, config.outDir, log);
+  try {
+    writeMarkdownSummary(summary, config.summaryMd, process.env.GITHUB_STEP_SUMMARY);
+  } catch (error) {
+    log(`note: the Markdown summary could not be written: ${(error as Error).message}`);
+  }
   if (config.history) log(`history: added as ${appendHistory(config.history, join(config.outDir, "summary.json"))} in ${config.history}`);
   if (summary.interrupted) return EXIT.interrupted;
   if (summary.unusable) return EXIT.unreachable;

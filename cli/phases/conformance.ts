@@ -73,7 +73,8 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   };
   resetParts(outDir);
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");
-  const args = [cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
+  // tsx, as for the CLI: Playwright does not compile TypeScript inside node_modules, where an installed suite lives.
+  const args = ["--import", "tsx", cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
   if (config.workers) args.push("--workers", String(config.workers));
   if (config.shard) args.push("--shard", config.shard);
   const grep = unitFilter(config, process.env[GREP_ENV]);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderHtml } from "../../reporters/html.ts";
 import { renderJunit } from "../../reporters/junit.ts";
+import { renderMarkdown } from "../../reporters/markdown.ts";
 import { verdictOf } from "../../results/summary.ts";
 import { summary } from "../support/summary.ts";
 
@@ -63,4 +64,25 @@ test("a unit not judged fails the verdict unless it does not apply; the reports 
   assert.match(xml, /<testsuites name="agentwire" tests="\d+" failures="0" errors="3"/);
   const html = renderHtml(s);
   for (const text of ["Not judged (2)", "Not applicable (1)", "Target unusable", "Left on the target (1)", "DELETE /threads/t1"]) assert.ok(html.includes(text), text);
+});
+
+test("JUnit for CI: a timestamp, per-operation times, waived and not-implemented operations skipped with the reason, a not-judged gate an error", () => {
+  const base = summary();
+  const op = base.operations[0]!;
+  const s = summary({
+    operations: [{ ...op, verdict: "waived", durationMs: 1234 }, { ...op, operationId: "listManagedDeepAgents", verdict: "not-implemented" }],
+    findings: [base.findings[1]!],
+    gates: [{ name: "threshold ttft_ms p(95)<1500", passed: false, detail: "not judged", notJudged: "judged on 1 samples at concurrency 1, fewer than min_samples 5" }],
+  });
+  const xml = renderJunit(s);
+  assert.match(xml, /<testsuites [^>]*timestamp="2026-11-22T00:00:00"/);
+  assert.match(xml, /name="getManagedDeepAgent \(GET \/agents\/\{agent_id\}\)" time="1.234"><skipped message="waived: w \(known\)"\/>/);
+  assert.match(xml, /name="listManagedDeepAgents[^"]*"><skipped message="not implemented: /);
+  assert.match(xml, /name="threshold ttft_ms p\(95\)&lt;1500"><error message="not judged: judged on 1 samples/);
+});
+
+test("the Markdown summary has the verdict, the gates and the open findings with fingerprint and reproducer", () => {
+  const md = renderMarkdown(summary());
+  for (const text of ["## agentwire: ❌ FAIL", "| load_ttft_slo | ✅ met | ok |", "`response_schema`", "`0123456789abcdef`", "curl -X GET 'http://x/agents/1'", "1 open findings, 1 waived"]) assert.ok(md.includes(text), `${text}\n${md}`);
+  assert.ok(!md.includes("fedcba9876543210"), "waived findings are not listed as open");
 });
