@@ -83,8 +83,16 @@ export interface CompareConfig {
   baseline?: string;
 }
 
+export interface ReplayArgs {
+  id: string;
+  from: string;
+  run: RunConfig;
+  healthy: boolean;
+}
+
 export type Command =
   | { name: "compare"; config: CompareConfig }
+  | { name: "replay"; config: ReplayArgs }
   | { name: "run"; config: RunConfig }
   | { name: "reference"; config: ReferenceConfig }
   | { name: "merge"; config: MergeConfig }
@@ -149,13 +157,23 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     if (positionals.length === 0) throw new CliError("merge: name the --out folder of each shard, e.g. agentwire merge shard1 shard2 --out reports");
     return { name: "merge", config: { dirs: positionals, outDir: str(values.out) ?? "reports" } };
   }
+  if (name === "replay") {
+    const options = { target: RUN_OPTIONS.target, "agent-server": RUN_OPTIONS["agent-server"], ...API_KEY_OPTIONS, "agent-server-key": RUN_OPTIONS["agent-server-key"], fault: RUN_OPTIONS.fault, reference: RUN_OPTIONS.reference, from: { type: "string" }, healthy: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+    const { values, positionals } = parse(rest, options, true);
+    if (values.help) return { name: "help" };
+    if (positionals.length !== 1) throw new CliError("replay: name one finding, by its fingerprint or its replay id, e.g. agentwire replay 1f1559c7ff8686c9 --from reports");
+    if (values.healthy && list(values.fault).length) throw new CliError("replay: --healthy starts the reference without faults; drop it or drop --fault");
+    const run = runConfig(values, env);
+    if (values.healthy && (run.managedUrl || run.agentServerUrl)) throw new CliError("replay: --healthy applies to the embedded reference only");
+    return { name: "replay", config: { id: positionals[0]!, from: str(values.from) ?? "reports", run, healthy: values.healthy === true } };
+  }
   if (name === "compare") {
     const options = { out: { type: "string" }, config: { type: "string" }, confidence: { type: "string" }, history: { type: "string" }, baseline: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
     const { values, positionals } = parse(rest, options, true);
     if (values.help) return { name: "help" };
     return { name: "compare", config: compareConfig(values, positionals) };
   }
-  throw new CliError(`unknown command "${name}" (expected run, compare, reference or merge)`);
+  throw new CliError(`unknown command "${name}" (expected run, compare, replay, reference or merge)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>): Record<string, string | string[] | boolean | undefined>;

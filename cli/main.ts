@@ -19,6 +19,9 @@ Usage:
                                       what changed between two runs (report folders or summary.json files):
                                       new/fixed findings, verdict changes, latency regressions; exit 1 on a
                                       new open finding or a regression beyond its limit
+  agentwire replay FINGERPRINT|SEED:PATH [--from DIR] [--healthy | --fault NAME...] [--target URL] [--agent-server URL] [key flags]
+                                      re-send a finding's exact request and judge the answer again:
+                                      reproduced (exit 1) or gone (exit 0)
   agentwire merge DIR... [--out DIR]     one report from the --out folders of a run split with --shard
 
 With no --target and no --agent-server, run starts the embedded reference and tests it: the JS Agent
@@ -47,6 +50,8 @@ async function main(): Promise<number> {
       return (await import("./commands/run.ts")).run(command.config);
     case "merge":
       return (await import("./commands/merge.ts")).merge(command.config);
+    case "replay":
+      return (await import("./commands/replay.ts")).replay(command.config);
     case "compare":
       return (await import("./commands/compare.ts")).compare(command.config);
   }
