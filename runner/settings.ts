@@ -25,6 +25,8 @@ export interface RunSettings {
   tag: string;
   /** The CLI process: when it is gone (even killed), the runner stops too. */
   ownerPid: number;
+  /** Playwright's per-test list on the console instead of one progress line per phase. */
+  verbose?: boolean;
   /** Set when this run is one shard of several (`--shard i/n`): Playwright then also writes a blob report. */
   shard?: string;
 }

@@ -66,6 +66,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
     specs: input.specs,
     waiverFiles: input.waivers.files,
     inlineWaivers: input.config.inlineWaivers,
+    verbose: input.config.verbose,
     outDir,
     tag: input.tag,
     ownerPid: process.pid,
