@@ -99,7 +99,7 @@ test("run --only load --fault slow-first-token breaks the TTFT gate (exit 1)", a
   assert.match(c.stdout, /verdict: FAIL — .*ttft/);
   const compared = JSON.parse(readFileSync(join(out.dir, "compare.json"), "utf8"));
   assert.equal(compared.verdict, "fail");
-  assert.ok(compared.reasons.every((reason: string) => /ttft/i.test(reason)), compared.reasons.join("; "));
+  assert.ok(compared.reasons.some((reason: string) => /ttft/i.test(reason)), compared.reasons.join("; "));
 });
 
 test("run --only load --fault multitask-swapped fails on the multitask outcomes (exit 1, with reproducers)", async (t) => {
