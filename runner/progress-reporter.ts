@@ -55,7 +55,8 @@ export default class ProgressReporter implements Reporter {
 
   private progress(name: string, p: Phase): void {
     const elapsed = performance.now() - p.started;
-    const left = p.done < p.total ? ` · about ${secs((elapsed / p.done) * (p.total - p.done))} left` : "";
+    // The first units carry the workers' setup: no estimate until a few have ended.
+    const left = p.done < p.total && p.done >= Math.max(3, p.total / 20) ? ` · about ${secs((elapsed / p.done) * (p.total - p.done))} left` : "";
     const line = `${name}: ${p.done}/${p.total} units · ${secs(elapsed)}${left}${p.failed ? ` · ${p.failed} failing` : ""}`;
     if (this.tty) {
       process.stdout.write(`\r\x1b[2K${line}`);
