@@ -8,7 +8,10 @@ import type { FullConfig, Reporter, Suite, TestCase, TestResult } from "@playwri
 import type { UnitResult } from "../results/recorder.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
 
-const secs = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+function secs(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
 
 interface Phase {
   total: number;
