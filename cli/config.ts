@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv as AjvClass, ErrorObject } from "ajv";
 import { parse } from "yaml";
 import { CliError } from "./exit-codes.ts";
 import { PACKAGE_ROOT } from "./package-info.ts";
@@ -66,8 +67,10 @@ export interface LoadedConfig {
   config: AgentwireConfig;
 }
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
+let validator: ReturnType<AjvClass["compile"]> | undefined;
 function validate(value: unknown): ErrorObject[] {
+  // Loaded only when there is a config to check: every other command starts without it.
+  const { Ajv } = createRequire(import.meta.url)("ajv") as { Ajv: typeof AjvClass };
   validator ??= new Ajv({ allErrors: false, strict: false, verbose: true }).compile(JSON.parse(readFileSync(SCHEMA_FILE, "utf8")));
   return validator(value) ? [] : (validator.errors ?? []);
 }

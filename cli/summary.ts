@@ -10,6 +10,7 @@ import { describeMachine } from "../results/machine.ts";
 import { mergeResults, type UnitResult } from "../results/recorder.ts";
 import { blocksVerdict, SCHEMA_VERSION, verdictOf, type Gate, type LoadReport, type Summary } from "../results/summary.ts";
 import { multitaskVerdicts, operationVerdicts, streamVerdicts } from "../results/verdicts.ts";
+import { timeReport } from "../results/timing.ts";
 import { applyWaivers, staleWaivers, type Waiver } from "../results/waivers.ts";
 import type { RunConfig } from "./args.ts";
 import { packageInfo } from "./package-info.ts";
@@ -90,6 +91,7 @@ export class RunRecord {
       load: this.load && multitaskVerdicts(this.load, findings),
       gates: this.gates,
       waivers: { expired, stale: this.interrupted || this.unusable ? [] : staleWaivers(this.waivers, unused, { phases: phases.filter((p) => p.ran).map((p) => p.name), specs: this.testedSpecs() }) },
+      time: timeReport(merged.timings ?? []),
       machine: describeMachine(),
     };
     return { summary: { ...partialSummary, verdict: verdictOf(partialSummary) } };

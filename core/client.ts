@@ -1,14 +1,15 @@
 /**
  * The suite's one API client. Requests are built with the API's credentials (the header its document's
  * security scheme names) and sent through a chain of small interceptors over the transport in ./http.ts:
- * a deadline on every request, the run's abort signal, a breaker that stops sending to a target that has
- * stopped answering, request counting, and an observer for recording.
+ * a deadline on every request, the run's abort signal, waits that honour a rate limit's Retry-After, a
+ * breaker that stops sending to a target that has stopped answering, request counting, and an observer.
  * Redaction happens where anything is written (reproducers, reports), never here.
  */
 import type { Dispatcher } from "undici";
 import type { Exchange, HttpRequest } from "./exchange.ts";
 import { jsonRequest, send as transport, TransportError, type SendOptions } from "./http.ts";
 import { limits } from "./limits.ts";
+import { sleep } from "./poll.ts";
 import { endpointOf, type Endpoint, type SpecId, type Target } from "./target.ts";
 
 export type Send = (req: HttpRequest, options?: SendOptions) => Promise<Exchange>;
@@ -37,6 +38,37 @@ export const pool =
   (next) =>
   (req, o = {}) =>
     next(req, dispatcher && !o.dispatcher ? { ...o, dispatcher } : o);
+
+/**
+ * A 429 says the request was not processed (RFC 6585) and how long to wait (RFC 9110 Retry-After): staging
+ * servers rate-limit, and a verdict must be about the API, not about the suite's pace. The request is sent
+ * again after that wait, a few times at most; a wait beyond the bound, or the last 429, is the answer.
+ */
+export const honourRateLimits =
+  (retries: number, maxWaitMs: number, budgetMs: number): Interceptor =>
+  (next) =>
+  async (req, o = {}) => {
+    for (let attempt = 0; ; attempt++) {
+      const x = await next(req, o);
+      if (x.response.status !== 429 || attempt >= retries) return x;
+      const wait = retryAfterMs(x.response.headers["retry-after"], attempt);
+      if (wait > maxWaitMs || rateLimitWaitMs + wait > budgetMs || o.signal?.aborted) return x;
+      rateLimitWaitMs += wait;
+      await sleep(wait, o.signal);
+    }
+  };
+
+/** What this process has waited for rate limits so far (bounded by the rateLimitBudgetMs limit). */
+let rateLimitWaitMs = 0;
+
+/** Retry-After as milliseconds (delay-seconds or an HTTP date); without one, 1, 2, 4 … seconds. */
+export function retryAfterMs(value: string | undefined, attempt: number, now = Date.now()): number {
+  const backoff = 1000 * 2 ** attempt;
+  if (value === undefined) return backoff;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? backoff : Math.max(0, at - now);
+}
 
 /**
  * Counts requests in a row that got no usable answer from one target (host and port). Past the threshold
@@ -145,6 +177,7 @@ export class ApiClient {
       deadline(options.timeoutMs ?? limits().requestTimeoutMs),
       abortWith(options.signal),
       pool(options.dispatcher),
+      honourRateLimits(limits().rateLimitRetries, limits().rateLimitMaxWaitMs, limits().rateLimitBudgetMs),
       failFast,
       observe((x) => (this.requests++, options.onExchange?.(x))),
     ];

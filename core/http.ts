@@ -5,6 +5,7 @@
 import { request as undiciRequest, type Dispatcher } from "undici";
 import type { Exchange, HttpRequest } from "./exchange.ts";
 import { limits } from "./limits.ts";
+import { waitOnTarget } from "./target-time.ts";
 
 export interface SendOptions {
   /** Whole-exchange deadline in milliseconds (default: the requestTimeoutMs limit). */
@@ -37,6 +38,15 @@ export class TransportError extends Error {
 }
 
 export async function send(req: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
+  const waited = waitOnTarget();
+  try {
+    return await exchange(req, options);
+  } finally {
+    waited();
+  }
+}
+
+async function exchange(req: HttpRequest, options: SendOptions): Promise<Exchange> {
   const timeoutMs = options.timeoutMs ?? limits().requestTimeoutMs;
   const maxBodyBytes = options.maxBodyBytes ?? limits().maxBodyBytes;
   const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs);

@@ -29,6 +29,12 @@ export const DEFAULT_LIMITS = {
   cleanupBudgetMs: 20_000,
   /** After this many requests in a row without a usable answer, the suite stops sending to that target. */
   breakerThreshold: 5,
+  /** A request answered 429 Too Many Requests is sent again at most this many times, as Retry-After says. */
+  rateLimitRetries: 3,
+  /** A Retry-After longer than this is not waited for: the 429 stands. */
+  rateLimitMaxWaitMs: 30_000,
+  /** All of one process's waits for rate limits, together: a target that always answers 429 cannot stall a run. */
+  rateLimitBudgetMs: 120_000,
 };
 
 export type Limits = typeof DEFAULT_LIMITS;

@@ -4,6 +4,7 @@
  * shard that ran it.
  */
 import { verdictOf, type Gate, type OperationResult, type StreamResult, type Summary } from "./summary.ts";
+import { mergeTimeReports } from "./timing.ts";
 
 export class MergeError extends Error {}
 
@@ -64,6 +65,7 @@ export function mergeSummaries(parts: Summary[]): Summary {
       expired: [...new Map(parts.flatMap((p) => p.waivers?.expired ?? []).map((w) => [w.id, w])).values()],
       stale: (first.waivers?.stale ?? []).filter((w) => parts.every((p) => p.waivers?.stale.some((x) => x.id === w.id))),
     },
+    time: mergeTimeReports(parts.map((p) => p.time)),
   };
   return { ...merged, verdict: verdictOf(merged) };
 }

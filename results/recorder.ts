@@ -12,6 +12,7 @@ import type { SpecId } from "../core/target.ts";
 import type { Finding, Replay, UnitRef, Violation } from "./finding.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import type { NotJudged, StreamResult } from "./summary.ts";
+import type { UnitTiming } from "./timing.ts";
 
 export interface OperationTally {
   spec: SpecId;
@@ -28,6 +29,8 @@ export interface UnitResult {
   findings: Finding[];
   streams: StreamResult[];
   notJudged: NotJudged[];
+  /** How long the unit took, and how much of it was spent waiting on the target. */
+  timings?: UnitTiming[];
 }
 
 export const emptyResult = (): UnitResult => ({ operations: [], findings: [], streams: [], notJudged: [] });
@@ -155,5 +158,6 @@ export function mergeResults(results: UnitResult[]): UnitResult {
     findings: once(results.flatMap((r) => r.findings), findingKey),
     streams: once(results.flatMap((r) => r.streams), (s) => `${s.spec}|${s.operationId}|${s.streamMode}|${s.check}`),
     notJudged: once(results.flatMap((r) => r.notJudged ?? []), (n) => `${n.unit}|${n.reason}`),
+    timings: once(results.flatMap((r) => r.timings ?? []), (u) => u.unit),
   };
 }

@@ -8,6 +8,7 @@ import type { Leftover } from "../core/cleanup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding } from "./finding.ts";
 import type { ExpiredWaiver, StaleWaiver } from "./waivers.ts";
+import type { TimeReport } from "./timing.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -202,6 +203,8 @@ export interface Summary {
   gates: Gate[];
   /** Waivers that expired (their findings are open) and the user's that matched nothing (stale; shown, not failing). */
   waivers?: { expired: ExpiredWaiver[]; stale: StaleWaiver[] };
+  /** Where the conformance phases' time went: per phase, the slowest units, the target's share. */
+  time: TimeReport;
   machine: { platform: string; arch: string; cpus: number; memoryGiB: number; node: string };
 }
 

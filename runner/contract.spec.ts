@@ -12,6 +12,7 @@ import { familiesFor, runFamily } from "../contract/engine/families.ts";
 import { startEngine, type Engine } from "../contract/engine/index.ts";
 import { formatReplay } from "../results/finding.ts";
 import { Recorder, type UnitResult } from "../results/recorder.ts";
+import { stopwatch, type UnitTiming } from "../results/timing.ts";
 import { loadRunEnvironment } from "./environment.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
 import { appendLeftovers, markTargetDown, targetDown } from "./shared.ts";
@@ -21,9 +22,13 @@ const { settings } = env;
 const served: Record<SpecId, boolean> = { "managed-deep-agents": Boolean(settings.target.managedUrl), "agent-server": Boolean(settings.target.agentServerUrl) };
 
 let engine: Engine | undefined;
-test.beforeAll(async () => {
+/** The time this worker spent preparing its fixtures, reported with its first unit. */
+let setupTime: UnitTiming | undefined;
+test.beforeAll(async ({}, testInfo) => {
   if (engine || targetDown(settings.outDir)) return;
+  const watch = stopwatch();
   engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag });
+  setupTime = watch(`contract fixtures of worker ${testInfo.workerIndex}`, "contract");
 });
 test.afterAll(async () => {
   // Everything this worker created, and nothing else, is deleted; what could not be is reported.
@@ -33,6 +38,8 @@ test.afterAll(async () => {
 
 async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
   const result = env.waive(raw);
+  if (setupTime) (result.timings ??= []).push(setupTime);
+  setupTime = undefined;
   await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });
   for (const f of result.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });
   // A unit whose setup failed is skipped with that reason, not failed: a failing test restarts its worker,
@@ -44,8 +51,8 @@ async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
 
 /** Runs one unit and reports it; a unit that cannot be judged says why (a suite error still fails the test). */
 async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | undefined, body: (e: Engine, rec: Recorder) => Promise<string | undefined>) {
+  const watch = stopwatch();
   const rec = new Recorder();
-  const started = performance.now();
   const where = { unit: testInfo.titlePath.slice(1).join(" › "), spec, ...(operationId ? { operationId } : {}) };
   const notJudged = (reason: string, cause: "target" | "not-applicable" = "target") => (rec.skip({ ...where, reason, cause }), `not judged: ${reason}`);
   const setupFailed = (error: SetupError) => {
@@ -73,8 +80,9 @@ async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | unde
       }
     }
   }
-  if (operationId) rec.elapsed({ spec, operationId }, performance.now() - started);
-  await report(testInfo, rec.result(), skipped);
+  const timing = watch(where.unit, "contract");
+  if (operationId) rec.elapsed({ spec, operationId }, timing.ms);
+  await report(testInfo, { ...rec.result(), timings: [timing] }, skipped);
 }
 
 for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(typeof env.specs)[SpecId]>][]) {

@@ -10,6 +10,7 @@ import { LIFECYCLE_SCENARIOS } from "../streams/scenarios/lifecycle.ts";
 import { MANAGED_SCENARIOS } from "../streams/scenarios/managed.ts";
 import { scenarioContext, type NamedScenario } from "../streams/scenarios/context.ts";
 import { Recorder, type UnitResult } from "../results/recorder.ts";
+import { stopwatch } from "../results/timing.ts";
 import type { NotJudged } from "../results/summary.ts";
 import { loadRunEnvironment } from "./environment.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
@@ -26,6 +27,7 @@ const scenarios: NamedScenario[] = [
 async function judged(scenario: NamedScenario): Promise<UnitResult> {
   const cached = cachedScenario(outDir, scenario.title);
   if (cached) return cached;
+  const watch = stopwatch();
   const rec = new Recorder();
   const where = { unit: scenario.title, spec: scenario.spec };
   const down = targetDown(outDir);
@@ -42,7 +44,7 @@ async function judged(scenario: NamedScenario): Promise<UnitResult> {
       else rec.skip({ ...where, reason: `the suite failed: ${(error as Error).message}`, cause: "suite" });
     }
   }
-  const result = env.waive(rec.result());
+  const result = { ...env.waive(rec.result()), timings: [watch(scenario.title, "streams")] };
   cacheScenario(outDir, scenario.title, result);
   return result;
 }
@@ -66,7 +68,7 @@ for (const scenario of scenarios) {
         const stopped = result.notJudged[0];
         const mine: UnitResult =
           check === "exchanges"
-            ? { operations: result.operations, findings: result.findings.filter((f) => !scenario.checks.includes(f.check)), streams: [], notJudged: result.notJudged }
+            ? { operations: result.operations, findings: result.findings.filter((f) => !scenario.checks.includes(f.check)), streams: [], notJudged: result.notJudged, timings: result.timings ?? [] }
             : { operations: [], findings: result.findings.filter((f) => f.check === check), streams: result.streams.filter((s) => s.check === check), notJudged: [] };
         const skipped = mine.streams.filter((s) => s.verdict === "skipped");
         let why: Pick<NotJudged, "reason" | "cause"> | undefined = check === "exchanges" ? stopped : undefined;

@@ -6,6 +6,7 @@ import type { CheckName } from "../core/checks.ts";
 import type { Violation } from "../results/finding.ts";
 import type { HttpRequest } from "../core/exchange.ts";
 import { limits } from "../core/limits.ts";
+import { waitOnTarget } from "../core/target-time.ts";
 import { openSse } from "./sse/reader.ts";
 import type { SseEnd, SseEvent, SseLimits } from "./sse/types.ts";
 import { streamRules, type RuleOutcome, type StreamExpectation } from "./grammar/rules.ts";
@@ -69,6 +70,15 @@ export interface JudgeOptions {
 const HEAD = 20;
 
 export async function judgeStream(req: HttpRequest, x: StreamExpectation, options: JudgeOptions = {}): Promise<JudgedStream> {
+  const waited = waitOnTarget();
+  try {
+    return await judge(req, x, options);
+  } finally {
+    waited();
+  }
+}
+
+async function judge(req: HttpRequest, x: StreamExpectation, options: JudgeOptions): Promise<JudgedStream> {
   const l = limits();
   const stream = await openSse(req, { deadlineMs: l.streamDeadlineMs, maxEvents: l.maxEvents, idleTimeoutMs: l.streamIdleMs, ...options.limits });
   const sentAt = stream.sentAt;

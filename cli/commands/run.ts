@@ -12,6 +12,7 @@ import { keyHeaderOf } from "../../contract/oracle.ts";
 import { runLoadPhase } from "../../load/phase.ts";
 import { writeMarkdownSummary, writeReports } from "../../reporters/index.ts";
 import { blocksVerdict, judgedAnything, type Summary } from "../../results/summary.ts";
+import type { TimeReport } from "../../results/timing.ts";
 import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
@@ -132,6 +133,15 @@ export async function run(config: RunConfig): Promise<number> {
   return summary.verdict === "pass" ? EXIT.conforms : EXIT.findings;
 }
 
+/** Where the conformance units' time went, in one line. */
+function describeTime(t: TimeReport): string | undefined {
+  if (!t.phases.length) return undefined;
+  const s = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const phases = t.phases.map((p) => `${p.name} ${s(p.ms)} in ${p.units} units`).join(", ");
+  const slowest = t.slowest[0];
+  return `time: ${phases}; ${Math.round(t.targetShare * 100)} % of it waiting on the target${slowest ? `; slowest ${slowest.unit} (${s(slowest.ms)})` : ""}`;
+}
+
 const unusable = (why: string | undefined) => why && `target unusable: ${why}`;
 
 export function printOutcome(s: Summary, outDir: string, log: (line: string) => void) {
@@ -147,6 +157,8 @@ export function printOutcome(s: Summary, outDir: string, log: (line: string) => 
   for (const g of s.gates) log(`gate ${g.name}: ${g.notJudged ? "NOT JUDGED" : g.passed ? "met" : "BROKEN"} — ${g.detail}`);
   for (const w of s.waivers?.expired ?? []) log(`waiver ${w.id} expired on ${w.expires}${w.owner ? ` (owner ${w.owner}${w.ticket ? `, ${w.ticket}` : ""})` : w.ticket ? ` (${w.ticket})` : ""}: its ${w.findings} finding${w.findings === 1 ? " is" : "s are"} open`);
   if (s.waivers?.stale.length) log(`stale waivers (matched nothing this run): ${s.waivers.stale.map((w) => w.id).join(", ")}`);
+  const time = describeTime(s.time);
+  if (time) log(time);
   if (s.leftovers.length) log(`left on the target: ${s.leftovers.map((l) => `${l.spec} ${l.path} (${l.reason})`).join("; ")}`);
   log(`reports: ${join(outDir, "index.html")}, ${join(outDir, "summary.json")}, ${join(outDir, "junit.xml")}`);
   log(`verdict: ${s.verdict.toUpperCase()}${s.interrupted ? " (interrupted)" : ""}`);

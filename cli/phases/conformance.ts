@@ -42,6 +42,13 @@ export interface ConformanceOutput {
 
 export const GREP_ENV = "AGENTWIRE_GREP";
 
+/**
+ * Conformance units at once. The units wait on the target, not on the CPU (about 90 % of their time), so the
+ * embedded reference takes four at a time; a remote one two, as a staging server may rate-limit (a 429 is
+ * waited out as its Retry-After says).
+ */
+const DEFAULT_WORKERS = { embedded: 4, remote: 2 } as const;
+
 /** Examples per operation and family: smoke is a quick gate, full is a thorough property run. */
 const EXAMPLES = { smoke: 5, full: 100 } as const;
 
@@ -76,7 +83,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");
   // tsx, as for the CLI: Playwright does not compile TypeScript inside node_modules, where an installed suite lives.
   const args = ["--import", "tsx", cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
-  if (config.workers) args.push("--workers", String(config.workers));
+  args.push("--workers", String(config.workers ?? DEFAULT_WORKERS[input.target.embedded ? "embedded" : "remote"]));
   if (config.shard) args.push("--shard", config.shard);
   const grep = unitFilter(config, process.env[GREP_ENV]);
   if (grep) args.push("--grep", grep, "--pass-with-no-tests");

@@ -20,6 +20,8 @@ export interface Fixtures {
   graphId?: string;
   /** Runs may be started here: an embedded reference, or what the user named. */
   runsAllowed: boolean;
+  /** The reachable MCP server as this worker registered it (Managed), when the target has one. */
+  mcpUrl?: string;
   /** Parameter values every valid request of the operation uses. */
   fixed(op: Operation): Fixed;
   /** Points a generated valid body at the suite's resources and keeps it within what the docs' prose requires. */
@@ -77,6 +79,12 @@ export const OPAQUE_PARAMETERS = new Set(["cursor"]);
 const addressed = (op: Operation, fixed: Fixed, throwaways: Record<string, unknown>) =>
   op.operationId in throwaways || op.parameters.filter((p) => p.in === "path").every((p) => fixed.path?.[p.name] !== undefined);
 
+function withQuery(url: string, name: string, value: string): string {
+  const u = new URL(url);
+  u.searchParams.set(name, value);
+  return u.toString();
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const withProps = (body: unknown, props: Record<string, unknown>) => (isObject(body) ? { ...body, ...props } : body);
 const without = (body: unknown, keys: string[]) => (isObject(body) ? Object.fromEntries(Object.entries(body).filter(([k]) => !keys.includes(k))) : body);
@@ -100,7 +108,9 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
     resources.track(spec, { method: "DELETE", path: `/threads/${t.id}` });
     return t.id as string;
   };
-  const mcpUrl = target.mcpUrl ?? "https://mcp.agentwire.invalid/mcp";
+  // URLs are unique per registration, and every worker registers the reachable MCP server: each under its
+  // own query string, which the MCP server ignores.
+  const mcpUrl = target.mcpUrl ? withQuery(target.mcpUrl, "agentwire", `${tag}-${Math.random().toString(36).slice(2, 8)}`) : "https://mcp.agentwire.invalid/mcp";
   const newServer = async (url = `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp`) => {
     const s = await call(api, "createMcpServer", "POST", "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] }, "id");
     resources.track(spec, { method: "DELETE", path: `/mcp-servers/${s.id}` });
@@ -132,6 +142,7 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
   };
   return {
     runsAllowed: target.embedded || target.agentId !== undefined,
+    ...(target.mcpUrl ? { mcpUrl } : {}),
     fixed: fixedFor,
     body(op, body) {
       let b = withProps(body, isObject(body) && "agent_id" in body ? { agent_id: agentId } : {});
@@ -272,11 +283,12 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
     create_run_threads__thread_id__runs_post: async () => ({ fixed: await freshThread() }),
     stream_run_threads__thread_id__runs_stream_post: async () => ({ fixed: await freshThread() }),
     wait_run_threads__thread_id__runs_wait_post: async () => ({ fixed: await freshThread() }),
-    // A thread's state belongs to its graph: it is updated on a thread that has run one.
+    // A thread's state belongs to its graph: it is updated on a copy of the fixture thread, which has run
+    // one (a copy takes milliseconds where a fresh run takes a second of the server's run queue).
     update_thread_state_threads__thread_id__state_post: async () => {
-      const tid = await newThread();
-      await newRun(tid);
-      return { fixed: { path: { thread_id: tid } } };
+      const copy = await call(api, "copy_thread_post_threads__thread_id__copy_post", "POST", `/threads/${threadId}/copy`, {}, "thread_id");
+      resources.track(spec, { method: "DELETE", path: `/threads/${copy.thread_id}` });
+      return { fixed: { path: { thread_id: copy.thread_id as string } } };
     },
     delete_run_threads__thread_id__runs__run_id__delete: async () => {
       const tid = await newThread();

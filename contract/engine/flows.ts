@@ -110,8 +110,8 @@ const managedMcpFlow: Flow = {
     }
     const patched = await s.call("updateMcpServer", "PATCH", `/mcp-servers/${id}`, { headers: [{ key: "Authorization", value: `Bearer ${secret}-2` }] });
     s.expect("updateMcpServer", "secret_headers_not_echoed", !leaks(patched.x), "the updated header value is returned in clear", patched.req);
-    if (ctx.target.mcpUrl) {
-      const tools = await s.call("listMcpTools", "GET", `/mcp/tools?url=${encodeURIComponent(ctx.target.mcpUrl)}&force_refresh=true`);
+    if (ctx.fixtures.mcpUrl) {
+      const tools = await s.call("listMcpTools", "GET", `/mcp/tools?url=${encodeURIComponent(ctx.fixtures.mcpUrl)}&force_refresh=true`);
       s.expect("listMcpTools", "mcp_tools_listed", Array.isArray(tools.json?.tools) && tools.json.tools.length > 0, `the tools of the registered MCP server are not listed (${tools.x.response.status}, ${ids(tools.json?.tools, "name").length} tools)`, tools.req);
     }
     await s.call("deleteMcpServer", "DELETE", `/mcp-servers/${id}`);

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { ApiClient, breakerFor, onBreakerTrip } from "../../core/client.ts";
+import { ApiClient, breakerFor, onBreakerTrip, retryAfterMs } from "../../core/client.ts";
 import { TransportError } from "../../core/http.ts";
 import { closedPort } from "../cli/harness.ts";
 
@@ -51,4 +51,38 @@ test("a body over the cap is no usable answer, but a stream read for a window is
   const x = await client.send(client.request("GET", "/"), { maxBodyBytes: 1024 * 1024, bodyWindowMs: 4000 });
   assert.equal(x.truncated, true);
   assert.ok(x.response.body.length <= 1024 * 1024);
+});
+
+test("a 429 is sent again as Retry-After says, a few times at most; a wait beyond the bound leaves the 429", async (t) => {
+  let answered = 0;
+  let limited = 2;
+  let retryAfter = "0";
+  const server = createServer((_req, res) => {
+    answered++;
+    if (limited-- > 0) res.writeHead(429, { "retry-after": retryAfter }).end();
+    else res.end("{}");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => server.close());
+  const client = new ApiClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, timeoutMs: 1000 });
+  assert.equal((await client.call("POST", "/")).response.status, 200);
+  assert.equal(answered, 3, "two 429s, then the answer");
+  answered = 0;
+  limited = 10;
+  assert.equal((await client.call("GET", "/")).response.status, 429, "the last 429 stands");
+  assert.equal(answered, 4, "the request and three retries");
+  answered = 0;
+  limited = 1;
+  retryAfter = "3600";
+  assert.equal((await client.call("GET", "/")).response.status, 429, "an hour is not waited for");
+  assert.equal(answered, 1);
+});
+
+test("Retry-After is read as seconds or as an HTTP date; without it the wait doubles", () => {
+  const now = Date.parse("2026-12-02T10:00:00Z");
+  assert.equal(retryAfterMs("2", 0, now), 2000);
+  assert.equal(retryAfterMs("Wed, 02 Dec 2026 10:00:05 GMT", 0, now), 5000);
+  assert.equal(retryAfterMs("Wed, 02 Dec 2026 09:00:00 GMT", 0, now), 0);
+  assert.deepEqual([0, 1, 2].map((a) => retryAfterMs(undefined, a, now)), [1000, 2000, 4000]);
+  assert.equal(retryAfterMs("soon", 1, now), 2000);
 });

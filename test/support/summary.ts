@@ -23,6 +23,7 @@ export const summary = (over: Partial<Summary> = {}): Summary => ({
   leftovers: [],
   load: { metrics: { ttft_ms: { p50: 1, p90: 2, p95: 3, p99: 4, p999: 5, count: 6 } }, maxConcurrencyWithinSlo: 8 },
   gates: [{ name: "load_ttft_slo", passed: true, detail: "ok" }],
+  time: { phases: [{ name: "contract", units: 1, ms: 900, targetMs: 600 }], slowest: [{ unit: "managed-deep-agents › getManagedDeepAgent › positive", phase: "contract", ms: 900, targetMs: 600 }], targetShare: 0.667 },
   machine: { platform: "Linux", arch: "x64", cpus: 2, memoryGiB: 24, node: "v20" },
   ...over,
 });

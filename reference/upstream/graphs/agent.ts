@@ -1,5 +1,6 @@
 /** (b) A plain streaming agent: model → echo tool → model. A message starting with "tool:" calls echo first. */
-import { END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { MessagesState } from "./state.ts";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
 import { tool } from "@langchain/core/tools";
 import type { AIMessage } from "@langchain/core/messages";
@@ -15,7 +16,7 @@ export const echo = tool(async ({ text }: { text: string }) => `echo: ${text}`, 
 const model = new ScriptedChatModel({ ...DEFAULT_SCRIPT, toolCall: { name: "echo", args: { text: "ping" } }, toolPrefix: "tool:" });
 
 export function buildAgent() {
-  return new StateGraph(MessagesAnnotation)
+  return new StateGraph(MessagesState)
     .addNode("agent", async (state, config: LangGraphRunnableConfig) => {
       config.writer?.({ phase: "model-start" });
       const message = await model.invoke(state.messages, config);

@@ -1,5 +1,6 @@
 /** (d) A graph that streams a few tokens and then throws, so runs end with an `error` event. */
-import { MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { MessagesState } from "./state.ts";
 import { DEFAULT_SCRIPT, ScriptedChatModel } from "../scripted-model.ts";
 
 export class ReferenceFailure extends Error {
@@ -8,7 +9,7 @@ export class ReferenceFailure extends Error {
 
 const model = new ScriptedChatModel({ ...DEFAULT_SCRIPT, tokens: 3 });
 
-export const graph = new StateGraph(MessagesAnnotation)
+export const graph = new StateGraph(MessagesState)
   .addNode("agent", async (state, config: LangGraphRunnableConfig) => {
     await model.invoke(state.messages, config);
     throw new ReferenceFailure("the reference error graph failed on purpose");

@@ -1,8 +1,9 @@
 /** (e) A graph that asks for human input with interrupt(); resuming with Command({resume}) finishes it. */
-import { END, MessagesAnnotation, START, StateGraph, interrupt } from "@langchain/langgraph";
+import { END, START, StateGraph, interrupt } from "@langchain/langgraph";
+import { MessagesState } from "./state.ts";
 import { AIMessage } from "@langchain/core/messages";
 
-export const graph = new StateGraph(MessagesAnnotation)
+export const graph = new StateGraph(MessagesState)
   .addNode("ask", () => {
     const answer = interrupt({ question: "Approve the plan?" });
     return { messages: [new AIMessage({ content: `human said: ${JSON.stringify(answer)}` })] };
