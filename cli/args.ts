@@ -30,6 +30,8 @@ export interface RunConfig {
   waivers: string[];
   allowHosts: string[];
   workers?: number;
+  /** Worker threads of the load driver (`--load-workers`); default: one per 500 concurrent streams, up to the cores. */
+  loadWorkers?: number;
   shard?: string;
   reference: ReferenceChoice;
   /** Assistant or graph ids by scenario role (`--graph agent=my_graph`). */
@@ -113,6 +115,7 @@ const RUN_OPTIONS = {
   waivers: { type: "string", multiple: true },
   "allow-host": { type: "string", multiple: true },
   workers: { type: "string" },
+  "load-workers": { type: "string" },
   shard: { type: "string" },
   reference: { type: "string" },
   graph: { type: "string", multiple: true },
@@ -240,6 +243,7 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: 
     waivers: list(v.waivers),
     allowHosts: list(v["allow-host"]),
     workers: str(v.workers) === undefined ? undefined : integer(str(v.workers)!, "--workers", 1, 64),
+    loadWorkers: str(v["load-workers"]) === undefined ? undefined : integer(str(v["load-workers"])!, "--load-workers", 1, 64),
     shard: shard(str(v.shard)),
     reference,
     graphs: graphs(list(v.graph)),

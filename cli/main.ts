@@ -10,7 +10,7 @@ Usage:
   agentwire run [--target URL] [--agent-server URL] [--api-key-file FILE | --api-key-env NAME | --api-key KEY]
                 [--agent-id ID] [--spec FILE...]
                 [--only contract,streams,load] [--profile smoke|full] [--seed N|random] [--out DIR]
-                [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--shard i/n]
+                [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--load-workers N] [--shard i/n]
                 [--reference js|python|both] [--graph ROLE=ID...] [--agent-server-key KEY]
   agentwire reference [--server js|python] [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
                 [--config FILE] [--operation ID...] [--grep PATTERN] [--history DIR] [--summary-md FILE] [--verbose]

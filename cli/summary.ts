@@ -86,6 +86,7 @@ export class RunRecord {
       findings,
       streams: streamVerdicts(merged.streams, findings),
       notJudged: merged.notJudged,
+      units: merged.units ?? [],
       ...(this.unusable ? { unusable: this.unusable } : {}),
       leftovers: this.leftovers,
       load: this.load && multitaskVerdicts(this.load, findings),

@@ -40,6 +40,8 @@ const registry = {
     rule: "An id that does not exist gets 404 where the document lists it (a DELETE may instead succeed: idempotent); where no 404 is documented, any status the operation lists (or 404), never a 5xx.",
   },
   operation_implemented: { kind: "exchange", rule: "Every documented operation is implemented: its valid requests are not answered like a path the target does not have." },
+  undocumented_method_refused: { kind: "exchange", rule: "A method the document does not list for a path (GET, PUT, POST, PATCH, DELETE) is refused with a 4xx (a redirect is not judged)." },
+  allow_header_on_405: { kind: "exchange", rule: "A 405 carries Allow (RFC 9110) naming every method the document lists for the path and none the target refuses there." },
   // ── flow ──────────────────────────────────────────────────────────────────────────────────────────
   resource_available_after_create: { kind: "flow", rule: "A resource can be read as soon as its creation was answered." },
   listed_after_create: { kind: "flow", rule: "A created resource appears in the lists and searches that cover it." },
@@ -47,9 +49,12 @@ const registry = {
   use_after_delete: { kind: "flow", rule: "A deleted resource is gone: reading or using it answers 404." },
   secret_headers_not_echoed: { kind: "flow", rule: "Stored MCP server header values are never returned in clear." },
   mcp_tools_listed: { kind: "flow", rule: "Listing MCP tools returns the tools the registered server offers." },
+  oauth_provider_per_user_only: { kind: "flow", rule: "A per-user OAuth provider is registered only for an MCP server in per-user dynamic client mode (one with static headers is refused with a 4xx)." },
   auth_session_completes: { kind: "flow", rule: "An auth session starts PENDING and becomes COMPLETED once its verification URL is visited." },
   auth_session_reuse: { kind: "flow", rule: "Strategy REUSE with a completed session answers 200 with its token." },
   content_location_resolves: { kind: "flow", rule: "The Content-Location of a created run is that run's URL." },
+  pagination_consistent: { kind: "flow", rule: "Paging through a search with limit and offset gives each matching item exactly once." },
+  count_matches_list: { kind: "flow", rule: "A count equals the number of items the same filter lists." },
   // ── stream ────────────────────────────────────────────────────────────────────────────────────────
   stream_content_type: { kind: "stream", rule: "Run streams are served as text/event-stream." },
   sse_framing: { kind: "stream", rule: "The body follows the event-stream format: `field: value` lines, events ended by a blank line, UTF-8." },

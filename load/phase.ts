@@ -31,6 +31,8 @@ export interface LoadPhaseSettings {
   allowHosts: string[];
   /** Put into the metadata of everything the phase creates. */
   tag: string;
+  /** Worker threads of the load driver (default: see LoadOptions.workers). */
+  workers?: number;
   signal: AbortSignal;
   log(line: string): void;
   /** Gates on the load metrics, judged on the sweep's first step (default: DEFAULT_THRESHOLDS). */
@@ -102,14 +104,12 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
   try {
     const runConfig = target.knobs ? paceConfig(target.knobs, PACE) : undefined;
     const common = { client, runConfig, metadata: { agentwire: s.tag } };
-    const base: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
-    // Remember every thread the load creates, to delete it afterwards.
-    const scenario: LoadScenario = { ...base, createThread: async (d, sig) => { const id = await base.createThread(d, sig); created.push(id); return id; } };
+    const scenario: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
     const profile = { ...PROFILES[s.profile], ...s.shape };
     const thresholds = s.thresholds ?? thresholdsOf(DEFAULT_THRESHOLDS);
     const slo = sweepSloOf(thresholds);
-    log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO ${Object.entries(slo).map(([k, v]) => `${k} ≤ ${v}`).join(", ")}`);
-    const measured = await measureSweep(s, scenario, profile, slo, thresholds);
+    log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO ${describeSlo({ error_rate: 0.01, ...slo })}`);
+    const measured = await measureSweep(s, scenario, profile, slo, thresholds, created);
     if (!measured) return skip(log, "interrupted before the first step");
     const { result, note, histograms } = measured;
     const load = loadReport(spec, result, histograms);
@@ -149,6 +149,7 @@ async function measureSweep(
   profile: (typeof PROFILES)[LoadProfile],
   sweepSlo: SloSpec,
   thresholds: Threshold[],
+  created: string[],
 ): Promise<{ result: SweepResult; note?: string; histograms: CollectorShard["histograms"][] } | undefined> {
   const measured: SweepStep[] = [];
   const histograms: CollectorShard["histograms"][] = [];
@@ -160,7 +161,8 @@ async function measureSweep(
       measure: async (concurrency, slo) => {
         validatedSlo = slo;
         if (s.signal.aborted) throw new Interrupted();
-        const out = await runLoad({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, shape: { kind: "closed", concurrency }, slo });
+        // Every thread the load creates is remembered (from whichever worker made it), to delete it afterwards.
+        const out = await runLoad({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, workers: s.workers, onThread: (id) => created.push(id), shape: { kind: "closed", concurrency }, slo });
         const summary = out.summary;
         // A step cut short by the interrupt measured the interrupt, not the target: it is not kept.
         if (s.signal.aborted) throw new Interrupted();
@@ -212,10 +214,20 @@ function loadReport(spec: SpecId, result: SweepResult, histograms: CollectorShar
       tpot_ms: pct(m.tpot),
       e2e_ms: pct(m.e2e),
     },
+    distributions: Object.fromEntries((["time_to_headers", "time_to_first_event", "ttft", "itl", "tpot", "e2e"] as const).map((k) => [`${k}_ms`, reported.summary.distribution_ms?.[k] ?? []])),
     maxConcurrencyWithinSlo: result.maxConcurrencyWithinSlo,
     throughput: { runs_per_s: reported.summary.runs_per_s, output_tokens_per_s: reported.summary.output_tokens_per_s, goodput_per_s: reported.summary.goodput.per_s },
     errors: reported.summary.errors,
-    sweep: result.steps.map((st) => ({ concurrency: st.concurrency, ok: st.ok, runs: st.summary.runs, ttft_p95_ms: st.summary.latency_ms.ttft.p95, checks: st.checks })),
+    sweep: result.steps.map((st) => ({
+      concurrency: st.concurrency,
+      ok: st.ok,
+      runs: st.summary.runs,
+      ttft_p95_ms: st.summary.latency_ms.ttft.p95,
+      ttft_samples: st.summary.latency_ms.ttft.count,
+      output_tokens_per_s: st.summary.output_tokens_per_s,
+      runs_per_s: st.summary.runs_per_s,
+      checks: st.checks,
+    })),
     steps: result.steps.map((st, i): LoadStep => ({
       concurrency: st.concurrency,
       runs: st.summary.runs,
@@ -234,12 +246,23 @@ function ttftGate(result: SweepResult, slo: SloSpec): Gate {
   const ttft = first.latency_ms.ttft;
   const errors = Object.entries(first.errors).map(([k, n]) => `${n} ${k}${first.error_examples[k] ? ` (${first.error_examples[k]})` : ""}`).join(", ");
   const figure = ttft.count ? `p95 TTFT ${ttft.p95.toFixed(0)} ms` : `no first token measured (${first.runs.ok} of ${first.runs.finished} runs succeeded${errors ? `; errors: ${errors}` : ""})`;
+  const errorRate = first.runs.finished ? `, ${((first.runs.failed / first.runs.finished) * 100).toFixed(1)} % errors` : "";
+  const sloText = describeSlo({ error_rate: 0.01, ...slo });
   return {
     name: "load_ttft_slo",
     passed: result.steps[0]!.ok,
-    detail: `${figure} at concurrency ${result.steps[0]!.concurrency} (SLO ${Object.entries({ error_rate: 0.01, ...slo }).map(([k, v]) => `${k} ≤ ${v}`).join(", ")}); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
+    detail: `${figure} at concurrency ${result.steps[0]!.concurrency} (SLO ${sloText}); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
+    figure: `${figure}${errorRate} at concurrency ${result.steps[0]!.concurrency} (${ttft.count} samples)`,
+    limit: `${sloText} at concurrency ${result.steps[0]!.concurrency}`,
   };
 }
+
+/** "p95 ttft ≤ 2000 ms and ≤ 1 % errors". */
+const describeSlo = (slo: SloSpec) =>
+  Object.entries(slo)
+    .sort(([a], [b]) => (a === "error_rate" ? 1 : b === "error_rate" ? -1 : 0))
+    .map(([k, v]) => (k === "error_rate" ? `≤ ${v * 100} % errors` : k.replace(/^(\w+?)_(p\d+)_ms$/, `$2 $1 ≤ ${v} ms`)))
+    .join(" and ");
 
 /** The plain JSON endpoints under concurrent reads, one endpoint after another, and their gate. */
 export async function runJsonPart(
@@ -282,9 +305,10 @@ export async function runJsonPart(
   });
   const worst = endpoints.reduce((m, e) => Math.max(m, e.latency_ms.p95), 0);
   const limits = `p95 ≤ ${JSON_SLO.p95_ms} ms and ≤ ${JSON_SLO.failure_rate * 100} % failures per endpoint, at ${profile.connections} connections`;
+  const figure = endpoints.length ? `highest p95 ${worst.toFixed(1)} ms over ${endpoints.length} endpoints` : "nothing measured";
   const gate: Gate = broken.length
-    ? { name: "load_json_slo", passed: false, detail: `${broken.join("; ")} (${limits})` }
-    : { name: "load_json_slo", passed: endpoints.length > 0, detail: endpoints.length ? `highest p95 ${worst.toFixed(1)} ms over ${endpoints.length} endpoints (${limits})` : "interrupted before any endpoint was measured" };
+    ? { name: "load_json_slo", passed: false, detail: `${broken.join("; ")} (${limits})`, figure: broken.join("; "), limit: limits }
+    : { name: "load_json_slo", passed: endpoints.length > 0, detail: endpoints.length ? `${figure} (${limits})` : "interrupted before any endpoint was measured", figure, limit: limits };
   return { summary: { connections: profile.connections, durationS: profile.durationS, endpoints }, gate };
 }
 

@@ -90,10 +90,11 @@ export function judgeThresholds(thresholds: Threshold[], s: LoadSummary, at: str
     const base = { name: gateName(t), threshold: { metric: t.metric, expression: t.expression, samples, minSamples: t.minSamples, abortOnFail: t.abortOnFail } };
     if (samples < t.minSamples) {
       const why = `judged on ${samples} samples ${at}, fewer than min_samples ${t.minSamples}`;
-      return { ...base, passed: false, notJudged: why, detail: `not judged: ${why}` };
+      return { ...base, passed: false, notJudged: why, limit: t.expression, detail: `not judged: ${why}` };
     }
     const passed = holds(t.op, actual, t.limit);
-    return { ...base, passed, threshold: { ...base.threshold, actual }, detail: `${t.stat === "value" ? t.metric : `${t.stat} ${t.metric}`} ${shown} ${at} (${samples} samples); threshold ${t.expression}` };
+    const figure = `${t.stat === "value" ? t.metric : `${t.stat} ${t.metric}`} ${shown} ${at} (${samples} samples)`;
+    return { ...base, passed, threshold: { ...base.threshold, actual }, figure, limit: t.expression, detail: `${figure}; threshold ${t.expression}` };
   });
 }
 

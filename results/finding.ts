@@ -8,7 +8,9 @@ export type Replay =
   /** Generated input: the run seed and, for a shrunk counterexample, its fast-check path ("seed:path"). */
   | { seed: number; path?: string }
   /** One of the document's own request examples, by name. */
-  | { example: string };
+  | { example: string }
+  /** A coverage case, by name: derived from the schema, around a base request the run seed picks. */
+  | { seed: number; case: string };
 
 /** Which unit of work found it (a check family of an operation, a flow, a stream scenario, a load part). */
 export interface UnitRef {
@@ -51,4 +53,5 @@ export interface Violation {
   strategy?: string;
 }
 
-export const formatReplay = (r: Replay): string => ("example" in r ? `example:${r.example}` : r.path ? `${r.seed}:${r.path}` : String(r.seed));
+export const formatReplay = (r: Replay): string =>
+  "example" in r ? `example:${r.example}` : "case" in r ? `${r.seed} case:${r.case}` : r.path ? `${r.seed}:${r.path}` : String(r.seed);

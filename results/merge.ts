@@ -56,6 +56,7 @@ export function mergeSummaries(parts: Summary[]): Summary {
     findings,
     streams: [...streams.values()],
     notJudged,
+    ...(parts.some((p) => p.units) ? { units: parts.flatMap((p) => p.units ?? []) } : {}),
     ...(parts.find((p) => p.unusable) ? { unusable: parts.find((p) => p.unusable)!.unusable } : {}),
     leftovers: parts.flatMap((p) => p.leftovers ?? []),
     load: parts.find((p) => p.load)?.load ?? null,

@@ -11,7 +11,7 @@ import type { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding, Replay, UnitRef, Violation } from "./finding.ts";
 import { fingerprintOf } from "./fingerprint.ts";
-import type { NotJudged, StreamResult } from "./summary.ts";
+import type { JudgedUnit, NotJudged, StreamResult } from "./summary.ts";
 import type { UnitTiming } from "./timing.ts";
 
 export interface OperationTally {
@@ -29,6 +29,8 @@ export interface UnitResult {
   findings: Finding[];
   streams: StreamResult[];
   notJudged: NotJudged[];
+  /** Contract units judged to their end (the conformance matrix's "passed" comes only from these). */
+  units?: JudgedUnit[];
   /** How long the unit took, and how much of it was spent waiting on the target. */
   timings?: UnitTiming[];
 }
@@ -61,6 +63,7 @@ export class Recorder {
   private streams: StreamResult[] = [];
   private notJudged: NotJudged[] = [];
   private seen = new Set<string>();
+  private judgedUnit: Omit<JudgedUnit, "operations"> | undefined;
 
   /** Counts requests sent to an operation. */
   request(where: Pick<Where, "spec" | "operationId">, count = 1): void {
@@ -126,8 +129,15 @@ export class Recorder {
     this.skip({ ...unit, reason: `could not prepare it: ${error.message}`, cause: "target" });
   }
 
+  /** The unit ran to its end and was judged; the operations it sent requests to are taken from the tallies. */
+  judged(unit: Omit<JudgedUnit, "operations">): void {
+    this.judgedUnit = unit;
+  }
+
   result(): UnitResult {
-    return { operations: [...this.tallies.values()], findings: this.findings, streams: this.streams, notJudged: this.notJudged };
+    const operations = [...this.tallies.values()];
+    const units = this.judgedUnit ? [{ ...this.judgedUnit, operations: operations.filter((t) => t.requests > 0).map((t) => t.operationId) }] : undefined;
+    return { operations, findings: this.findings, streams: this.streams, notJudged: this.notJudged, ...(units ? { units } : {}) };
   }
 
   private tally(where: Pick<Where, "spec" | "operationId">): OperationTally {
@@ -158,6 +168,7 @@ export function mergeResults(results: UnitResult[]): UnitResult {
     findings: once(results.flatMap((r) => r.findings), findingKey),
     streams: once(results.flatMap((r) => r.streams), (s) => `${s.spec}|${s.operationId}|${s.streamMode}|${s.check}`),
     notJudged: once(results.flatMap((r) => r.notJudged ?? []), (n) => `${n.unit}|${n.reason}`),
+    units: once(results.flatMap((r) => r.units ?? []), (u) => u.unit),
     timings: once(results.flatMap((r) => r.timings ?? []), (u) => u.unit),
   };
 }

@@ -56,6 +56,19 @@ export interface NotJudged {
   cause: NotJudgedCause;
 }
 
+/**
+ * A contract unit judged to its end (an operation's check family, or a flow) and the operations it sent
+ * requests to: what lets the report say "passed" for a cell of the conformance matrix, never guessed.
+ */
+export interface JudgedUnit {
+  spec: SpecId;
+  /** The unit's title, as in notJudged: "<api> › <operationId> › <family>" or "<api> › flow › <title>". */
+  unit: string;
+  family?: string;
+  flow?: string;
+  operations: string[];
+}
+
 /** Not judged for a reason other than "does not apply": such a unit fails the run. */
 export const blocksVerdict = (n: Pick<NotJudged, "cause">) => n.cause !== "not-applicable";
 
@@ -68,10 +81,36 @@ export interface Percentiles {
   count: number;
 }
 
+/**
+ * A latency distribution as [percentile (0–100), milliseconds] pairs at fixed percentiles, read from the
+ * metric's HDR histogram (each value within 0.1 % of a recorded one): what the report draws a CDF from.
+ */
+export type PercentilePoints = [percentile: number, ms: number][];
+
+/** One step of the concurrency sweep. */
+export interface SweepPoint {
+  concurrency: number;
+  /** The step met every objective of the SLO. */
+  ok: boolean;
+  runs: { finished: number; ok: number; failed: number };
+  ttft_p95_ms: number;
+  /** Successful runs whose TTFT was measured: the sample count behind ttft_p95_ms. */
+  ttft_samples?: number;
+  output_tokens_per_s?: number;
+  runs_per_s?: number;
+  checks?: unknown[];
+}
+
 export interface LoadReport {
   /** Milliseconds; keys such as ttft_ms, itl_ms, tpot_ms, e2e_ms. */
   metrics: Record<string, Percentiles>;
+  /** The sweep step the metrics, distributions and throughput were measured at. */
+  measuredAtConcurrency?: number;
+  /** The distribution of each metric of `metrics` (same keys) at that step. */
+  distributions?: Record<string, PercentilePoints>;
   maxConcurrencyWithinSlo: number | null;
+  slo?: { ttft_p95_ms?: number; error_rate?: number; [objective: string]: number | undefined };
+  sweep?: SweepPoint[];
   /** Concurrent runs on shared threads under each multitask_strategy; absent when that part did not run. */
   multitask?: MultitaskSummary;
   /** The plain JSON endpoints under concurrent reads; absent when that part did not run. */
@@ -137,6 +176,25 @@ export interface StrategyOutcome {
   fates: Record<string, number>;
   maxRunningOnOneThread: number;
   checks: { check: CheckName; verdict: "passed" | "failed" | "waived" }[];
+  /** Each thread's runs over time (absent in summaries written before it existed). */
+  timeline?: TimelineRun[][];
+}
+
+/**
+ * One run of a burst, in ms after its thread's burst started. `runningAtMs` and `endedAtMs` are when the
+ * thread's sampled run list first showed it running and no longer in flight (or gone): sampling times,
+ * not the server's own.
+ */
+export interface TimelineRun {
+  index: number;
+  sentAtMs: number;
+  /** When the create request was answered. */
+  answeredAtMs?: number;
+  /** The create request's status (a refused run has no run). */
+  status: number;
+  runningAtMs?: number;
+  endedAtMs?: number;
+  fate?: string;
 }
 
 /** What the document itself makes untestable or suspicious (from the spec lint). */
@@ -156,6 +214,10 @@ export interface Gate {
   notJudged?: string;
   /** Present on a threshold's gate (`thresholds:` in the config). */
   threshold?: ThresholdGate;
+  /** What was measured, e.g. "p95 TTFT 310 ms at concurrency 1" (when the gate measures a figure). */
+  figure?: string;
+  /** What it had to stay within, e.g. "p95 TTFT ≤ 2000 ms and ≤ 1 % errors at concurrency 1". */
+  limit?: string;
 }
 
 /** What a threshold judged: `expression` on `metric`, the value measured and the samples behind it. */
@@ -195,6 +257,8 @@ export interface Summary {
   streams: StreamResult[];
   /** Units that could not be judged, with the reason. */
   notJudged: NotJudged[];
+  /** Contract units judged to their end (absent in summaries written before it existed). */
+  units?: JudgedUnit[];
   /** Why the suite stopped sending to the target (exit 3), when it did. */
   unusable?: string;
   /** What the run made and could not delete, still on the target at the end. */

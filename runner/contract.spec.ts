@@ -10,6 +10,7 @@ import type { SpecId } from "../core/target.ts";
 import { FLOWS } from "../contract/engine/flows.ts";
 import { familiesFor, runFamily } from "../contract/engine/families.ts";
 import { startEngine, type Engine } from "../contract/engine/index.ts";
+import { pathsOf, runMethods } from "../contract/engine/methods.ts";
 import { formatReplay } from "../results/finding.ts";
 import { Recorder, type UnitResult } from "../results/recorder.ts";
 import { stopwatch, type UnitTiming } from "../results/timing.ts";
@@ -50,7 +51,7 @@ async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
 }
 
 /** Runs one unit and reports it; a unit that cannot be judged says why (a suite error still fails the test). */
-async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | undefined, body: (e: Engine, rec: Recorder) => Promise<string | undefined>) {
+async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | undefined, kind: { family: string } | { flow: string }, body: (e: Engine, rec: Recorder) => Promise<string | undefined>) {
   const watch = stopwatch();
   const rec = new Recorder();
   const where = { unit: testInfo.titlePath.slice(1).join(" › "), spec, ...(operationId ? { operationId } : {}) };
@@ -70,6 +71,7 @@ async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | unde
     try {
       const why = await body(engine!, rec);
       if (why) skipped = notJudged(why, "not-applicable");
+      else rec.judged({ spec, unit: where.unit, ...kind });
     } catch (error) {
       if (error instanceof SetupError) skipped = setupFailed(error);
       else if (error instanceof TransportError) skipped = notJudged(error.message);
@@ -90,11 +92,14 @@ for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(t
   for (const op of model.operations) {
     test.describe(`${spec} › ${op.operationId}`, () => {
       for (const family of familiesFor(op)) {
-        test(family, ({}, testInfo) => unit(testInfo, spec, op.operationId, (e, rec) => runFamily(e.context(spec, rec), op, family, e.unrouted(spec))));
+        test(family, ({}, testInfo) => unit(testInfo, spec, op.operationId, { family }, (e, rec) => runFamily(e.context(spec, rec), op, family, e.unrouted(spec))));
       }
     });
   }
+  for (const p of pathsOf(model)) {
+    test(`${spec} › methods › ${p.path}`, ({}, testInfo) => unit(testInfo, spec, p.operations[0]!.operationId, (e, rec) => runMethods(e.context(spec, rec), p)));
+  }
   for (const flow of FLOWS.filter((f) => f.spec === spec)) {
-    test(`${spec} › flow › ${flow.title}`, ({}, testInfo) => unit(testInfo, spec, undefined, async (e, rec) => void (await flow.run(e.context(spec, rec)))));
+    test(`${spec} › flow › ${flow.title}`, ({}, testInfo) => unit(testInfo, spec, undefined, { flow: flow.title }, async (e, rec) => void (await flow.run(e.context(spec, rec)))));
   }
 }

@@ -44,7 +44,9 @@ async function judged(scenario: NamedScenario): Promise<UnitResult> {
       else rec.skip({ ...where, reason: `the suite failed: ${(error as Error).message}`, cause: "suite" });
     }
   }
-  const result = { ...env.waive(rec.result()), timings: [watch(scenario.title, "streams")] };
+  // Each finding names its scenario, so the report's replay command can run just that one again.
+  const raw = rec.result();
+  const result = { ...env.waive({ ...raw, findings: raw.findings.map((f) => (f.unit ? f : { ...f, unit: { scenario: scenario.title } })) }), timings: [watch(scenario.title, "streams")] };
   cacheScenario(outDir, scenario.title, result);
   return result;
 }

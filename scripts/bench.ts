@@ -4,7 +4,9 @@
  * against a synthetic source with an exact schedule (and k6 on the same source), and the wall time and
  * requests per second of a conformance run of both documents against the embedded reference.
  *
- *   npm run bench [-- --quick] [--only parser,calibration,conformance] [--profile full|smoke] [--repeats N]
+ * The report part renders synthetic summaries of 60 and 2,000 findings and opens them in Chromium.
+ *
+ *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance,report] [--profile full|smoke] [--repeats N]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,14 +14,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCalibration } from "../load/bench/calibration.ts";
+import { runDriverBench } from "../load/bench/driver.ts";
 import { describeMachine } from "../results/machine.ts";
 import type { Summary } from "../results/summary.ts";
 import { benchParser } from "../streams/sse/bench.ts";
+import { benchReport } from "./bench-report.ts";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" } },
 });
-const parts = (values.only ?? "parser,calibration,conformance").split(",");
+const parts = (values.only ?? "parser,calibration,driver,conformance,report").split(",");
 const quick = values.quick === true;
 const repeats = Number(values.repeats ?? 3);
 const profile = values.profile ?? (quick ? "smoke" : "full");
@@ -41,6 +45,11 @@ if (parts.includes("calibration")) {
   results.calibration = await runCalibration({ quick, repeats, log });
 }
 
+if (parts.includes("driver")) {
+  log("Load driver cost, TTFT error beside the bare-undici floor, k6 ratio…");
+  results.driver = await runDriverBench({ quick, repeats, log });
+}
+
 if (parts.includes("conformance")) {
   log(`Conformance run (contract and streams, profile ${profile}) against the embedded reference, ${repeats} times…`);
   const runs: { wallMs: number; requests: number; reqPerS: number; exit: number | null; verdict: string; openFindings: string[] }[] = [];
@@ -58,6 +67,11 @@ if (parts.includes("conformance")) {
     log(`  run ${i + 1}: ${(wallMs / 1000).toFixed(1)} s, ${requests} requests, exit ${r.status}${openFindings.length ? `, ${openFindings.length} open findings (in bench.json)` : ""}`);
   }
   results.conformance = { profile, runs, median: { wallMs: median(runs.map((r) => r.wallMs)), requests: median(runs.map((r) => r.requests)), reqPerS: median(runs.map((r) => r.reqPerS)) } };
+}
+
+if (parts.includes("report")) {
+  log(`The HTML report: size, render time and time to first paint in Chromium, ${repeats} times…`);
+  results.report = await benchReport({ repeats, log });
 }
 
 writeFileSync(join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);

@@ -104,7 +104,7 @@ export async function run(config: RunConfig): Promise<number> {
     if (config.only.includes("load") && !interrupt.signal.aborted && !record.unusable) {
       const started = performance.now();
       begin("load");
-      const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, tag, signal: interrupt.signal, log, thresholds: config.thresholds, shape: config.loadShape });
+      const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, workers: config.loadWorkers, tag, signal: interrupt.signal, log, thresholds: config.thresholds, shape: config.loadShape });
       record.load = out.load;
       record.gates.push(...out.gates);
       record.loadFindings.push(...out.findings);

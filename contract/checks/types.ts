@@ -28,7 +28,9 @@ export type Intent =
   | { kind: "invalid"; what: string }
   | { kind: "no-auth" }
   | { kind: "bad-auth" }
-  | { kind: "unknown-id"; parameter: string };
+  | { kind: "unknown-id"; parameter: string }
+  /** Valid in form, but the resource's state makes the document expect a refusal (judged by a flow). */
+  | { kind: "refused-in-state"; what: string };
 
 export interface CheckInput {
   exchange: Exchange;

@@ -111,8 +111,9 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
   // URLs are unique per registration, and every worker registers the reachable MCP server: each under its
   // own query string, which the MCP server ignores.
   const mcpUrl = target.mcpUrl ? withQuery(target.mcpUrl, "agentwire", `${tag}-${Math.random().toString(36).slice(2, 8)}`) : "https://mcp.agentwire.invalid/mcp";
-  const newServer = async (url = `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp`) => {
-    const s = await call(api, "createMcpServer", "POST", "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] }, "id");
+  const newServer = async (url = `https://mcp-${Math.random().toString(36).slice(2)}.agentwire.invalid/mcp`, perUserOAuth = false) => {
+    const auth = perUserOAuth ? { auth_type: "oauth", oauth_mode: "per_user_dynamic_client" } : { headers: [{ key: "Authorization", value: "Bearer agentwire-fixture" }] };
+    const s = await call(api, "createMcpServer", "POST", "/mcp-servers", { name: `agentwire ${tag} ${Math.random().toString(36).slice(2, 8)}`, url, ...auth }, "id");
     resources.track(spec, { method: "DELETE", path: `/mcp-servers/${s.id}` });
     return s.id as string;
   };
@@ -136,6 +137,8 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
     // Updates would change what other requests rely on (the model, the MCP URL): they edit their own copies.
     updateManagedDeepAgent: async () => ({ path: { agent_id: await newAgent() } }),
     updateMcpServer: async () => ({ path: { mcp_server_id: await newServer() } }),
+    // A per-user OAuth provider is documented for servers in per-user dynamic client mode only.
+    registerMcpOAuthProvider: async () => ({ path: { mcp_server_id: await newServer(undefined, true) } }),
     // A run occupies its thread: each gets a fresh one, so one example never finds the thread of another busy.
     createManagedDeepAgentThreadRun: async () => ({ path: { thread_id: await newThread() } }),
     streamManagedDeepAgentThreadRun: async () => ({ path: { thread_id: await newThread() } }),
@@ -337,7 +340,7 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
     addresses: (op) => addressed(op, fixedFor(op), throwaways),
     skip(op, family) {
       if (family === "positive" && op.parameters.some((p) => p.in === "path" && p.name === "namespace") && ids.namespace === undefined) return "the fixture assistant has no subgraph namespace";
-      if (family === "negative" && !target.embedded && UNSAFE.has(op.operationId)) return "acts on many resources; generated invalid input is only sent to the embedded reference";
+      if ((family === "negative" || family === "coverage") && !target.embedded && UNSAFE.has(op.operationId)) return "acts on many resources; generated invalid input is only sent to the embedded reference";
       return paidRun(op);
     },
   };

@@ -8,6 +8,7 @@ import type { CheckName } from "../../core/checks.ts";
 import { pollUntil } from "../../core/poll.ts";
 import { registerSecret } from "../../core/redact.ts";
 import type { SpecId } from "../../core/target.ts";
+import type { Intent } from "../checks/types.ts";
 import { exchange, type EngineContext } from "./context.ts";
 import { quickModelId, quickRunConfig } from "./fixtures.ts";
 
@@ -21,9 +22,9 @@ export interface Flow {
 function steps(ctx: EngineContext, flow: string) {
   const where = (operationId: string) => ({ spec: ctx.spec, operationId, unit: { flow } });
   return {
-    async call(operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ x: Exchange; json: any; req: HttpRequest }> {
+    async call(operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, intent: Intent = { kind: "valid" }): Promise<{ x: Exchange; json: any; req: HttpRequest }> {
       const req = ctx.client.request(method, path, body, { headers });
-      const { x, violations } = await exchange(ctx, operationId, req, { kind: "valid" });
+      const { x, violations } = await exchange(ctx, operationId, req, intent);
       ctx.rec.violations(where(operationId), violations, req, { status: x.response.status });
       return { x, json: jsonBody(x.response), req };
     },
@@ -83,7 +84,12 @@ const managedAgentFlow: Flow = {
     const threads = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}`);
     s.expect("listManagedDeepAgentThreads", "listed_after_create", ids(threads.json?.threads, "id").includes(threadId), "the thread just created is not listed for its agent", threads.req);
     await s.call("searchManagedDeepAgentThreads", "POST", "/threads/search", { metadata: { agentwire: ctx.tag } });
-    await s.call("countManagedDeepAgentThreads", "GET", `/threads/count?agent_id=${agentId}`);
+    // attention_count counts the threads needing the user, which requires_attention lists (once the run is over).
+    await pollUntil(() => s.call("getManagedDeepAgentThread", "GET", `/threads/${threadId}`), (t) => t.json?.status !== "busy", { everyMs: 100 });
+    const count = await s.call("countManagedDeepAgentThreads", "GET", `/threads/count?agent_id=${agentId}`);
+    const waiting = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}&requires_attention=true&page_size=100`);
+    const listedWaiting = ids(waiting.json?.threads, "id").length;
+    s.expect("countManagedDeepAgentThreads", "count_matches_list", count.json?.attention_count === listedWaiting, `attention_count is ${JSON.stringify(count.json?.attention_count)}, but ${listedWaiting} threads of the agent are listed with requires_attention=true`, count.req);
     await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, `/threads/${threadId}`);
     await s.call("deleteManagedDeepAgent", "DELETE", `/agents/${agentId}`);
     await s.gone("getManagedDeepAgent", `/agents/${agentId}`, "agent");
@@ -110,6 +116,11 @@ const managedMcpFlow: Flow = {
     }
     const patched = await s.call("updateMcpServer", "PATCH", `/mcp-servers/${id}`, { headers: [{ key: "Authorization", value: `Bearer ${secret}-2` }] });
     s.expect("updateMcpServer", "secret_headers_not_echoed", !leaks(patched.x), "the updated header value is returned in clear", patched.req);
+    // A per-user OAuth provider is for servers in per-user dynamic client mode; this one sends static headers.
+    const what = "an OAuth provider for an MCP server that uses static headers";
+    const oauth = await s.call("registerMcpOAuthProvider", "POST", `/mcp-servers/${id}/oauth-provider`, {}, {}, { kind: "refused-in-state", what });
+    const status = oauth.x.response.status;
+    s.expect("registerMcpOAuthProvider", "oauth_provider_per_user_only", status >= 400 && status < 500, `registering ${what} answered ${status}, expected a 4xx`, oauth.req);
     if (ctx.fixtures.mcpUrl) {
       const tools = await s.call("listMcpTools", "GET", `/mcp/tools?url=${encodeURIComponent(ctx.fixtures.mcpUrl)}&force_refresh=true`);
       s.expect("listMcpTools", "mcp_tools_listed", Array.isArray(tools.json?.tools) && tools.json.tools.length > 0, `the tools of the registered MCP server are not listed (${tools.x.response.status}, ${ids(tools.json?.tools, "name").length} tools)`, tools.req);
@@ -166,8 +177,24 @@ const agentServerFlow: Flow = {
     }
     await s.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${aid}`);
     await s.gone("get_assistant_assistants__assistant_id__get", `/assistants/${aid}`, "assistant");
+    await storeItemLifecycle(s, ctx.tag);
   },
 };
+
+/**
+ * A store item put, read, deleted and read again; and a delete of the empty key, which the document allows.
+ * Getting an item documents no 404, so the read after delete is judged by what its answer must look like.
+ */
+async function storeItemLifecycle(s: Steps, tag: string) {
+  const item = { namespace: ["agentwire", tag, "flow"], key: `k-${randomUUID().slice(0, 8)}` };
+  // An array query parameter in the document's default style (form, exploded): one namespace= per label.
+  const query = [...item.namespace.map((n) => `namespace=${encodeURIComponent(n)}`), `key=${encodeURIComponent(item.key)}`].join("&");
+  await s.call("put_item", "PUT", "/store/items", { ...item, value: { agentwire: true } });
+  await s.call("get_item", "GET", `/store/items?${query}`);
+  await s.call("delete_item", "DELETE", "/store/items", item);
+  await s.call("get_item", "GET", `/store/items?${query}`);
+  await s.call("delete_item", "DELETE", "/store/items", { namespace: item.namespace, key: "" });
+}
 
 /** A run on the thread: created, found at its Content-Location, read, joined and listed. */
 async function runLifecycle(s: Steps, aid: string, tid: string, config: unknown) {
@@ -185,4 +212,86 @@ async function runLifecycle(s: Steps, aid: string, tid: string, config: unknown)
   s.expect("list_runs_http_threads__thread_id__runs_get", "listed_after_create", ids(runs.json, "run_id").includes(rid), "the run just created is not in the thread's run list", runs.req);
 }
 
-export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, agentServerFlow];
+/** What paging through one search and counting it must agree on (the items are the flow's own, marked). */
+interface Paged {
+  kind: string;
+  idKey: string;
+  search: { op: string; path: string; sortBy: string };
+  count: { op: string; path: string };
+  create(s: Steps, mark: string): Promise<string | undefined>;
+  remove(s: Steps, id: string): Promise<void>;
+}
+
+const PAGE = 2;
+const MADE = 5;
+
+/**
+ * Pages of PAGE items (limit/offset, sorted by the id, which no two items share) must give each of the
+ * flow's MADE items exactly once, and the count with the same filter must equal them.
+ */
+async function pageAndCount(s: Steps, p: Paged) {
+  const mark = randomUUID();
+  const made: string[] = [];
+  try {
+    for (let i = 0; i < MADE; i++) {
+      const id = await p.create(s, mark);
+      if (id) made.push(id);
+    }
+    const filter = { metadata: { agentwire_page: mark } };
+    const seen = new Map<string, number>();
+    let last: HttpRequest | undefined;
+    // One page more than the items need, so a server that repeats items is still read to its end.
+    for (let offset = 0; offset <= made.length + PAGE; offset += PAGE) {
+      const page = await s.call(p.search.op, "POST", p.search.path, { ...filter, limit: PAGE, offset, sort_by: p.search.sortBy, sort_order: "asc" });
+      last = page.req;
+      const got = ids(page.json, p.idKey);
+      for (const id of got) {
+        if (seen.has(id)) s.expect(p.search.op, "pagination_consistent", false, `${p.kind} ${id} is listed at offset ${seen.get(id)} and again at offset ${offset} (limit ${PAGE})`, page.req);
+        else seen.set(id, offset);
+      }
+      if (got.length < PAGE) break;
+    }
+    const missing = made.filter((id) => !seen.has(id));
+    if (last) s.expect(p.search.op, "pagination_consistent", missing.length === 0, `paging by ${PAGE} left out ${missing.length} of the ${made.length} ${p.kind}s the filter matches: ${missing.join(", ")}`, last);
+    const count = await s.call(p.count.op, "POST", p.count.path, filter);
+    s.expect(p.count.op, "count_matches_list", count.json === made.length, `the count of ${p.kind}s matching the filter is ${JSON.stringify(count.json)}, but ${made.length} were made and listed`, count.req);
+  } finally {
+    for (const id of made) await p.remove(s, id);
+  }
+}
+
+const agentServerPagingFlow: Flow = {
+  spec: "agent-server",
+  title: "paging and counts",
+  async run(ctx) {
+    const s = steps(ctx, this.title);
+    await pageAndCount(s, {
+      kind: "thread",
+      idKey: "thread_id",
+      search: { op: "search_threads_threads_search_post", path: "/threads/search", sortBy: "thread_id" },
+      count: { op: "count_threads_threads_count_post", path: "/threads/count" },
+      async create(st, mark) {
+        const t = await st.call("create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: ctx.tag, agentwire_page: mark } });
+        const id = t.json?.thread_id;
+        if (typeof id === "string") ctx.resources.track("agent-server", { method: "DELETE", path: `/threads/${id}` });
+        return typeof id === "string" ? id : undefined;
+      },
+      remove: async (st, id) => void (await st.call("delete_thread_threads__thread_id__delete", "DELETE", `/threads/${id}`)),
+    });
+    await pageAndCount(s, {
+      kind: "assistant",
+      idKey: "assistant_id",
+      search: { op: "search_assistants_assistants_search_post", path: "/assistants/search", sortBy: "assistant_id" },
+      count: { op: "count_assistants_assistants_count_post", path: "/assistants/count" },
+      async create(st, mark) {
+        const a = await st.call("create_assistant_assistants_post", "POST", "/assistants", { graph_id: ctx.fixtures.graphId, metadata: { agentwire: ctx.tag, agentwire_page: mark } });
+        const id = a.json?.assistant_id;
+        if (typeof id === "string") ctx.resources.track("agent-server", { method: "DELETE", path: `/assistants/${id}` });
+        return typeof id === "string" ? id : undefined;
+      },
+      remove: async (st, id) => void (await st.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${id}`)),
+    });
+  },
+};
+
+export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, agentServerFlow, agentServerPagingFlow];

@@ -48,7 +48,7 @@ export interface RequestOptions {
 /** OpenAPI says these header parameters are ignored; an Accept with an enum still supplies a documented value. */
 const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
 
-const jsonMedia = (op: Operation) => op.requestBody?.content.find((c) => /^application\/(.+\+)?json$/i.test(c.mediaType) && c.schema !== undefined);
+export const jsonMedia = (op: Operation) => op.requestBody?.content.find((c) => /^application\/(.+\+)?json$/i.test(c.mediaType) && c.schema !== undefined);
 
 /** Secret headers are never filled in, not even from fixed values: credentials belong in Target.headers only. */
 const secret = (p: Parameter) => p.in === "header" && isSecretHeader(p.name);
@@ -60,7 +60,7 @@ function generated(p: Parameter, options: RequestOptions): boolean {
 }
 
 const hasEnum = (s: JsonSchema | undefined) => typeof s === "object" && (Array.isArray(s.enum) || "const" in s);
-const paramSchema = (p: Parameter): JsonSchema => p.schema ?? { type: "string" };
+export const paramSchema = (p: Parameter): JsonSchema => p.schema ?? { type: "string" };
 
 /** An arbitrary of requests the document says are valid. */
 export function requestArbitrary(op: Operation, validator: Validator, options: RequestOptions = {}): fc.Arbitrary<GeneratedRequest> {
@@ -101,7 +101,7 @@ export function requestArbitrary(op: Operation, validator: Validator, options: R
   }));
 }
 
-function contexts(validator: Validator, options: RequestOptions): Record<Location | "json", GenContext> {
+export function contexts(validator: Validator, options: RequestOptions): Record<Location | "json", GenContext> {
   const make = (text: TextMode) => genContext(validator, { text, maxRecursion: options.maxRecursion });
   return { json: make("json"), path: make("path"), query: make("query"), header: make("header") };
 }
@@ -116,7 +116,7 @@ export function invalidRequestArbitrary(op: Operation, validator: Validator, opt
 }
 
 /** Every single-mutation invalid variant of a valid request. */
-function mutations(op: Operation, req: GeneratedRequest, ctx: GenContext, options: RequestOptions = {}): InvalidRequest[] {
+export function mutations(op: Operation, req: GeneratedRequest, ctx: GenContext, options: RequestOptions = {}): InvalidRequest[] {
   const out: InvalidRequest[] = [];
   const bucket = (where: Location) => (where === "header" ? "headers" : where);
   for (const p of op.parameters) {

@@ -13,7 +13,7 @@ import { cpus, release, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
-import { runLoad, readerOpener } from "../driver/driver.ts";
+import { runLoad } from "../driver/driver.ts";
 import { ApiClient } from "../../core/client.ts";
 import { paceConfig } from "../../core/target.ts";
 import { SCRIPTED_MODEL_KNOBS } from "../../reference/knobs.ts";
@@ -21,10 +21,10 @@ import { agentServerScenario } from "../driver/scenario.ts";
 import { LatencyHistogram, type LatencySummary } from "../metrics/histogram.ts";
 import { stampToPerformanceMs } from "../../reference/synthetic/clock.ts";
 import { spawnSyntheticSource } from "../../reference/synthetic/spawn.ts";
-import { newProbeStats, probeOpener, RECEIVED_STAMP, SENT_STAMP, type ProbeStats } from "./probe.ts";
+import { newProbeStats, probeObserver, RECEIVED_STAMP, SENT_STAMP, type ProbeStats } from "./probe.ts";
 import { sleep } from "../../core/poll.ts";
 
-const K6_DEFAULT = fileURLToPath(new URL("../k6/bin/k6", import.meta.url));
+export const K6_DEFAULT = fileURLToPath(new URL("../k6/bin/k6", import.meta.url));
 const K6_SCRIPT = fileURLToPath(new URL("../k6/scripts/streams.ts", import.meta.url));
 const OUT_DEFAULT = fileURLToPath(new URL("../../reports/bench/calibration.json", import.meta.url));
 /** A driver "keeps up" while its p99 event lag stays under this. */
@@ -46,31 +46,31 @@ export interface CalibrationOptions {
   log?: (line: string) => void;
 }
 
-interface Schedule {
+export interface Schedule {
   firstMs: number;
   gapMs: number;
   events: number;
 }
 
-interface Pick {
+export interface Pick {
   p50: number;
   p99: number;
   max: number;
 }
-const pick = (s: LatencySummary): Pick => ({ p50: round(s.p50), p99: round(s.p99), max: round(s.max) });
-async function sequential<T>(n: number, f: () => Promise<T>): Promise<T[]> {
+export const pick = (s: LatencySummary): Pick => ({ p50: round(s.p50), p99: round(s.p99), max: round(s.max) });
+export async function sequential<T>(n: number, f: () => Promise<T>): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < n; i++) out.push(await f());
   return out;
 }
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
-const median = (xs: number[]) => {
+export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 /** Field-by-field median of a list of same-shaped numeric records. */
-function medianOf<T>(rows: T[]): T {
+export function medianOf<T>(rows: T[]): T {
   const first = rows[0] as Record<string, unknown>;
   return Object.fromEntries(
     Object.keys(first).map((k) => {
@@ -112,7 +112,7 @@ async function measure(baseUrl: string, concurrency: number, s: Schedule, runs: 
     graceMs: 5_000,
     maxRequests: runs,
     stream: { deadlineMs: streamMs * 3 + 5_000 },
-    opener: probe ? (d) => probeOpener(readerOpener(d), stats, s) : undefined,
+    observe: probe ? probeObserver(stats, s) : undefined,
     threads: probe ? { pool: concurrency } : "per-run",
   });
   const used = process.cpuUsage(cpu);
@@ -129,7 +129,7 @@ async function measure(baseUrl: string, concurrency: number, s: Schedule, runs: 
 }
 
 /** Schedules for the TTFT-error levels: events/s stays moderate so the error, not the capacity, is measured. */
-function errorSchedule(concurrency: number, quick: boolean): { schedule: Schedule; runs: number; rampUpMs: number } {
+export function errorSchedule(concurrency: number, quick: boolean): { schedule: Schedule; runs: number; rampUpMs: number } {
   if (concurrency <= 1) return { schedule: { firstMs: 20, gapMs: 10, events: 20 }, runs: quick ? 5 : 15, rampUpMs: 0 };
   const gapMs = Math.max(10, Math.round(concurrency / 10)); // about 10 000 events/s at 1000 streams
   // The source's knobs put the first token one gap or more after arrival.
@@ -140,7 +140,7 @@ function errorSchedule(concurrency: number, quick: boolean): { schedule: Schedul
  * The machine's floor: the same two stamps taken around a bare undici request (no reader, no driver), one
  * stream at a time. What the driver measures above this is its own doing.
  */
-async function floor(baseUrl: string, samples: number) {
+export async function floor(baseUrl: string, samples: number) {
   const send = LatencyHistogram.create();
   const event = LatencyHistogram.create();
   const dispatcher = new Agent({ connections: 1 });
@@ -170,7 +170,7 @@ function cutimeMs(): number {
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
-async function runK6(k6: string, baseUrl: string, vus: number, runs: number, s: Schedule) {
+export async function runK6(k6: string, baseUrl: string, vus: number, runs: number, s: Schedule) {
   const dir = mkdtempSync(join(tmpdir(), "agentwire-cal-"));
   const summaryFile = join(dir, "summary.json");
   const env = { BASE_URL: baseUrl, VUS: String(vus), ITERATIONS: String(runs), MAX_DURATION: "120s", TOKENS: String(s.events), DELAY_MS: String(s.gapMs), FIRST_TOKEN_DELAY_MS: String(s.firstMs - s.gapMs), SUMMARY_FILE: summaryFile };
@@ -371,7 +371,7 @@ function stepVerdict(m: Measured, expectedEvents: number, extra: Record<string, 
   };
 }
 
-function k6Version(k6: string): string {
+export function k6Version(k6: string): string {
   const r = spawnSync(k6, ["version"], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.split("\n")[0]!.trim() : "unknown";
 }

@@ -1,13 +1,12 @@
 /**
- * Wraps the driver's stream opener to compare its timestamps with the synthetic source's: each event carries
- * the source's send time on the shared monotonic clock, the metadata event its request-arrival time. The
- * driver's code path is unchanged; the probe only reads the events it yields (one regex per event).
+ * Compares the driver's timestamps with the synthetic source's: each event carries the source's send time on
+ * the shared monotonic clock, the metadata event its request-arrival time. The driver's code path is
+ * unchanged; the probe only reads the events it records (a regex or two per event).
  */
 import { LatencyHistogram } from "../metrics/histogram.ts";
-import type { StreamOpener } from "../driver/stream-run.ts";
+import type { EventObserver, ObservedRun } from "../driver/stream-run.ts";
 import { RECEIVED_KEY, SENT_KEY } from "../../reference/synthetic/source.ts";
 import { stampToPerformanceMs } from "../../reference/synthetic/clock.ts";
-import type { SseEvent, SseStream } from "../../streams/sse/types.ts";
 
 export interface ProbeStats {
   /** Driver TTFT − true TTFT (source: first token written − request arrived), per run. */
@@ -39,52 +38,36 @@ export const RECEIVED_STAMP = new RegExp(`"${RECEIVED_KEY}":"(\\d+)"`);
 export const SENT_STAMP = new RegExp(`"${SENT_KEY}":"(\\d+)"`);
 const SEQ = /"agentwire_seq":(\d+)/;
 
-/** `schedule` is the F and G the source was asked for, to compute its own lateness. */
-export function probeOpener(open: StreamOpener, stats: ProbeStats, schedule: { firstMs: number; gapMs: number }): StreamOpener {
-  return async (req, limits) => {
-    const s = await open(req, limits);
-    const wrapped: SseStream = {
-      status: s.status,
-      headers: s.headers,
-      sentAt: s.sentAt,
-      headersAt: s.headersAt,
-      firstByteAt: s.firstByteAt,
-      get framingIssues() {
-        return s.framingIssues;
-      },
-      end: s.end,
-      events: () => tap(s, stats, schedule),
-      text: () => s.text(),
-      abort: () => s.abort(),
-    };
-    return wrapped;
-  };
-}
-
-async function* tap(s: SseStream, stats: ProbeStats, schedule: { firstMs: number; gapMs: number }): AsyncGenerator<SseEvent> {
-  let receivedNs: bigint | undefined;
-  let first = true;
-  for await (const e of s.events()) {
+/**
+ * An observer for the driver (LoadOptions.observe) that records the probe's figures; `schedule` is the F and
+ * G the source was asked for, to compute its own lateness. Each run's first event is its metadata event.
+ */
+export function probeObserver(stats: ProbeStats, schedule: { firstMs: number; gapMs: number }): EventObserver {
+  // Per run: the source's arrival stamp, and whether its first token was seen.
+  const runs = new WeakMap<ObservedRun, { receivedNs?: bigint; first: boolean }>();
+  return (e, observed) => {
+    const sentAt = observed.sentAt;
+    let run = runs.get(observed);
+    if (run === undefined) runs.set(observed, (run = { first: true }));
     const sent = SENT_STAMP.exec(e.data)?.[1];
     if (sent === undefined) {
       const received = RECEIVED_STAMP.exec(e.data)?.[1];
       if (received !== undefined) {
-        receivedNs = BigInt(received);
-        stats.sendLag.recordMs(stampToPerformanceMs(received) - s.sentAt);
+        run.receivedNs = BigInt(received);
+        stats.sendLag.recordMs(stampToPerformanceMs(received) - sentAt);
       }
-    } else {
-      stats.events++;
-      stats.firstEventAt = Math.min(stats.firstEventAt, e.receivedAt);
-      stats.lastEventAt = Math.max(stats.lastEventAt, e.receivedAt);
-      stats.eventLag.recordMs(e.receivedAt - stampToPerformanceMs(sent));
-      if (receivedNs !== undefined) {
-        const sinceArrivalMs = Number(BigInt(sent) - receivedNs) / 1e6;
-        const seq = Number(SEQ.exec(e.data)?.[1] ?? 0);
-        stats.sourceLate.recordMs(sinceArrivalMs - (schedule.firstMs + seq * schedule.gapMs));
-        if (first) stats.ttftError.recordMs(e.receivedAt - s.sentAt - sinceArrivalMs);
-      }
-      first = false;
+      return;
     }
-    yield e;
-  }
+    stats.events++;
+    stats.firstEventAt = Math.min(stats.firstEventAt, e.receivedAt);
+    stats.lastEventAt = Math.max(stats.lastEventAt, e.receivedAt);
+    stats.eventLag.recordMs(e.receivedAt - stampToPerformanceMs(sent));
+    if (run.receivedNs !== undefined) {
+      const sinceArrivalMs = Number(BigInt(sent) - run.receivedNs) / 1e6;
+      const seq = Number(SEQ.exec(e.data)?.[1] ?? 0);
+      stats.sourceLate.recordMs(sinceArrivalMs - (schedule.firstMs + seq * schedule.gapMs));
+      if (run.first) stats.ttftError.recordMs(e.receivedAt - sentAt - sinceArrivalMs);
+    }
+    run.first = false;
+  };
 }

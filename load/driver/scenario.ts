@@ -3,10 +3,11 @@
  * per API; the driver knows nothing else about either. Setup calls go through the suite's API client.
  */
 import type { Dispatcher } from "undici";
-import type { ApiClient } from "../../core/client.ts";
+import { ApiClient } from "../../core/client.ts";
 import { jsonBody } from "../../core/exchange.ts";
 import type { TokenMode } from "../../streams/grammar/tokens.ts";
 import type { SseRequest } from "../../streams/sse/types.ts";
+import type { Endpoint } from "../../core/target.ts";
 
 export interface LoadScenario {
   name: string;
@@ -18,6 +19,20 @@ export interface LoadScenario {
   createThread(dispatcher: Dispatcher, signal?: AbortSignal): Promise<string>;
   /** The timed request that opens a run on `threadId`. */
   streamRequest(threadId: string): SseRequest;
+  /** Plain data a worker thread rebuilds this scenario from (scenarioFromSpec); absent on hand-made scenarios. */
+  spec?: ScenarioSpec;
+}
+
+export interface ScenarioSpec {
+  api: "agent-server" | "managed";
+  endpoint: Endpoint;
+  timeoutMs?: number;
+  /** The assistant (Agent Server) or agent (Managed API). */
+  id: string;
+  mode?: TokenMode;
+  message?: string;
+  runConfig?: Record<string, unknown>;
+  metadata?: Record<string, string>;
 }
 
 interface CommonOptions {
@@ -49,6 +64,7 @@ const input = (message?: string) => ({ messages: [{ role: "user", content: messa
 export function agentServerScenario(o: CommonOptions & { assistantId: string; mode?: TokenMode }): LoadScenario {
   const mode = o.mode ?? "messages-tuple";
   return {
+    spec: { ...specOf(o), api: "agent-server", id: o.assistantId, mode },
     name: `agent-server:${o.assistantId}`,
     baseUrl: o.client.baseUrl,
     mode,
@@ -60,6 +76,7 @@ export function agentServerScenario(o: CommonOptions & { assistantId: string; mo
 /** Managed Deep Agents API: POST /threads with agent_id, then POST /threads/{id}/runs/stream (messages-tuple). */
 export function managedScenario(o: CommonOptions & { agentId: string }): LoadScenario {
   return {
+    spec: { ...specOf(o), api: "managed", id: o.agentId },
     name: `managed:${o.agentId}`,
     baseUrl: o.client.baseUrl,
     mode: "messages-tuple",
@@ -67,4 +84,15 @@ export function managedScenario(o: CommonOptions & { agentId: string }): LoadSce
     // StreamRunRequest allows extra properties; the reference forwards config to the scripted model.
     streamRequest: (threadId) => streamPost(o.client, threadId, { agent_id: o.agentId, input: input(o.message), stream_mode: ["messages-tuple"], ...(o.runConfig ? { config: o.runConfig } : {}) }),
   };
+}
+
+const specOf = (o: CommonOptions) => {
+  const { baseUrl, auth, timeoutMs } = o.client.options;
+  return { endpoint: { baseUrl, ...(auth ? { auth } : {}) }, timeoutMs, message: o.message, runConfig: o.runConfig, metadata: o.metadata };
+};
+
+/** The scenario a spec describes, with a client of its own (for a worker thread). */
+export function scenarioFromSpec(spec: ScenarioSpec): LoadScenario {
+  const common = { client: new ApiClient({ ...spec.endpoint, timeoutMs: spec.timeoutMs }), message: spec.message, runConfig: spec.runConfig, metadata: spec.metadata };
+  return spec.api === "managed" ? managedScenario({ ...common, agentId: spec.id }) : agentServerScenario({ ...common, assistantId: spec.id, mode: spec.mode });
 }

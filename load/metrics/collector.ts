@@ -7,6 +7,7 @@ import { checkAggregate, isPerRun, meetsPerRun, validateSlo, LATENCY_KEYS, type 
 import { runMetrics, type ErrorKind, type RunTimeline } from "./timeline.ts";
 
 const HISTOGRAM_KEYS = [...LATENCY_KEYS, "start_lag"] as const;
+const GAP_BATCH = 4096;
 type HistogramKey = (typeof HISTOGRAM_KEYS)[number];
 
 export interface LoadSummary {
@@ -25,6 +26,8 @@ export interface LoadSummary {
   goodput: { slo: SloSpec; good_runs: number; per_s: number };
   /** Latencies of successful runs; itl pools the gaps of every run; start_lag is open loop only. */
   latency_ms: Record<HistogramKey, LatencySummary>;
+  /** The same latencies as [percentile, ms] points, for distribution charts. */
+  distribution_ms?: Record<HistogramKey, [number, number][]>;
   slo_checks: SloCheck[];
   slo_ok: boolean;
 }
@@ -38,6 +41,8 @@ export interface CollectorShard {
   tokens: number;
   goodRuns: number;
   errors: Record<string, number>;
+  /** The first message seen per kind of failure (optional: older shards have none). */
+  examples?: Record<string, string>;
   histograms: Record<HistogramKey, string>;
 }
 
@@ -57,8 +62,21 @@ export class MetricsCollector {
     validateSlo(slo);
   }
 
+  // Inter-token gaps wait here and go into the histogram in batches, off the per-event path.
+  private readonly gaps = new Float64Array(GAP_BATCH);
+  private pendingGaps = 0;
+
   /** Sink for inter-token gaps; pass it to each RunRecorder. */
-  readonly gap = (ms: number): void => this.h.itl.recordMs(ms);
+  readonly gap = (ms: number): void => {
+    this.gaps[this.pendingGaps++] = ms;
+    if (this.pendingGaps === GAP_BATCH) this.flushGaps();
+  };
+
+  private flushGaps(): void {
+    const itl = this.h.itl;
+    for (let k = 0; k < this.pendingGaps; k++) itl.recordMs(this.gaps[k]!);
+    this.pendingGaps = 0;
+  }
 
   get finished(): number {
     return this.ok + this.failed;
@@ -110,12 +128,14 @@ export class MetricsCollector {
     this.tokens += shard.tokens;
     this.goodRuns += shard.goodRuns;
     for (const [k, n] of Object.entries(shard.errors)) this.errors[k] = (this.errors[k] ?? 0) + n;
+    for (const [k, text] of Object.entries(shard.examples ?? {})) this.examples[k] ??= text;
     // Shards run side by side, so the merged window is the longest one, not the sum.
     this.windowOverrideMs = Math.max(this.windowMs(), shard.windowMs);
     return this;
   }
 
   encode(): CollectorShard {
+    this.flushGaps();
     return {
       format: "agentwire-load-shard/1",
       windowMs: this.windowMs(),
@@ -124,6 +144,7 @@ export class MetricsCollector {
       tokens: this.tokens,
       goodRuns: this.goodRuns,
       errors: { ...this.errors },
+      examples: { ...this.examples },
       histograms: Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, this.h[k].encode()])) as Record<HistogramKey, string>,
     };
   }
@@ -134,6 +155,7 @@ export class MetricsCollector {
   }
 
   summary(): LoadSummary {
+    this.flushGaps();
     const seconds = this.windowMs() / 1000;
     const rate = (n: number) => (seconds > 0 ? n / seconds : 0);
     const latency = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, this.h[k].summary()])) as Record<HistogramKey, LatencySummary>;
@@ -150,6 +172,7 @@ export class MetricsCollector {
       output_tokens_per_s: rate(this.tokens),
       goodput: { slo: perRunPart(this.slo), good_runs: this.goodRuns, per_s: rate(this.goodRuns) },
       latency_ms: latency,
+      distribution_ms: Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, this.h[k].percentilePoints()])) as Record<HistogramKey, [number, number][]>,
       slo_checks,
       slo_ok: slo_checks.every((c) => c.ok),
     };

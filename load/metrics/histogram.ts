@@ -22,6 +22,9 @@ export interface LatencySummary {
   max: number;
 }
 
+/** Where a distribution is sampled for the report's CDFs: dense in the tail, where latency goals live. */
+export const CDF_PERCENTILES = [0, 1, 5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 97.5, 99, 99.5, 99.9, 100] as const;
+
 const fresh = (): Histogram =>
   build({
     lowestDiscernibleValue: 1,
@@ -80,6 +83,12 @@ export class LatencyHistogram {
   /** Value at a percentile (0–100), in milliseconds; 0 when empty. */
   percentileMs(p: number): number {
     return this.count === 0 ? 0 : this.h.getValueAtPercentile(p) / 1000;
+  }
+
+  /** [percentile, ms] at each of `percentiles` (a CDF's points); empty when nothing was recorded. */
+  percentilePoints(percentiles: readonly number[] = CDF_PERCENTILES): [number, number][] {
+    if (this.count === 0) return [];
+    return percentiles.map((p) => [p, Math.round(this.h.getValueAtPercentile(p)) / 1000]);
   }
 
   summary(): LatencySummary {

@@ -21,6 +21,11 @@ export interface BurstRun {
   /** When it was sent, in ms after the burst started. */
   sentAtMs: number;
   createStatus: number;
+  /** When the create request was answered, in ms after the burst started. */
+  answeredAtMs?: number;
+  /** When a sample of the thread's run list first showed it running, and first showed it out of flight or gone. */
+  runningSeenAtMs?: number;
+  endSeenAtMs?: number;
   /** First 200 characters of a refusal or failure body. */
   createBody?: string;
   runId?: string;
@@ -102,6 +107,7 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
     await sleep(run.sentAtMs);
     const res = await call(createRun(run.input));
     run.createStatus = res.status;
+    run.answeredAtMs = Math.round(performance.now() - started);
     if (res.status >= 200 && res.status < 300 && typeof res.json?.run_id === "string") {
       run.runId = res.json.run_id;
       run.createdAt = res.json.created_at;
@@ -118,6 +124,7 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
     const list = await get(`/threads/${threadId}/runs?limit=1000`);
     const listed: { run_id: string; status: string }[] = Array.isArray(list.json) ? list.json : [];
     const running = listed.filter((r) => r.status === "running").map((r) => r.run_id);
+    noteTimes(runs, listed, Math.round(performance.now() - started));
     if (running.length > maxRunning) {
       maxRunning = running.length;
       if (running.length > 1) overlapping = running;
@@ -149,6 +156,17 @@ export async function observeBurst(o: BurstOptions): Promise<ThreadObservation> 
     humanInputs: humanContents(thread.json?.values?.messages),
     template: createRun(runs[0]!.input),
   };
+}
+
+/** Records, for the report's timeline, when each answered run was first seen running and first seen done or gone. */
+function noteTimes(runs: BurstRun[], listed: { run_id: string; status: string }[], atMs: number): void {
+  const status = new Map(listed.map((r) => [r.run_id, r.status]));
+  for (const run of runs) {
+    if (!run.runId || run.endSeenAtMs !== undefined) continue;
+    const now = status.get(run.runId);
+    if (now === "running") run.runningSeenAtMs ??= atMs;
+    else if (now === undefined || !IN_FLIGHT.has(now)) run.endSeenAtMs = atMs;
+  }
 }
 
 function humanContents(messages: unknown): string[] {

@@ -67,5 +67,16 @@ function outcomeOf(strategy: Strategy, observations: ThreadObservation[], proble
     fates,
     maxRunningOnOneThread: Math.max(0, ...observations.map((x) => x.maxRunning)),
     checks: MULTITASK_CHECK_NAMES.map((check) => ({ check, verdict: problems.some((p) => p.check === check) ? "failed" : "passed" })),
+    timeline: observations.map((x) =>
+      x.runs.map((r) => ({
+        index: r.index,
+        sentAtMs: r.sentAtMs,
+        status: r.createStatus,
+        ...(r.answeredAtMs !== undefined ? { answeredAtMs: r.answeredAtMs } : {}),
+        ...(r.runningSeenAtMs !== undefined ? { runningAtMs: r.runningSeenAtMs } : {}),
+        ...(r.endSeenAtMs !== undefined ? { endedAtMs: r.endSeenAtMs } : {}),
+        ...(r.fate ? { fate: r.fate } : {}),
+      })),
+    ),
   };
 }

@@ -166,7 +166,11 @@ export function mcpServerRoutes(ctx: McpDeps): Route[] {
       async handler(call) {
         const server = load(call);
         parseBody(call.body, RegisterMcpOAuthProviderRequest, { lenient: ctx.lenient, optional: true });
-        // Idempotent: one provider per server. Any registered server gets one; the emulator does no OAuth discovery.
+        // Only a server in per-user dynamic client mode gets one (idempotent: one per server); the emulator
+        // does no OAuth discovery.
+        if (server.oauth_mode !== "per_user_dynamic_client") {
+          throw invalidBody("Register a per-user OAuth provider only for an MCP server with oauth_mode 'per_user_dynamic_client'");
+        }
         server.provider ??= randomUUID();
         return { status: 200, body: { oauth_provider_id: server.provider } };
       },

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import type { Route } from "./server.ts";
 import type { Ctx } from "./context.ts";
-import { agentNotFound, conflict, invalidBody, threadNotFound, unprocessable } from "./errors.ts";
+import { ApiError, agentNotFound, conflict, invalidBody, threadNotFound, unprocessable } from "./errors.ts";
 import { agentConfigurable, findAgent, type Assistant } from "./agents.ts";
 import { timezone } from "./runtime.ts";
 import { CreateThreadAndRunRequest, PassThroughJSON, StreamRunRequest } from "./schemas.ts";
@@ -39,21 +39,25 @@ async function runAgent(ctx: Ctx, thread: UpThread, requested: unknown): Promise
   return other;
 }
 
-/** An Agent Server refusal of a run, in Managed terms. */
-function runError(res: UpstreamReply, path: string) {
+/**
+ * An Agent Server refusal of a run, in Managed terms. A busy thread is a 409 where the operation documents
+ * 409 (create thread and run), and a 400 where it does not (runs and streams on a thread).
+ */
+function runError(res: UpstreamReply, path: string, conflictDocumented = false) {
   // The JS server refuses a second run on a busy thread with 422 (multitask "reject"); the Python one with 409.
   if (res.status === 409 || (res.status === 422 && /already running/i.test(res.text))) {
-    return conflict("thread_busy", "Wait for the thread's current run to finish: the thread is busy");
+    const detail = "Wait for the thread's current run to finish: the thread is busy";
+    return conflictDocumented ? conflict("thread_busy", detail) : new ApiError(400, "thread_busy", detail);
   }
   if (res.status === 404) return /assistant/i.test(res.text) ? agentNotFound() : threadNotFound();
   if (res.status === 400 || res.status === 422) return invalidBody(`The agent runtime rejected the run: ${upstreamIssues(res)}`);
   return failed("POST", path, res);
 }
 
-async function createRun(ctx: Ctx, thread: UpThread, payload: object) {
+async function createRun(ctx: Ctx, thread: UpThread, payload: object, conflictDocumented = false) {
   const path = `/threads/${thread.thread_id}/runs`;
   const res = await ctx.upstream.call("POST", path, payload);
-  if (res.status >= 300) throw runError(res, path);
+  if (res.status >= 300) throw runError(res, path, conflictDocumented);
   return res;
 }
 
@@ -81,7 +85,7 @@ export function runRoutes(ctx: Ctx): Route[] {
         const payload = runPayload(agent, kwargs);
         const thread = await createThread(ctx, { agentId: agent_id, threadId: envelope?.thread_id, ifExists: envelope?.if_exists, metadata: envelope?.metadata, options: envelope?.options });
         try {
-          const res = await createRun(ctx, thread, payload);
+          const res = await createRun(ctx, thread, payload, true);
           return { status: res.status, body: res.json };
         } catch (error) {
           // One call, one outcome: a thread made only for this run goes when the run cannot start.

@@ -65,9 +65,13 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: Compi
 
   const method = (req.method ?? "GET").toUpperCase();
   const allowed: string[] = [];
+  // Allow names the methods of the resource the path resolves to: the most literal pattern that matches
+  // (PUT /threads/count is refused with count's methods, not those of /threads/{thread_id}).
+  let literals: number | undefined;
   for (const route of routes) {
     const params = match(route.segments, segments);
-    if (!params || Boolean(route.open) === managed) continue;
+    if (!params || Boolean(route.open) === managed || (literals !== undefined && route.literals < literals)) continue;
+    literals = route.literals;
     if (route.method !== method) {
       allowed.push(route.method);
       continue;

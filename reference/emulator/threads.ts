@@ -4,7 +4,7 @@
  */
 import type { Call, Route } from "./server.ts";
 import { decodeCursor, page, type Ctx } from "./context.ts";
-import { ApiError, agentNotFound, conflict, invalidBody, orphanedThread, threadNotFound, unprocessable } from "./errors.ts";
+import { ApiError, conflict, invalidBody, orphanedThread, threadNotFound, unprocessable } from "./errors.ts";
 import { findAgent, type Assistant } from "./agents.ts";
 import { BulkUpdateThreadsRequest, CreateThreadRequest, PassThroughJSON, UpdateThreadRequest } from "./schemas.ts";
 import { failed, upstreamIssues } from "./upstream.ts";
@@ -33,9 +33,12 @@ interface NewThread {
   options?: { test_run?: boolean; skip_memory_write_protection?: boolean };
 }
 
-/** Creates (or, with do_nothing, returns) a thread bound to an existing agent. */
+/**
+ * Creates (or, with do_nothing, returns) a thread bound to an existing agent. An unknown agent_id is a bad
+ * request: creating a thread documents no 404.
+ */
 export async function createThread(ctx: Ctx, t: NewThread): Promise<UpThread> {
-  if (!(await findAgent(ctx, t.agentId))) throw agentNotFound();
+  if (!(await findAgent(ctx, t.agentId))) throw new ApiError(400, "agent_not_found", "Set 'agent_id' to an agent of this workspace: no agent has this ID");
   const res = await ctx.upstream.call("POST", "/threads", {
     ...(t.threadId ? { thread_id: t.threadId, if_exists: t.ifExists ?? "raise" } : {}),
     metadata: {
@@ -197,7 +200,8 @@ export function threadRoutes(ctx: Ctx): Route[] {
             results.push({ id, status: "success" });
           } catch (error) {
             if (!(error instanceof ApiError)) throw error;
-            results.push({ id, status: "failure", error_code: error.code, message: error.detail });
+            // A result's id is a UUID; an entry that is none names no thread and its result goes without one.
+            results.push({ ...(isUuid(id) ? { id } : {}), status: "failure", error_code: error.code, message: error.detail });
           }
         }
         return { status: 200, body: { results } };

@@ -141,6 +141,30 @@ export const FAULTS: Fault[] = [
     emulator: { lenientValidation: true },
   },
   {
+    name: "threads-accept-missing-agent-id",
+    apis: ["managed"],
+    rule: "POST /threads requires a body with agent_id (one without either is answered 201, bound to the last agent seen).",
+    caughtBy: ["negative_data_rejected"],
+    hooks: () => {
+      let lastAgent: string | undefined;
+      return {
+        match: any(on("POST", `${M}/threads`), on("POST", `${M}/agents`)),
+        request: (r) => {
+          if (r.path !== `${M}/threads`) return r;
+          const body = r.body.length ? readJson(r.body) : {};
+          if (typeof body?.agent_id === "string") lastAgent = body.agent_id;
+          // Only a body left out, or an object without agent_id: anything else is still judged by the emulator.
+          if (!lastAgent || typeof body !== "object" || body === null || Array.isArray(body) || "agent_id" in body) return r;
+          return { ...r, headers: { ...r.headers, "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ ...body, agent_id: lastAgent })) };
+        },
+        response: (res, req) => {
+          if (req.path === `${M}/agents` && res.status === 201) lastAgent = readJson(res.body)?.id ?? lastAgent;
+          return res;
+        },
+      };
+    },
+  },
+  {
     name: "rejects-valid-input",
     apis: ["managed"],
     rule: "Documented optional fields are accepted (POST /agents rejects `permissions`).",
@@ -189,6 +213,23 @@ export const FAULTS: Fault[] = [
     hooks: () => ({ match: on("POST", `${M}/threads/bulk-modify`), request: (r) => ({ ...r, path: `${M}/__unrouted__` }) }),
   },
   {
+    name: "undocumented-method-served",
+    apis: ["managed"],
+    rule: "Only documented methods are operations (DELETE /agents, which the document does not list, answers 204).",
+    caughtBy: ["undocumented_method_refused"],
+    hooks: () => ({ match: on("DELETE", `${M}/agents`), request: () => ({ status: 204, headers: {}, body: Buffer.alloc(0) }) }),
+  },
+  {
+    name: "allow-lists-other-path",
+    apis: ["managed"],
+    rule: "A 405's Allow names the methods of its own path (on /threads/count, /threads/search, /threads/runs and /threads/bulk-modify it also names those of /threads/{thread_id}).",
+    caughtBy: ["allow_header_on_405"],
+    hooks: () => ({
+      match: any(...["count", "search", "runs", "bulk-modify"].flatMap((p) => ["GET", "PUT", "POST", "PATCH", "DELETE"].map((m) => on(m, `${M}/threads/${p}`)))),
+      response: (res) => (res.status === 405 ? { ...res, headers: { ...res.headers, allow: [...new Set([...(res.headers.allow ?? "").split(", ").filter(Boolean), "GET", "PATCH", "DELETE"])].join(", ") } } : res),
+    }),
+  },
+  {
     name: "echo-secrets",
     apis: ["managed"],
     rule: "Stored MCP server header values are never returned in clear (they are echoed).",
@@ -207,6 +248,26 @@ export const FAULTS: Fault[] = [
         },
       };
     },
+  },
+  {
+    name: "oauth-provider-for-headers",
+    apis: ["managed"],
+    rule: "A per-user OAuth provider is only for servers in per-user dynamic client mode (one is registered for a static-header server).",
+    caughtBy: ["oauth_provider_per_user_only"],
+    hooks: () => ({
+      match: on("POST", `${M}/mcp-servers/${ID}/oauth-provider`),
+      response: (res) => (res.status === 400 ? jsonResponse(200, { oauth_provider_id: randomUUID() }) : res),
+    }),
+  },
+  {
+    name: "attention-count-off",
+    apis: ["managed"],
+    rule: "attention_count counts the threads needing the user, as requires_attention lists them (it answers one more).",
+    caughtBy: ["count_matches_list"],
+    hooks: () => ({
+      match: on("GET", `${M}/threads/count`),
+      response: (res) => (res.status === 200 ? mapJson(res, (c) => ({ ...c, attention_count: Number(c?.attention_count) + 1 })) : res),
+    }),
   },
   {
     name: "auth-session-stuck",
@@ -674,6 +735,26 @@ export const FAULTS: Fault[] = [
         stream: () => ({ kind: "events", event: (e) => pass([e]), headers: elsewhere }),
       };
     },
+  },
+  {
+    name: "page-overlaps",
+    apis: ["agent-server"],
+    rule: "Paging with limit/offset gives each item once (every page after the first starts one item early).",
+    caughtBy: ["pagination_consistent"],
+    hooks: () => ({
+      match: any(on("POST", "/threads/search"), on("POST", "/assistants/search")),
+      request: (r) => {
+        const body = readJson(r.body);
+        return typeof body?.offset === "number" && body.offset > 0 ? { ...r, body: Buffer.from(JSON.stringify({ ...body, offset: body.offset - 1 })) } : r;
+      },
+    }),
+  },
+  {
+    name: "count-off-by-one",
+    apis: ["agent-server"],
+    rule: "A count equals the number of matching items (POST /threads/count answers one more).",
+    caughtBy: ["count_matches_list"],
+    hooks: () => ({ match: on("POST", "/threads/count"), response: (res) => (res.status === 200 ? mapJson(res, (n) => (typeof n === "number" ? n + 1 : n)) : res) }),
   },
   {
     name: "missing-content-location",

@@ -54,6 +54,28 @@ export async function ensurePythonEnv(log: (line: string) => void = () => {}): P
   return langgraph;
 }
 
+const CLIENT_REQUIREMENTS = join(here, "client-requirements.txt");
+const CLIENT_MARKER = join(VENV, ".client-requirements.sha256");
+
+/**
+ * The reference environment plus the published Managed API client (client-requirements.txt), which only
+ * the project's own tests use; returns the environment's python.
+ */
+export async function ensurePythonClient(log: (line: string) => void = () => {}): Promise<string> {
+  await ensurePythonEnv(log);
+  const python = join(VENV, "bin", "python");
+  const wanted = createHash("sha256").update(readFileSync(CLIENT_REQUIREMENTS)).digest("hex");
+  const current = () => (existsSync(CLIENT_MARKER) ? readFileSync(CLIENT_MARKER, "utf8") : "");
+  if (current() === wanted) return python;
+  await withLock(log, async () => {
+    if (current() === wanted) return;
+    log("Installing reference/python/client-requirements.txt with pip");
+    await step("pip could not install reference/python/client-requirements.txt", python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", CLIENT_REQUIREMENTS]);
+    writeFileSync(CLIENT_MARKER, wanted);
+  });
+  return python;
+}
+
 async function step(failure: string, file: string, args: readonly string[]): Promise<void> {
   try {
     await run(file, args, { maxBuffer: 16 * 1024 * 1024 });

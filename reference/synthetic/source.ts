@@ -7,7 +7,8 @@
  * Routes (any prefix, so both APIs' paths work): POST …/threads → a thread; POST …/runs/stream and GET
  * /stream → the stream. Schedule from the query string (`first_ms`, `gap_ms`, `events`), else from the body's
  * config.configurable (fake_first_token_delay_ms + fake_delay_ms, fake_delay_ms, fake_tokens — the
- * scripted model's settings), else 10 ms / 5 ms / 20.
+ * scripted model's settings), else 10 ms / 5 ms / 20. `batch` (or `synthetic_batch`) writes that many events
+ * at once, every batch·G ms: a source cheap enough per event to load a client to its limit.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -18,9 +19,12 @@ export interface Schedule {
   firstMs: number;
   gapMs: number;
   events: number;
+  /** Events per write (default 1). */
+  batch: number;
 }
 
-const DEFAULT_SCHEDULE: Schedule = { firstMs: 10, gapMs: 5, events: 20 };
+const DEFAULT_SCHEDULE: Schedule = { firstMs: 10, gapMs: 5, events: 20, batch: 1 };
+const MAX_BATCH = 1000;
 const MAX_MS = 60_000;
 const MAX_EVENTS = 100_000;
 
@@ -105,7 +109,8 @@ function scheduleFrom(query: URLSearchParams, body: unknown): Schedule {
     int("first_ms", query.get("first_ms"), MAX_MS) ??
     (bodyFirst !== undefined || c.fake_delay_ms !== undefined ? (bodyFirst ?? 0) + gapMs : DEFAULT_SCHEDULE.firstMs);
   const events = int("events", query.get("events"), MAX_EVENTS) ?? int("fake_tokens", c.fake_tokens, MAX_EVENTS) ?? DEFAULT_SCHEDULE.events;
-  return { firstMs, gapMs, events };
+  const batch = Math.max(1, int("batch", query.get("batch"), MAX_BATCH) ?? int("synthetic_batch", c.synthetic_batch, MAX_BATCH) ?? DEFAULT_SCHEDULE.batch);
+  return { firstMs, gapMs, events, batch };
 }
 
 function stream(res: ServerResponse, s: Schedule, arrived: number, receivedNs: string, live: Set<() => void>) {
@@ -134,8 +139,9 @@ function stream(res: ServerResponse, s: Schedule, arrived: number, receivedNs: s
   const chunkHead = `event: messages\ndata: [{"content":"tok`;
   const chunkTail = ` ","type":"AIMessageChunk","id":${JSON.stringify(messageId)},"tool_calls":[],"tool_call_chunks":[],"invalid_tool_calls":[],"additional_kwargs":{},"response_metadata":{}},{"langgraph_node":"model","run_id":${JSON.stringify(runId)},"agentwire_seq":`;
   const tick = () => {
-    res.write(`${chunkHead}${i}${chunkTail}${i},"${SENT_KEY}":"${monotonicStamp()}"}]\nid: ${i + 1}\n\n`);
-    i++;
+    let out = "";
+    for (let k = 0; k < s.batch && i < s.events; k++, i++) out += `${chunkHead}${i}${chunkTail}${i},"${SENT_KEY}":"${monotonicStamp()}"}]\nid: ${i + 1}\n\n`;
+    res.write(out);
     next();
   };
   next();

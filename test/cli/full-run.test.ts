@@ -39,5 +39,10 @@ test("a whole run against the reference exits 0 with a complete summary", async 
   for (const m of ["ttft_ms", "itl_ms", "tpot_ms", "e2e_ms"]) assert.ok(s.load.metrics[m].count > 0, m);
   assert.ok(s.load.maxConcurrencyWithinSlo >= 1);
   assert.equal(s.load.multitask.strategies.length, 4);
+  // What the report draws from: the units judged (the matrix's passes), distributions, the sweep, the bursts' timelines.
+  assert.ok(s.units.some((u: { family?: string }) => u.family === "positive") && s.units.some((u: { flow?: string }) => u.flow), "judged units of families and flows");
+  for (const m of ["ttft_ms", "itl_ms", "tpot_ms", "e2e_ms"]) assert.equal(s.load.distributions[m].length, 21, m);
+  assert.ok(s.load.sweep.every((p: { output_tokens_per_s?: number; ttft_samples?: number }) => typeof p.output_tokens_per_s === "number" && typeof p.ttft_samples === "number"));
+  assert.ok(s.load.multitask.strategies.every((st: { timeline?: unknown[][] }) => st.timeline?.length));
   for (const f of ["index.html", "junit.xml", "playwright/index.html"]) assert.ok(readFileSync(join(out.dir, f)).length > 0, f);
 });

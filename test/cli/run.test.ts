@@ -84,10 +84,10 @@ test("run --only load on the reference meets the TTFT SLO and writes all three r
   assert.ok(existsSync(join(out.dir, "junit.xml")), "no junit.xml");
 });
 
-test("run --only load --fault slow-first-token breaks the TTFT gate (exit 1)", async (t) => {
+test("run --only load --fault slow-first-token breaks the TTFT gate (exit 1), with the driver split over two workers", async (t) => {
   const out = tempDir("agentwire-cli-test-");
   t.after(() => out.remove());
-  const r = await runCli(["run", "--only", "load", "--fault", "slow-first-token", "--seed", "1", "--out", out.dir]);
+  const r = await runCli(["run", "--only", "load", "--fault", "slow-first-token", "--load-workers", "2", "--seed", "1", "--out", out.dir]);
   assert.equal(r.code, 1, r.stderr.slice(-2000));
   const gate = readSummary(out.dir).gates.find((g: { name: string }) => g.name === "load_ttft_slo");
   assert.ok(gate, "no load_ttft_slo gate");

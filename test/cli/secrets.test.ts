@@ -37,11 +37,13 @@ before(async () => {
 });
 after(() => new Promise<void>((r) => fake.close(() => r())));
 
-test("an unreachable target: the key is not in the output", async () => {
+test("an unreachable target: the key is not in the output or any report", async (t) => {
+  const out = tempDir("agentwire-cli-test-");
+  t.after(() => out.remove());
   const port = await closedPort();
-  const r = await runCli(["run", "--target", `http://127.0.0.1:${port}/v1/deepagents`, "--api-key", KEY]);
+  const r = await runCli(["run", "--target", `http://127.0.0.1:${port}/v1/deepagents`, "--api-key", KEY, "--out", out.dir]);
   assert.equal(r.code, 3, r.stderr);
-  assertKeyAbsent(r);
+  assertKeyAbsent(r, out.dir);
 });
 
 test("a server that echoes the key: not in the output or any report", async (t) => {

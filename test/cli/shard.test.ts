@@ -11,8 +11,9 @@ import { runCli, tempDir } from "./harness.ts";
 test("two shards merge into the report of the whole run", async (t) => {
   const out = tempDir("agentwire-cli-test-");
   t.after(() => out.remove());
-  const shard = (i: number) => runCli(["run", "--only", "contract", "--shard", `${i}/2`, "--out", join(out.dir, `shard${i}`)]);
-  const [one, two] = [await shard(1), await shard(2)];
+  // As on two machines: at the same time, each against its own reference.
+  const shard = (i: number) => runCli(["run", "--only", "contract", "--shard", `${i}/2`, "--workers", "2", "--out", join(out.dir, `shard${i}`)]);
+  const [one, two] = await Promise.all([shard(1), shard(2)]);
   for (const r of [one, two]) assert.equal(r.code, 0, r.stderr.slice(-2000));
   const read = (dir: string) => JSON.parse(readFileSync(join(out.dir, dir, "summary.json"), "utf8"));
   const [s1, s2] = [read("shard1"), read("shard2")];

@@ -59,6 +59,7 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
     ["unknown fault (run)", () => ["run", "--only", "load", "--fault", "no-such-fault"], /unknown fault "no-such-fault"/],
     ["unknown fault (reference)", () => ["reference", "--fault", "no-such-fault"], /unknown fault "no-such-fault"/],
     ["--shard 3/2", () => ["run", "--shard", "3/2"], /--shard.*3\/2/],
+    ["--load-workers 0", () => ["run", "--load-workers", "0"], /--load-workers.*0/],
     // --out is checked before anything runs (Node's recursive mkdir never returns under /proc).
     ["--out that is a file", () => ["run", "--out", aFile], /--out .*exists and is not a folder/],
     ["--out under /proc", () => ["run", "--out", "/proc/agentwire-reports/x"], /--out .*cannot create \/proc\/agentwire-reports/],

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CHECKS } from "../../core/checks.ts";
 import { EXCHANGE_CHECKS, runChecks } from "../../contract/checks/index.ts";
+import { METHOD_CHECKS } from "../../contract/checks/methods.ts";
 import type { Intent, ResponseContract } from "../../contract/checks/types.ts";
 import type { Exchange } from "../../core/exchange.ts";
 
@@ -88,4 +89,20 @@ test("where no 404 is documented, an unknown id may get any documented status, n
   assert.deepEqual(judgeWith(streamOrJson, x(409, { detail: "Conflict" }), unknown), []);
   assert.deepEqual(judgeWith(streamOrJson, x(404, { detail: "Not found" }), unknown).map((v) => v.check), ["status_code_documented"]);
   assert.deepEqual(judgeWith(streamOrJson, x(400, { detail: "bad" }), unknown).map((v) => v.check).sort(), ["status_code_documented", "unknown_id_not_found"]);
+});
+
+test("methods the document does not list: a 4xx passes; a 405 needs Allow naming the documented methods and none refused", () => {
+  const probe = (method: string, status: number, allow?: string, refused405: string[] = []) => {
+    const exchange = { ...x(status, undefined, allow === undefined ? {} : { allow }), request: { method, url: "http://t/things/count", headers: {} } };
+    return METHOD_CHECKS.flatMap((c) => c({ path: "/things/count", documented: ["GET"], refused405, exchange })).map((v) => `${v.check}: ${v.message}`);
+  };
+  assert.deepEqual(probe("PUT", 404), [], "any 4xx refuses it");
+  assert.deepEqual(probe("PUT", 307), [], "a redirect is not judged");
+  assert.deepEqual(probe("PUT", 405, "GET", ["PUT", "PATCH"]), []);
+  assert.deepEqual(probe("PUT", 405, "GET, HEAD, OPTIONS", ["PUT"]), [], "methods the document does not name may be listed when not refused");
+  assert.match(probe("DELETE", 204)[0]!, /^undocumented_method_refused: DELETE \/things\/count, .* answered 204, expected a 4xx/);
+  assert.match(probe("PATCH", 500)[0]!, /^undocumented_method_refused: .*answered 500/);
+  assert.match(probe("PUT", 405)[0]!, /^allow_header_on_405: 405 to PUT \/things\/count without the Allow header/);
+  assert.match(probe("PUT", 405, "POST", ["PUT"])[0]!, /leaves out the documented GET/);
+  assert.match(probe("PUT", 405, "GET, PATCH, DELETE", ["PUT", "PATCH", "DELETE"])[0]!, /names PATCH, DELETE, which this path refuses with 405/);
 });

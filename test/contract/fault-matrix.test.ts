@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { EXCHANGE_CHECKS } from "../../contract/checks/index.ts";
+import { METHOD_CHECKS } from "../../contract/checks/methods.ts";
 import type { Finding } from "../../results/finding.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
 import type { Reference } from "../../reference/index.ts";
@@ -37,11 +38,11 @@ describe("contract checks against reference faults", () => {
 
   test("every per-exchange check is covered by a case here", () => {
     const covered = new Set(CONTRACT_CASES.map((c) => c.check));
-    for (const c of EXCHANGE_CHECKS) assert.ok(covered.has(c.checkName), `${c.checkName} has no fault case`);
+    for (const c of [...EXCHANGE_CHECKS, ...METHOD_CHECKS]) assert.ok(covered.has(c.checkName), `${c.checkName} has no fault case`);
   });
 
   for (const c of CONTRACT_CASES) {
-    const where = "flow" in c.unit ? `flow "${c.unit.flow}"` : `${c.unit.operationId} ${c.unit.family}`;
+    const where = "flow" in c.unit ? `flow "${c.unit.flow}"` : "methods" in c.unit ? `methods of ${c.unit.methods}` : `${c.unit.operationId} ${c.unit.family}`;
     const unit: ContractUnit = "strict" in c.unit ? { ...c.unit, files: { [A]: strictSpec } } : c.unit;
     test(`${c.check} fails on ${c.fault} and passes on the healthy reference (${where})`, async () => {
       await refs.withFault(c.fault, async (faulty) => {

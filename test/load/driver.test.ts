@@ -8,6 +8,7 @@ import { SCRIPTED_MODEL_KNOBS } from "../../reference/knobs.ts";
 import { runLoad, type DriverResult } from "../../load/driver/driver.ts";
 import { assertAllowedTarget } from "../../load/driver/safety.ts";
 import { agentServerScenario, managedScenario } from "../../load/driver/scenario.ts";
+import { shares, splitOptions } from "../../load/driver/split.ts";
 
 let source: SyntheticSource;
 before(async () => {
@@ -86,4 +87,37 @@ test("load is refused for hosts other than loopback unless allow-listed, and the
   const caps = { scenario: agent(), shape: { kind: "closed" as const, concurrency: 1 } };
   await assert.rejects(runLoad({ ...caps, maxRequests: 1 } as never), /durationMs is mandatory/);
   await assert.rejects(runLoad({ ...caps, durationMs: 1000 } as never), /maxRequests must be a positive integer/);
+});
+
+test("split across two worker threads: the same runs, tokens and samples as in one, every thread reported", async () => {
+  const threads: string[] = [];
+  const r = await runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 3 }, durationMs: 60_000, maxRequests: 7, workers: 2, onThread: (id) => threads.push(id) });
+  assertCountedOnce(r);
+  assert.equal(r.workers, 2);
+  assert.ok(r.busy.length === 2 && r.busy.every((b) => b >= 0 && b <= 1), `busy ${r.busy}`);
+  assert.deepEqual([r.stoppedBy, r.started, r.summary.runs.ok, r.summary.output_tokens], ["max-requests", 7, 7, 21]);
+  assert.deepEqual([r.summary.latency_ms.ttft.count, r.summary.latency_ms.itl.count, r.summary.latency_ms.tpot.count], [7, 14, 7]);
+  assert.equal(new Set(threads).size, 7, "one thread per run, each reported once");
+  // The workers wait, warm, for the next load.
+  const again = await runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 2 }, durationMs: 60_000, maxRequests: 4, workers: 2 });
+  assert.deepEqual([again.workers, again.summary.runs.ok, again.summary.output_tokens], [2, 4, 12]);
+});
+
+test("how a load is split: shares add up, arrival rates add up with distinct seeds, never more workers than work", () => {
+  assert.deepEqual(shares(7, 3), [3, 2, 2]);
+  const base = { scenario: agent(), durationMs: 1000, maxRequests: 100 };
+  const closed = splitOptions({ ...base, shape: { kind: "closed", concurrency: 5 }, threads: { pool: 5 } }, 2);
+  assert.deepEqual(closed.map((o) => [o.shape, o.maxRequests, o.threads]), [[{ kind: "closed", concurrency: 3 }, 50, { pool: 3 }], [{ kind: "closed", concurrency: 2 }, 50, { pool: 2 }]]);
+  const open = splitOptions({ ...base, shape: { kind: "open", ratePerSec: 30, seed: 5 } }, 3);
+  const rates = open.map((o) => (o.shape.kind === "open" ? [o.shape.ratePerSec, o.shape.seed] : []));
+  assert.deepEqual(rates.map(([r]) => r), [10, 10, 10]);
+  assert.equal(new Set(rates.map(([, seed]) => seed)).size, 3);
+  assert.equal(splitOptions({ ...base, shape: { kind: "closed", concurrency: 1 } }, 4).length, 1);
+});
+
+test("a split needs a scenario it can rebuild, and an observer sees one thread only", async () => {
+  const { spec: _, ...handMade } = agent();
+  await assert.rejects(runLoad({ scenario: handMade, shape: { kind: "closed", concurrency: 2 }, durationMs: 1000, maxRequests: 2, workers: 2 }), /cannot be split across worker threads/);
+  await assert.rejects(runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 2 }, durationMs: 1000, maxRequests: 2, workers: 2, observe: () => undefined }), /use workers: 1/);
+  await assert.rejects(runLoad({ scenario: agent(), shape: { kind: "closed", concurrency: 2 }, durationMs: 1000, maxRequests: 2, workers: 0 }), /workers must be a positive integer/);
 });

@@ -56,3 +56,14 @@ test("encode/decode round-trips exactly, and decoded shards merge like the origi
   assert.deepEqual(viaWire.summary(), direct.summary());
   assert.throws(() => LatencyHistogram.decode("not a histogram"), /not an encoded latency histogram/);
 });
+
+test("a distribution's points are the percentiles at fixed ranks, in order, for the report's CDFs", () => {
+  const h = LatencyHistogram.create();
+  for (let ms = 1; ms <= 1000; ms++) h.recordMs(ms);
+  const points = h.percentilePoints();
+  assert.equal(points[0]![0], 0);
+  assert.equal(points.at(-1)![0], 100);
+  for (const [p, ms] of points) near(ms, Math.max(1, Math.ceil(p * 10)), `p${p}`);
+  for (let i = 1; i < points.length; i++) assert.ok(points[i]![1] >= points[i - 1]![1] && points[i]![0] > points[i - 1]![0]);
+  assert.deepEqual(LatencyHistogram.create().percentilePoints(), [], "nothing recorded, nothing to draw");
+});

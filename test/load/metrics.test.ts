@@ -93,6 +93,30 @@ test("collectors merge exactly through their encoded shards", () => {
   assert.throws(() => MetricsCollector.decode({} as never), /not an agentwire load shard/);
 });
 
+test("a merge of shards equals one collector fed every run: every histogram bucket, ITL batches included", () => {
+  const whole = new MetricsCollector();
+  const halves = [new MetricsCollector(), new MetricsCollector()];
+  // Enough gaps to pass the ITL batch size several times, with values spread over many HDR buckets.
+  for (let i = 0; i < 300; i++) {
+    const feed = (c: MetricsCollector) => {
+      const rec = new RunRecorder(i, c.gap);
+      rec.headers(i + 1 + (i % 7) * 0.013, 200);
+      for (let k = 0; k < 40; k++) rec.event(i + 5 + k * (1 + (i % 13) * 0.37) + (k % 3) * 0.001, true);
+      c.add(rec.finish(i + 400 + (i % 11)));
+    };
+    feed(whole);
+    feed(halves[i % 2]!);
+  }
+  whole.addFailure("setup", "POST /threads answered 500");
+  halves[1]!.addFailure("setup", "POST /threads answered 500");
+  const merged = MetricsCollector.decode(JSON.parse(JSON.stringify(halves[0]!.encode()))).merge(halves[1]!.encode());
+  const [m, w] = [merged.summary(), whole.summary()];
+  assert.equal(w.latency_ms.itl.count, 300 * 39);
+  assert.deepEqual(m.latency_ms, w.latency_ms);
+  assert.deepEqual([m.runs, m.errors, m.error_examples, m.output_tokens], [w.runs, w.errors, w.error_examples, w.output_tokens]);
+  assert.deepEqual(merged.encode().histograms, whole.encode().histograms);
+});
+
 test("token events: messages-tuple AI chunks with text, and messages/partial growth", () => {
   const tuple = tokenClassifier("messages-tuple");
   const ev = (event: string, data: unknown) => ({ event, data: JSON.stringify(data) });

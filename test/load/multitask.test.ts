@@ -45,6 +45,18 @@ describe("multitask under load against reference faults", () => {
     assert.ok(by.reject!.refused > 0, JSON.stringify(by.reject));
     assert.ok((by.interrupt!.fates.interrupted ?? 0) > 0, JSON.stringify(by.interrupt));
     assert.ok((by.rollback!.fates.deleted ?? 0) + (by.rollback!.fates.error ?? 0) > 0, JSON.stringify(by.rollback));
+    // The report's timeline: every run sent, in order of sending; a created run answered before it was seen running, and seen ending after.
+    for (const o of r.outcomes) {
+      assert.equal(o.timeline!.length, 2);
+      for (const runs of o.timeline!) {
+        assert.equal(runs.length, 4);
+        for (const run of runs) {
+          assert.ok(run.answeredAtMs! >= run.sentAtMs, JSON.stringify(run));
+          if (run.runningAtMs !== undefined) assert.ok(run.endedAtMs === undefined || run.endedAtMs >= run.runningAtMs, JSON.stringify(run));
+          if (run.status >= 200 && run.status < 300) assert.ok(run.fate && (run.endedAtMs !== undefined || run.fate === "unfinished"), JSON.stringify(run));
+        }
+      }
+    }
   });
 
   for (const c of MULTITASK_CASES) {

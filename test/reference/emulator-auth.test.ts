@@ -74,7 +74,13 @@ describe("managed emulator: auth and routing", () => {
     assert.equal(missing.json.type, `https://docs.langchain.com/errors/${missing.json.code}`);
     const wrongMethod = await env.call("PUT", "/agents", {});
     assert.equal(wrongMethod.status, 405);
-    assert.match(wrongMethod.headers.allow ?? "", /GET/);
+    assert.equal(wrongMethod.headers.allow, "GET, POST");
+    // Allow names the methods of the path itself, not those of /threads/{thread_id} that it also matches.
+    for (const p of ["/threads/count", "/threads/search", "/threads/runs", "/threads/bulk-modify"]) {
+      const r = await env.call("PUT", p, {});
+      assert.equal(r.status, 405, p);
+      assert.equal(r.headers.allow, p === "/threads/count" ? "GET" : "POST", p);
+    }
   });
 
   test("the verification page needs no key and answers 404 text for an unknown session", async () => {

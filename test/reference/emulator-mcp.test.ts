@@ -116,6 +116,8 @@ describe("managed emulator: MCP servers, MCP tools, auth sessions", () => {
     assert.deepEqual((await env.call("POST", `/mcp-servers/${s.id}/oauth-provider`)).json, first.json, "idempotent; the body is optional");
     assertError(await env.call("POST", `/mcp-servers/${s.id}/oauth-provider`, { ls_user_id: 5 }), 400, "invalid_request_body");
     assertError(await env.call("POST", `/mcp-servers/${randomUUID()}/oauth-provider`, {}), 404, "mcp_server_not_found");
+    const headers = await register({ name: `h-${randomUUID()}`, url: uniqueUrl(), headers: [{ key: "Authorization", value: "Bearer x" }] });
+    assertError(await env.call("POST", `/mcp-servers/${headers.id}/oauth-provider`, {}), 400, "invalid_request_body");
   });
 
   test("GET /mcp/tools lists a registered server's tools over https and caches them", async () => {

@@ -50,12 +50,12 @@ describe("managed emulator: threads and runs", () => {
     assert.equal((await thread(a.id, { thread_id: id, if_exists: "do_nothing" })).id, id);
   });
 
-  test("POST /threads: 400 and 404", async () => {
+  test("POST /threads: 400, an unknown agent too (the operation documents no 404)", async () => {
     assertError(await env.call("POST", "/threads", {}), 400, "missing_required_field");
     assertError(await env.call("POST", "/threads", { agent_id: "x" }), 400, "invalid_request_body");
     assertError(await env.call("POST", "/threads", { agent_id: randomUUID(), if_exists: "replace" }), 400, "invalid_request_body");
     assertError(await env.call("POST", "/threads", { agent_id: randomUUID(), options: { test_run: "no" } }), 400, "invalid_request_body");
-    assertError(await env.call("POST", "/threads", { agent_id: randomUUID() }), 404, "agent_not_found");
+    assertError(await env.call("POST", "/threads", { agent_id: randomUUID() }), 400, "agent_not_found");
   });
 
   test("GET /threads lists an agent's threads with filters and a cursor", async () => {
@@ -140,7 +140,7 @@ describe("managed emulator: threads and runs", () => {
     const a = await agent();
     const [t1, t2] = [await thread(a.id), await thread(a.id)];
     const missing = randomUUID();
-    const res = await env.call("POST", "/threads/bulk-modify", { thread_ids: [t2.id, missing, t1.id], data: { title: "bulk", metadata: { n: 1 } } });
+    const res = await env.call("POST", "/threads/bulk-modify", { thread_ids: [t2.id, missing, t1.id, "null,null"], data: { title: "bulk", metadata: { n: 1 } } });
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.json.results.map((r: any) => [r.id, r.status, r.error_code]),
@@ -148,6 +148,8 @@ describe("managed emulator: threads and runs", () => {
         [t2.id, "success", undefined],
         [missing, "failure", "thread_not_found"],
         [t1.id, "success", undefined],
+        // A result's id is documented as a UUID: an entry that is none gets a result without one.
+        [undefined, "failure", "thread_not_found"],
       ],
     );
     assert.equal(typeof res.json.results[1].message, "string");
@@ -235,8 +237,9 @@ describe("managed emulator: threads and runs", () => {
     const slow = await agent(SLOW);
     const busy = await thread(slow.id);
     assert.equal((await env.call("POST", `/threads/${busy.id}/runs`, { input: user("hi") })).status, 200);
-    assertError(await env.call("POST", `/threads/${busy.id}/runs/stream`, { agent_id: slow.id, input: user("again") }), 409, "thread_busy");
-    assertError(await env.call("POST", `/threads/${busy.id}/runs`, { input: user("again") }), 409, "thread_busy");
+    // Neither operation documents 409: a busy thread is a bad request there.
+    assertError(await env.call("POST", `/threads/${busy.id}/runs/stream`, { agent_id: slow.id, input: user("again") }), 400, "thread_busy");
+    assertError(await env.call("POST", `/threads/${busy.id}/runs`, { input: user("again") }), 400, "thread_busy");
     await settled(busy.id);
   });
 

@@ -69,6 +69,36 @@ const CASES: Record<string, Case> = {
     broken: (b) => b.error === "Unauthorized",
   },
   "accepts-invalid-input": { observe: async (r) => (await api(r).post("/agents", { name: 42 })).status, healthy: (s) => s === 400, broken: (s) => s === 201 },
+  "threads-accept-missing-agent-id": {
+    observe: async (r) => {
+      const { agent } = await agentAndThread(r);
+      return [(await api(r).post("/threads", {})).status, agent.id];
+    },
+    healthy: ([s]) => s === 400,
+    broken: ([s]) => s === 201,
+  },
+  "undocumented-method-served": { observe: async (r) => (await api(r).send("DELETE", "/agents")).status, healthy: (s) => s === 405, broken: (s) => s === 204 },
+  "allow-lists-other-path": {
+    observe: async (r) => (await api(r).send("PUT", "/threads/count", {})).headers.allow,
+    healthy: (a) => a === "GET",
+    broken: (a) => a === "GET, PATCH, DELETE",
+  },
+  "oauth-provider-for-headers": {
+    observe: async (r) => {
+      const server = (await api(r).post("/mcp-servers", { name: `probe ${randomUUID()}`, url: `https://${randomUUID().slice(0, 8)}.example.com/mcp`, headers: [{ key: "Authorization", value: "Bearer x" }] })).json;
+      return (await api(r).post(`/mcp-servers/${server.id}/oauth-provider`, {})).status;
+    },
+    healthy: (s) => s === 400,
+    broken: (s) => s === 200,
+  },
+  "attention-count-off": {
+    observe: async (r) => {
+      const { agent } = await agentAndThread(r);
+      return (await api(r).get(`/threads/count?agent_id=${agent.id}`)).json.attention_count;
+    },
+    healthy: (n) => n === 0,
+    broken: (n) => n === 1,
+  },
   "rejects-valid-input": {
     observe: async (r) => (await api(r).post("/agents", { name: "x", permissions: { identity: "personal" } })).status,
     healthy: (s) => s === 201,
@@ -377,6 +407,26 @@ const CASES: Record<string, Case> = {
     },
     healthy: ([, status]) => status === 200,
     broken: ([, status]) => status === 404,
+  },
+  "page-overlaps": {
+    observe: async (r) => {
+      const mark = randomUUID();
+      for (let i = 0; i < 3; i++) await as(r).post("/threads", { metadata: { page_probe: mark } });
+      const page = async (offset: number) => (await as(r).post("/threads/search", { metadata: { page_probe: mark }, limit: 2, offset, sort_by: "thread_id", sort_order: "asc" })).json.map((t: any) => t.thread_id);
+      const ids = [...(await page(0)), ...(await page(2))];
+      return new Set(ids).size === ids.length ? "each once" : "repeated";
+    },
+    healthy: (o) => o === "each once",
+    broken: (o) => o === "repeated",
+  },
+  "count-off-by-one": {
+    observe: async (r) => {
+      const mark = randomUUID();
+      await as(r).post("/threads", { metadata: { count_probe: mark } });
+      return (await as(r).post("/threads/count", { metadata: { count_probe: mark } })).json;
+    },
+    healthy: (n) => n === 1,
+    broken: (n) => n === 2,
   },
   "missing-content-location": {
     observe: async (r) => (await as(r).post(`/threads/${await upstreamThread(r)}/runs`, slowRun)).headers["content-location"],

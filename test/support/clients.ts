@@ -26,6 +26,7 @@ export function managed(base: string, apiKey: string) {
     post: (path: string, body?: unknown, headers: Record<string, string> = auth) => call("POST", `${base}${path}`, body, headers),
     patch: (path: string, body?: unknown) => call("PATCH", `${base}${path}`, body, auth),
     delete: (path: string) => call("DELETE", `${base}${path}`, undefined, auth),
+    send: (method: string, path: string, body?: unknown) => call(method, `${base}${path}`, body, auth),
     stream: (path: string, body: unknown, limits: Partial<StreamLimits> = {}) =>
       readStream({ method: "POST", url: `${base}${path}`, headers: { ...auth, "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify(body) }, limits),
   };

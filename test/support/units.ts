@@ -6,6 +6,7 @@ import type { SpecId, Target } from "../../core/target.ts";
 import type { Family } from "../../contract/engine/family.ts";
 import { familiesFor, runFamily } from "../../contract/engine/families.ts";
 import { FLOWS } from "../../contract/engine/flows.ts";
+import { pathsOf, runMethods } from "../../contract/engine/methods.ts";
 import { startEngine } from "../../contract/engine/index.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
 import type { Reference } from "../../reference/index.ts";
@@ -30,7 +31,10 @@ export const targetOf = (ref: Reference): Target => referenceTarget(ref);
 const waive = (r: UnitResult): UnitResult => ({ ...r, findings: applyWaivers(r.findings, waivers).findings });
 
 /** A family of one operation (optionally against other documents, or a stricter copy the test makes), or a flow. */
-export type ContractUnit = { spec: SpecId; operationId: string; family: Family; files?: SpecFiles; strict?: "content-location" } | { spec: SpecId; flow: string };
+export type ContractUnit =
+  | { spec: SpecId; operationId: string; family: Family; files?: SpecFiles; strict?: "content-location" }
+  | { spec: SpecId; flow: string }
+  | { spec: SpecId; methods: string };
 
 export async function runContractUnit(ref: Reference, unit: ContractUnit, seed = 1234): Promise<UnitResult> {
   const all = await specs("files" in unit ? unit.files : undefined);
@@ -40,7 +44,12 @@ export async function runContractUnit(ref: Reference, unit: ContractUnit, seed =
     if (engine.problems[unit.spec]) throw engine.problems[unit.spec];
     const rec = new Recorder();
     const ctx = engine.context(unit.spec, rec);
-    if ("flow" in unit) {
+    if ("methods" in unit) {
+      const p = pathsOf(all[unit.spec]!).find((x) => x.path === unit.methods);
+      if (!p) throw new Error(`no path "${unit.methods}"`);
+      const skipped = await runMethods(ctx, p);
+      if (skipped) throw new Error(`methods of ${unit.methods} did not run: ${skipped}`);
+    } else if ("flow" in unit) {
       const flow = FLOWS.find((f) => f.spec === unit.spec && f.title === unit.flow);
       if (!flow) throw new Error(`no flow "${unit.flow}"`);
       await flow.run(ctx);

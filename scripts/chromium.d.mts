@@ -1,0 +1,2 @@
+export const CHROMIUM_HINT: string;
+export function findChromium(): string | undefined;
