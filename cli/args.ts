@@ -2,6 +2,10 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { GRAPH_ROLES, isGraphRole, type GraphRole } from "../core/target.ts";
 import { API_KEY_OPTIONS, apiKeyOf } from "./api-key.ts";
+import { dirname, resolve as resolvePath } from "node:path";
+import { DEFAULT_THRESHOLDS, thresholdsOf, type Threshold } from "../load/thresholds.ts";
+import { parseWaivers, type Waiver } from "../results/waivers.ts";
+import { configValues, findConfig, type LoadedConfig } from "./config.ts";
 import { CliError } from "./exit-codes.ts";
 
 const PHASES = ["contract", "streams", "load"] as const;
@@ -34,6 +38,24 @@ export interface RunConfig {
   graphs: Partial<Record<GraphRole, string>>;
   /** The Agent Server deployment's own key (`--agent-server-key`); never printed. */
   agentServerKey?: string;
+  /** The config file the settings came from, if any. */
+  configFile?: string;
+  /** Gates on the load metrics (config `thresholds:`; default DEFAULT_THRESHOLDS). */
+  thresholds: Threshold[];
+  /** Overrides of the load sweep (config `load:`). */
+  loadShape?: { levels?: number[]; durationMs?: number; maxRequests?: number };
+  /** Waivers written in the config itself. */
+  inlineWaivers: Waiver[];
+  /** A folder each run's summary is added to (`--history`). */
+  history?: string;
+  /** A Markdown summary for CI (`--summary-md`; $GITHUB_STEP_SUMMARY gets it too when set). */
+  summaryMd?: string;
+  /** Only these operationIds (`--operation`). */
+  operations: string[];
+  /** Only the units whose title matches (`--grep`). */
+  grep?: string;
+  /** The per-test list on the console (`--verbose`). */
+  verbose: boolean;
 }
 
 export interface ReferenceConfig {
@@ -51,7 +73,28 @@ export interface MergeConfig {
   outDir: string;
 }
 
+export interface CompareConfig {
+  /** A report folder or summary.json; absent when it comes from the history (--baseline). */
+  base?: string;
+  head: string;
+  /** Where compare.json goes (default: beside HEAD's summary.json). */
+  out?: string;
+  confidence?: number;
+  regression?: Record<string, string>;
+  history?: string;
+  baseline?: string;
+}
+
+export interface ReplayArgs {
+  id: string;
+  from: string;
+  run: RunConfig;
+  healthy: boolean;
+}
+
 export type Command =
+  | { name: "compare"; config: CompareConfig }
+  | { name: "replay"; config: ReplayArgs }
   | { name: "run"; config: RunConfig }
   | { name: "reference"; config: ReferenceConfig }
   | { name: "merge"; config: MergeConfig }
@@ -77,6 +120,12 @@ const RUN_OPTIONS = {
   reference: { type: "string" },
   graph: { type: "string", multiple: true },
   "agent-server-key": { type: "string" },
+  config: { type: "string" },
+  history: { type: "string" },
+  "summary-md": { type: "string" },
+  operation: { type: "string", multiple: true },
+  grep: { type: "string" },
+  verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -95,9 +144,10 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (name === undefined || name === "help" || name === "--help" || name === "-h") return { name: "help" };
   if (name === "version" || name === "--version") return { name: "version" };
   if (name === "run") {
-    const values = parse(rest, RUN_OPTIONS);
-    if (values.help) return { name: "help" };
-    return { name: "run", config: runConfig(values, env) };
+    const flags = parse(rest, RUN_OPTIONS);
+    if (flags.help) return { name: "help" };
+    const loaded = findConfig(str(flags.config), process.cwd());
+    return { name: "run", config: runConfig(withConfig(flags, loaded, env), env, loaded, str(flags.profile)) };
   }
   if (name === "reference") {
     const values = parse(rest, REFERENCE_OPTIONS);
@@ -110,7 +160,23 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     if (positionals.length === 0) throw new CliError("merge: name the --out folder of each shard, e.g. agentwire merge shard1 shard2 --out reports");
     return { name: "merge", config: { dirs: positionals, outDir: str(values.out) ?? "reports" } };
   }
-  throw new CliError(`unknown command "${name}" (expected run, reference or merge)`);
+  if (name === "replay") {
+    const options = { target: RUN_OPTIONS.target, "agent-server": RUN_OPTIONS["agent-server"], ...API_KEY_OPTIONS, "agent-server-key": RUN_OPTIONS["agent-server-key"], fault: RUN_OPTIONS.fault, reference: RUN_OPTIONS.reference, from: { type: "string" }, healthy: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+    const { values, positionals } = parse(rest, options, true);
+    if (values.help) return { name: "help" };
+    if (positionals.length !== 1) throw new CliError("replay: name one finding, by its fingerprint or its replay id, e.g. agentwire replay 1f1559c7ff8686c9 --from reports");
+    if (values.healthy && list(values.fault).length) throw new CliError("replay: --healthy starts the reference without faults; drop it or drop --fault");
+    const run = runConfig(values, env);
+    if (values.healthy && (run.managedUrl || run.agentServerUrl)) throw new CliError("replay: --healthy applies to the embedded reference only");
+    return { name: "replay", config: { id: positionals[0]!, from: str(values.from) ?? "reports", run, healthy: values.healthy === true } };
+  }
+  if (name === "compare") {
+    const options = { out: { type: "string" }, config: { type: "string" }, confidence: { type: "string" }, history: { type: "string" }, baseline: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+    const { values, positionals } = parse(rest, options, true);
+    if (values.help) return { name: "help" };
+    return { name: "compare", config: compareConfig(values, positionals) };
+  }
+  throw new CliError(`unknown command "${name}" (expected run, compare, replay, reference or merge)`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>): Record<string, string | string[] | boolean | undefined>;
@@ -132,7 +198,25 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>,
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
 
-function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfig {
+/** The config's values under the flags given: a flag overrides its key (a key given by flag replaces the config's). */
+function withConfig(flags: Record<string, unknown>, loaded: LoadedConfig | undefined, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  if (!loaded) return flags;
+  const fromConfig = configValues(loaded.config, str(flags.profile), env, loaded.file);
+  const keyFlags = ["api-key", "api-key-file", "api-key-env"];
+  if (keyFlags.some((k) => flags[k] !== undefined)) delete fromConfig["api-key-env"];
+  // Paths in the config are relative to the file (except the output folders, relative to where the run starts).
+  const here = dirname(loaded.file);
+  if (Array.isArray(fromConfig.spec)) fromConfig.spec = (fromConfig.spec as string[]).map((f) => (/^(managed-deep-agents|agent-server)=/.test(f) ? f.replace(/=(.+)$/, (_, p: string) => `=${resolvePath(here, p)}`) : /^https?:/.test(f) ? f : resolvePath(here, f)));
+  const files = (loaded.config.waivers ?? []).filter((w): w is string => typeof w === "string");
+  if (files.length) fromConfig.waivers = files.map((f) => resolvePath(here, f));
+  const merged = { ...fromConfig, ...Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined)) };
+  // --profile NAME of a profile the config defines runs on that profile's base.
+  const named = loaded.config.profiles?.[str(flags.profile) ?? ""];
+  if (named) merged.profile = named.base;
+  return merged;
+}
+
+function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: LoadedConfig, profileFlag?: string): RunConfig {
   const apiKey = apiKeyOf(v, env);
   const managedUrl = url(str(v.target) ?? env.DEEPAGENTS_BASE_URL, "--target");
   const agentServerUrl = url(str(v["agent-server"]) ?? env.AGENT_SERVER_URL, "--agent-server");
@@ -164,6 +248,48 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): RunConfi
     reference,
     graphs: graphs(list(v.graph)),
     agentServerKey: str(v["agent-server-key"]) ?? (env.AGENT_SERVER_API_KEY || undefined),
+    ...fromFile(loaded, profileFlag),
+    history: str(v.history),
+    summaryMd: str(v["summary-md"]),
+    operations: list(v.operation),
+    grep: str(v.grep),
+    verbose: v.verbose === true,
+  };
+}
+
+/** What only the config file can say: thresholds, the load shape, waivers written in it, and waiver files relative to it. */
+function fromFile(loaded: LoadedConfig | undefined, profileFlag: string | undefined): Pick<RunConfig, "thresholds" | "loadShape" | "inlineWaivers" | "configFile"> {
+  if (!loaded) return { thresholds: thresholdsOf(DEFAULT_THRESHOLDS), inlineWaivers: [] };
+  const c = loaded.config;
+  const named = c.profiles?.[profileFlag ?? c.profile ?? ""];
+  const where = loaded.file;
+  try {
+    const thresholds = thresholdsOf({ ...(c.thresholds ?? DEFAULT_THRESHOLDS), ...named?.thresholds });
+    const loadShape = { ...c.load, ...named?.load };
+    const inlineWaivers = parseWaivers((c.waivers ?? []).filter((w) => typeof w === "object"), "waivers");
+    return { thresholds, ...(Object.keys(loadShape).length ? { loadShape } : {}), inlineWaivers, configFile: where };
+  } catch (error) {
+    throw new CliError(`${where}: ${(error as Error).message}`);
+  }
+}
+
+function compareConfig(v: Record<string, unknown>, positionals: string[]): CompareConfig {
+  const c = findConfig(str(v.config), process.cwd())?.config;
+  const history = str(v.history) ?? c?.history;
+  const baseline = str(v.baseline);
+  if (baseline !== undefined && !history) throw new CliError("compare --baseline reads the history: pass --history DIR (or set history in the config)");
+  const fromHistory = baseline !== undefined;
+  const want = fromHistory ? 1 : 2;
+  if (positionals.length !== want) throw new CliError(fromHistory ? "compare --baseline RUN: name only HEAD, e.g. agentwire compare reports --history .agentwire-history --baseline latest" : "compare: name BASE and HEAD (report folders or summary.json files), e.g. agentwire compare reports-v1 reports-v2");
+  const confidenceText = str(v.confidence);
+  const confidence = confidenceText === undefined ? c?.confidence : Number(confidenceText);
+  if (confidence !== undefined && !(confidence > 0.5 && confidence < 1)) throw new CliError(`--confidence: expected a number between 0.5 and 1 (e.g. 0.95), got "${confidenceText}"`);
+  return {
+    ...(fromHistory ? { head: positionals[0]!, baseline } : { base: positionals[0]!, head: positionals[1]! }),
+    ...(str(v.out) ? { out: str(v.out) } : {}),
+    ...(confidence !== undefined ? { confidence } : {}),
+    ...(c?.regression ? { regression: c.regression } : {}),
+    ...(history ? { history } : {}),
   };
 }
 

@@ -13,6 +13,15 @@ Usage:
                 [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--load-workers N] [--shard i/n]
                 [--reference js|python|both] [--graph ROLE=ID...] [--agent-server-key KEY]
   agentwire reference [--server js|python] [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
+                [--config FILE] [--operation ID...] [--grep PATTERN] [--history DIR] [--summary-md FILE] [--verbose]
+  agentwire compare BASE HEAD [--out FILE] [--confidence 0.95] [--config FILE]
+  agentwire compare HEAD --history DIR --baseline latest|RUN
+                                      what changed between two runs (report folders or summary.json files):
+                                      new/fixed findings, verdict changes, latency regressions; exit 1 on a
+                                      new open finding or a regression beyond its limit
+  agentwire replay FINGERPRINT|SEED:PATH [--from DIR] [--healthy | --fault NAME...] [--target URL] [--agent-server URL] [key flags]
+                                      re-send a finding's exact request and judge the answer again:
+                                      reproduced (exit 1) or gone (exit 0)
   agentwire merge DIR... [--out DIR]     one report from the --out folders of a run split with --shard
 
 With no --target and no --agent-server, run starts the embedded reference and tests it: the JS Agent
@@ -41,6 +50,10 @@ async function main(): Promise<number> {
       return (await import("./commands/run.ts")).run(command.config);
     case "merge":
       return (await import("./commands/merge.ts")).merge(command.config);
+    case "replay":
+      return (await import("./commands/replay.ts")).replay(command.config);
+    case "compare":
+      return (await import("./commands/compare.ts")).compare(command.config);
   }
 }
 

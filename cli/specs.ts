@@ -44,9 +44,11 @@ async function load(file: string) {
 
 /** The reference's known deviations are waived only when the target is that embedded reference. */
 export function resolveWaivers(config: RunConfig, reference: "js" | "python" | undefined): { files: string[]; waivers: Waiver[] } {
-  const files = [...(reference ? referenceWaivers(reference) : []), ...config.waivers];
+  const own = reference ? referenceWaivers(reference) : [];
+  const files = [...own, ...config.waivers];
   try {
-    return { files, waivers: files.flatMap(loadWaivers) };
+    const scoped = (scope: Waiver["scope"]) => (w: Waiver): Waiver => ({ ...w, scope });
+    return { files, waivers: [...own.flatMap(loadWaivers).map(scoped("reference")), ...config.waivers.flatMap(loadWaivers).map(scoped("user")), ...config.inlineWaivers.map(scoped("user"))] };
   } catch (error) {
     if (error instanceof WaiverError) throw new CliError(error.message);
     throw error;

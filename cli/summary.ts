@@ -11,7 +11,7 @@ import { mergeResults, type UnitResult } from "../results/recorder.ts";
 import { blocksVerdict, SCHEMA_VERSION, verdictOf, type Gate, type LoadReport, type Summary } from "../results/summary.ts";
 import { multitaskVerdicts, operationVerdicts, streamVerdicts } from "../results/verdicts.ts";
 import { timeReport } from "../results/timing.ts";
-import { applyWaivers, type Waiver } from "../results/waivers.ts";
+import { applyWaivers, staleWaivers, type Waiver } from "../results/waivers.ts";
 import type { RunConfig } from "./args.ts";
 import { packageInfo } from "./package-info.ts";
 import type { resolveSpecs } from "./specs.ts";
@@ -42,15 +42,20 @@ export class RunRecord {
     private readonly waivers: Waiver[],
   ) {}
 
+  /** The APIs this run sent requests to (a waiver for another one cannot be stale). */
+  private testedSpecs(): string[] {
+    return [...(this.target?.managedUrl ? ["managed-deep-agents"] : []), ...(this.target?.agentServerUrl ? ["agent-server"] : [])];
+  }
+
   /** A phase that never started says why. */
   notStarted(name: PhaseName, why: string): void {
     if (!this.phases.has(name)) this.phases.set(name, { name, ran: false, durationMs: 0, note: why });
   }
 
   /** The summary of what was measured, with `partial` conformance results when that phase is still running. */
-  summary(partial?: UnitResult): { summary: Summary; unusedWaivers: string[] } {
+  summary(partial?: UnitResult): { summary: Summary } {
     const merged = mergeResults([this.conformance ?? partial ?? { operations: [], findings: [], streams: [], notJudged: [] }]);
-    const { findings, unused } = applyWaivers([...merged.findings, ...this.loadFindings], this.waivers);
+    const { findings, unused, expired } = applyWaivers([...merged.findings, ...this.loadFindings], this.waivers);
     const blocking = merged.notJudged.filter(blocksVerdict).length;
     const notApplicable = merged.notJudged.length - blocking;
     const conformanceNote = [blocking ? `${blocking} units not judged` : "", notApplicable ? `${notApplicable} not applicable` : ""].filter(Boolean).join(", ");
@@ -86,10 +91,11 @@ export class RunRecord {
       leftovers: this.leftovers,
       load: this.load && multitaskVerdicts(this.load, findings),
       gates: this.gates,
+      waivers: { expired, stale: this.interrupted || this.unusable ? [] : staleWaivers(this.waivers, unused, { phases: phases.filter((p) => p.ran).map((p) => p.name), specs: this.testedSpecs() }) },
       time: timeReport(merged.timings ?? []),
       machine: describeMachine(),
     };
-    return { summary: { ...partialSummary, verdict: verdictOf(partialSummary) }, unusedWaivers: unused };
+    return { summary: { ...partialSummary, verdict: verdictOf(partialSummary) } };
   }
 }
 

@@ -8,7 +8,7 @@ import { clientFor, type ApiClient } from "../core/client.ts";
 import { setupCall } from "../core/setup.ts";
 import { paceConfig, type ModelPace, type SpecId, type Target } from "../core/target.ts";
 import type { Finding } from "../results/finding.ts";
-import type { Gate, JsonLoadSummary, LoadReport, Percentiles } from "../results/summary.ts";
+import type { Gate, JsonLoadSummary, LoadReport, LoadStep, Percentiles } from "../results/summary.ts";
 import { assertAllowedTarget } from "./driver/safety.ts";
 import { agentServerScenario, managedScenario, type LoadScenario } from "./driver/scenario.ts";
 import { jsonEndpoints, runJsonLoad } from "./json-load.ts";
@@ -16,7 +16,10 @@ import { METRIC_DEFINITIONS } from "./metrics/definitions.ts";
 import type { LatencySummary } from "./metrics/histogram.ts";
 import type { SloSpec } from "./metrics/slo.ts";
 import { runMultitaskPhase } from "./multitask/phase.ts";
-import { closedLoopStep, sweep, type SweepResult, type SweepStep } from "./sweep.ts";
+import { runLoad } from "./driver/driver.ts";
+import type { CollectorShard } from "./metrics/collector.ts";
+import { sweep, type SweepResult, type SweepStep } from "./sweep.ts";
+import { DEFAULT_THRESHOLDS, judgeThresholds, LATENCY_METRICS, sweepSlo, thresholdsOf, type Threshold } from "./thresholds.ts";
 
 export type LoadProfile = "smoke" | "full";
 
@@ -32,6 +35,10 @@ export interface LoadPhaseSettings {
   workers?: number;
   signal: AbortSignal;
   log(line: string): void;
+  /** Gates on the load metrics, judged on the sweep's first step (default: DEFAULT_THRESHOLDS). */
+  thresholds?: Threshold[];
+  /** Overrides of the profile's sweep: levels, duration and run cap per step. */
+  shape?: { levels?: number[]; durationMs?: number; maxRequests?: number };
 }
 
 export interface LoadPhaseOutput {
@@ -45,8 +52,8 @@ export interface LoadPhaseOutput {
   note?: string;
 }
 
-/** The default objective: p95 time to first token at most 2 s (runs of the reference take ~0.1–0.6 s). */
-const DEFAULT_SLO = { ttft_p95_ms: 2000 };
+/** The sweep's objective when the thresholds give none it can use: p95 time to first token at most 2 s. */
+const FALLBACK_SLO = { ttft_p95_ms: 2000 };
 
 const PROFILES: Record<LoadProfile, { levels: number[]; durationMs: number; maxRequests: number }> = {
   smoke: { levels: [1, 2, 4, 8], durationMs: 3000, maxRequests: 60 },
@@ -98,17 +105,25 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
     const runConfig = target.knobs ? paceConfig(target.knobs, PACE) : undefined;
     const common = { client, runConfig, metadata: { agentwire: s.tag } };
     const scenario: LoadScenario = spec === "managed-deep-agents" ? managedScenario({ ...common, agentId: agent.id }) : agentServerScenario({ ...common, assistantId: agent.id });
-    const profile = PROFILES[s.profile];
-    log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms`);
-    const measured = await measureSweep(s, scenario, profile, created);
+    const profile = { ...PROFILES[s.profile], ...s.shape };
+    const thresholds = s.thresholds ?? thresholdsOf(DEFAULT_THRESHOLDS);
+    const slo = sweepSloOf(thresholds);
+    log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO ${describeSlo({ error_rate: 0.01, ...slo })}`);
+    const measured = await measureSweep(s, scenario, profile, slo, thresholds, created);
     if (!measured) return skip(log, "interrupted before the first step");
-    const { result, note } = measured;
-    const load = loadReport(spec, result);
-    const gate = ttftGate(result);
-    if (s.signal.aborted) return { ran: true, load, gates: [gate], findings: [], leftovers, note };
+    const { result, note, histograms } = measured;
+    const load = loadReport(spec, result, histograms);
+    const first = result.steps[0]!;
+    const gates = [ttftGate(result, slo), ...judgeThresholds(thresholds, first.summary, `at concurrency ${first.concurrency}`)];
+    const aborted = gates.find((g) => g.threshold?.abortOnFail && !g.passed && !g.notJudged);
+    if (aborted) {
+      log(`load: stopped after concurrency ${first.concurrency}: ${aborted.name} broke and has abort_on_fail`);
+      return { ran: true, load, gates, findings: [], leftovers, note: [note, `stopped early: ${aborted.name} broke (abort_on_fail)`].filter(Boolean).join("; ") };
+    }
+    if (s.signal.aborted) return { ran: true, load, gates, findings: [], leftovers, note };
     const multitask = await runMultitaskPhase({ ...s, onThread: (id) => serverThreads.push(id) });
     if (multitask.multitask) load.multitask = multitask.multitask;
-    const gates = multitask.gate ? [gate, multitask.gate] : [gate];
+    if (multitask.gate) gates.push(multitask.gate);
     if (!s.signal.aborted) {
       const json = await runJsonPart(s, spec, client, { agentId: agent.id, onThread: (id) => created.push(id) });
       if (json.summary) load.json = json.summary;
@@ -128,41 +143,63 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
 }
 
 /** Runs the sweep; an interrupt between steps keeps the steps measured so far (the sweep alone would drop them). */
-async function measureSweep(s: LoadPhaseSettings, scenario: LoadScenario, profile: (typeof PROFILES)[LoadProfile], created: string[]): Promise<{ result: SweepResult; note?: string } | undefined> {
+async function measureSweep(
+  s: LoadPhaseSettings,
+  scenario: LoadScenario,
+  profile: (typeof PROFILES)[LoadProfile],
+  sweepSlo: SloSpec,
+  thresholds: Threshold[],
+  created: string[],
+): Promise<{ result: SweepResult; note?: string; histograms: CollectorShard["histograms"][] } | undefined> {
   const measured: SweepStep[] = [];
-  let validatedSlo: SloSpec = DEFAULT_SLO;
+  const histograms: CollectorShard["histograms"][] = [];
+  let validatedSlo: SloSpec = sweepSlo;
   try {
     const result = await sweep({
-      slo: DEFAULT_SLO,
+      slo: sweepSlo,
       levels: [...profile.levels],
       measure: async (concurrency, slo) => {
         validatedSlo = slo;
         if (s.signal.aborted) throw new Interrupted();
         // Every thread the load creates is remembered (from whichever worker made it), to delete it afterwards.
-        const step = closedLoopStep({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, workers: s.workers, onThread: (id) => created.push(id) });
-        const summary = await step(concurrency, slo);
+        const out = await runLoad({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, workers: s.workers, onThread: (id) => created.push(id), shape: { kind: "closed", concurrency }, slo });
+        const summary = out.summary;
         // A step cut short by the interrupt measured the interrupt, not the target: it is not kept.
         if (s.signal.aborted) throw new Interrupted();
+        histograms.push(out.shard.histograms);
+        // abort_on_fail: a broken threshold ends the sweep at the step that broke it.
+        if (measured.length === 0 && judgeThresholds(thresholds.filter((t) => t.abortOnFail), summary, "").some((g) => !g.passed && !g.notJudged)) {
+          measured.push({ concurrency, summary, checks: summary.slo_checks, ok: summary.slo_ok });
+          throw new Interrupted();
+        }
         const ttft = summary.latency_ms.ttft;
         s.log(`  concurrency ${concurrency}: ${summary.runs.ok}/${summary.runs.finished} ok, ${ttft.count ? `TTFT p95 ${ttft.p95.toFixed(0)} ms` : "no TTFT measured"}, ${summary.output_tokens_per_s.toFixed(0)} tokens/s${summary.slo_ok ? "" : " — SLO broken"}`);
         measured.push({ concurrency, summary, checks: summary.slo_checks, ok: summary.slo_ok });
         return summary;
       },
     });
-    return { result };
+    return { result, histograms };
   } catch (error) {
     if (!(error instanceof Interrupted)) throw error;
     if (!measured.length) return undefined;
-    // The sweep stops at the first broken step, so every step it went on from met the SLO.
-    const result: SweepResult = { maxConcurrencyWithinSlo: measured.at(-1)!.concurrency, slo: validatedSlo, steps: measured };
-    return { result, note: `interrupted after concurrency ${result.maxConcurrencyWithinSlo}` };
+    // The sweep stops at the first broken step, so every step before the last one met the SLO.
+    const last = measured.at(-1)!;
+    const within = last.ok ? last.concurrency : (measured.at(-2)?.concurrency ?? 0);
+    const result: SweepResult = { maxConcurrencyWithinSlo: within, slo: validatedSlo, steps: measured };
+    return { result, histograms, note: s.signal.aborted ? `interrupted after concurrency ${last.concurrency}` : undefined };
   }
+}
+
+/** The sweep's SLO from the thresholds; a latency percentile is needed to sweep at all. */
+function sweepSloOf(thresholds: Threshold[]): SloSpec {
+  const slo = sweepSlo(thresholds);
+  return Object.keys(slo).some((k) => k !== "error_rate") ? slo : { ...slo, ...FALLBACK_SLO };
 }
 
 const pct = (s: LatencySummary): Percentiles => ({ p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, count: s.count });
 
 /** The figures of the highest concurrency within the SLO (or of the first step when none met it). */
-function loadReport(spec: SpecId, result: SweepResult): LoadReport {
+function loadReport(spec: SpecId, result: SweepResult, histograms: CollectorShard["histograms"][]): LoadReport {
   const reported = result.steps.find((st) => st.concurrency === result.maxConcurrencyWithinSlo) ?? result.steps[0]!;
   const m = reported.summary.latency_ms;
   return {
@@ -191,25 +228,41 @@ function loadReport(spec: SpecId, result: SweepResult): LoadReport {
       runs_per_s: st.summary.runs_per_s,
       checks: st.checks,
     })),
+    steps: result.steps.map((st, i): LoadStep => ({
+      concurrency: st.concurrency,
+      runs: st.summary.runs,
+      error_rate: st.summary.error_rate,
+      runs_per_s: st.summary.runs_per_s,
+      goodput_per_s: st.summary.goodput.per_s,
+      histograms: histograms[i] ? Object.fromEntries(Object.entries(LATENCY_METRICS).map(([metric, key]) => [metric, histograms[i]![key]])) : {},
+    })),
     definitions: METRIC_DEFINITIONS,
   };
 }
 
 /** The gate is decided at concurrency 1; a step without a single measured first token says so, not "0 ms". */
-function ttftGate(result: SweepResult): Gate {
+function ttftGate(result: SweepResult, slo: SloSpec): Gate {
   const first = result.steps[0]!.summary;
   const ttft = first.latency_ms.ttft;
   const errors = Object.entries(first.errors).map(([k, n]) => `${n} ${k}${first.error_examples[k] ? ` (${first.error_examples[k]})` : ""}`).join(", ");
   const figure = ttft.count ? `p95 TTFT ${ttft.p95.toFixed(0)} ms` : `no first token measured (${first.runs.ok} of ${first.runs.finished} runs succeeded${errors ? `; errors: ${errors}` : ""})`;
   const errorRate = first.runs.finished ? `, ${((first.runs.failed / first.runs.finished) * 100).toFixed(1)} % errors` : "";
+  const sloText = describeSlo({ error_rate: 0.01, ...slo });
   return {
     name: "load_ttft_slo",
-    passed: result.maxConcurrencyWithinSlo >= 1,
-    detail: `${figure} at concurrency 1 (SLO ≤ ${DEFAULT_SLO.ttft_p95_ms} ms, error rate ≤ 1%); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
-    figure: `${figure}${errorRate} at concurrency 1 (${ttft.count} samples)`,
-    limit: `p95 TTFT ≤ ${DEFAULT_SLO.ttft_p95_ms} ms and ≤ 1 % errors at concurrency 1`,
+    passed: result.steps[0]!.ok,
+    detail: `${figure} at concurrency ${result.steps[0]!.concurrency} (SLO ${sloText}); highest concurrency within SLO: ${result.maxConcurrencyWithinSlo}`,
+    figure: `${figure}${errorRate} at concurrency ${result.steps[0]!.concurrency} (${ttft.count} samples)`,
+    limit: `${sloText} at concurrency ${result.steps[0]!.concurrency}`,
   };
 }
+
+/** "p95 ttft ≤ 2000 ms and ≤ 1 % errors". */
+const describeSlo = (slo: SloSpec) =>
+  Object.entries(slo)
+    .sort(([a], [b]) => (a === "error_rate" ? 1 : b === "error_rate" ? -1 : 0))
+    .map(([k, v]) => (k === "error_rate" ? `≤ ${v * 100} % errors` : k.replace(/^(\w+?)_(p\d+)_ms$/, `$2 $1 ≤ ${v} ms`)))
+    .join(" and ");
 
 /** The plain JSON endpoints under concurrent reads, one endpoint after another, and their gate. */
 export async function runJsonPart(

@@ -4,7 +4,6 @@
  */
 import type { LoadSummary } from "./metrics/collector.ts";
 import { validateSlo, type SloCheck, type SloSpec } from "./metrics/slo.ts";
-import { runLoad, type LoadOptions } from "./driver/driver.ts";
 
 export interface SweepStep {
   concurrency: number;
@@ -58,9 +57,4 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     maxConcurrencyWithinSlo = concurrency;
   }
   return { maxConcurrencyWithinSlo, slo, steps };
-}
-
-/** The default step measurement: a closed-loop load at that concurrency with the given caps. */
-export function closedLoopStep(base: Omit<LoadOptions, "shape" | "slo">): SweepOptions["measure"] {
-  return async (concurrency, slo) => (await runLoad({ ...base, shape: { kind: "closed", concurrency }, slo })).summary;
 }

@@ -111,7 +111,7 @@ export function findingsSection(s: Summary, links: FindingLinks): string {
     const seed = f.replay ? `<dt>Seed</dt><dd><code>${esc(formatReplay(f.replay))}</code>${"example" in f.replay ? " (the document's own request example)" : "case" in f.replay ? " (a coverage case: run seed, case name)" : f.replay.path ? " (run seed : fast-check path of the shrunk input)" : " (the run's seed)"}</dd>` : "";
     const status = f.exchange?.status !== undefined ? `<dt>Status</dt><dd>${f.exchange.status}</dd>` : "";
     return `<details class="occ" id="${id}" data-spec="${esc(f.spec)}" data-check="${esc(f.check)}" data-verdict="${f.waived ? "waived" : "open"}" data-cells="${cellIds.join(" ")}"${expanded ? " open" : ""}><summary><code>${esc(f.operationId)}</code>${f.streamMode ? ` <span class="tag">${esc(f.streamMode)}</span>` : ""}${f.strategy ? ` <span class="tag">${esc(f.strategy)}</span>` : ""}</summary>
-<dl class="facts"><dt>Where</dt><dd>${esc(where)}</dd>${status}${seed}<dt>Replay</dt><dd><code class="cmd">${esc(replayCommand(s, f))}</code></dd></dl>
+<dl class="facts"><dt>Where</dt><dd>${esc(where)}</dd>${status}${seed}<dt>Fingerprint</dt><dd><code>${esc(f.fingerprint)}</code>${f.expiredWaiver ? ` · waiver ${esc(f.expiredWaiver.waiver)} expired on ${esc(f.expiredWaiver.expires)}` : ""}</dd><dt>Replay</dt><dd><code class="cmd">${esc(replayCommand(s, f))}</code></dd></dl>
 <div class="repro"><button type="button" class="copy" aria-label="copy the reproducer">Copy</button><pre>${esc(f.reproducer)}</pre></div></details>`;
   };
   const openHtml = openGroups.length ? openGroups.map((g) => group(g, true, "check")).join("") : `<p class="ok-note">No open findings.</p>`;

@@ -101,6 +101,7 @@ ${summarySection(s, (f) => findingIds.get(f)!)}
 ${matrixSection(s, cell)}
 ${streamsSection(s, cell)}
 ${findingsSection(s, { cells: cellIds, cellsOf: findingCells, idOf: (f) => findingIds.get(f)! })}
+${waivers(s)}
 ${load(s, cell)}
 ${notJudged(s)}
 ${leftovers(s)}
@@ -173,10 +174,21 @@ function gates(s: Summary): string {
   const load = s.phases.find((p) => p.name === "load");
   const missing = load && !load.ran ? ["load_ttft_slo", "load_json_slo"].filter((g) => !s.gates.some((x) => x.name === g || x.name.startsWith(`${g} (`))) : [];
   const unselected = /not selected/.test(load?.note ?? "");
-  const row = (g: Gate) => `<tr><td><code>${esc(g.name)}</code></td><td class="gate-${g.passed ? "met" : "broken"}">${g.passed ? "✓ met" : "✗ broken"}</td><td>${esc(g.figure ?? g.detail)}</td><td>${esc(g.limit ?? "—")}</td></tr>`;
+  const result = (g: Gate) => (g.notJudged ? ["not-judged", "? not judged"] : g.passed ? ["met", "✓ met"] : ["broken", "✗ broken"]);
+  const row = (g: Gate) => `<tr><td><code>${esc(g.name)}</code></td><td class="gate-${result(g)[0]}">${result(g)[1]}</td><td>${esc(g.notJudged ?? g.figure ?? g.detail)}</td><td>${esc(g.limit ?? "—")}</td></tr>`;
   const notJudgedRow = (name: string) => `<tr><td><code>${esc(name)}</code></td><td class="${unselected ? "v-not-applicable" : "gate-not-judged"}">${unselected ? "– not applicable" : "? not judged"}</td><td colspan="2">load phase: ${esc(load?.note ?? "did not run")}</td></tr>`;
   if (!s.gates.length && !missing.length) return "";
   return `<h2 id="gates">Gates</h2><table><tr><th>Gate</th><th>Result</th><th>Figure</th><th>Threshold</th></tr>${s.gates.map(row).join("")}${missing.map(notJudgedRow).join("")}</table>`;
+}
+
+/** Expired waivers (their findings are open) and the user's stale ones (shown, not failing). */
+function waivers(s: Summary): string {
+  const { expired = [], stale = [] } = s.waivers ?? {};
+  const who = (w: { owner?: string; ticket?: string }) => [w.owner, w.ticket].filter(Boolean).join(", ") || "—";
+  return [
+    expired.length ? `<h2 id="expired-waivers" class="v-failed">Expired waivers (${expired.length})</h2><p>They no longer waive: their findings are open.</p><table><tr><th>Waiver</th><th>Expired on</th><th>Owner, ticket</th><th>Findings now open</th></tr>${expired.map((w) => `<tr><td><code>${esc(w.id)}</code></td><td>${esc(w.expires)}</td><td>${esc(who(w))}</td><td>${w.findings}</td></tr>`).join("")}</table>` : "",
+    stale.length ? `<h2 id="stale-waivers">Stale waivers (${stale.length})</h2><p>They matched nothing this run (shown, not failing).</p><table><tr><th>Waiver</th><th>Owner, ticket</th></tr>${stale.map((w) => `<tr><td><code>${esc(w.id)}</code></td><td>${esc(who(w))}</td></tr>`).join("")}</table>` : "",
+  ].join("");
 }
 
 function legend(): string {

@@ -2,13 +2,14 @@
  * Writes a run's reports: summary.json, index.html and junit.xml. Every byte written passes through the
  * redaction of registered secrets, whatever the target echoed into a finding.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { redact } from "../core/redact.ts";
 import type { SideBySide } from "../results/side-by-side.ts";
 import type { Summary } from "../results/summary.ts";
 import { renderHtml } from "./html.ts";
 import { renderJunit, renderJunitSideBySide } from "./junit.ts";
+import { renderMarkdown } from "./markdown.ts";
 import { renderSideBySideHtml } from "./side-by-side.ts";
 
 export function writeReports(summary: Summary, outDir: string): void {
@@ -24,4 +25,11 @@ export function writeSideBySide(x: SideBySide, outDir: string): void {
   writeFileSync(join(outDir, "summary.json"), redact(`${JSON.stringify(x, null, 2)}\n`));
   writeFileSync(join(outDir, "index.html"), redact(renderSideBySideHtml(x)));
   writeFileSync(join(outDir, "junit.xml"), redact(renderJunitSideBySide(x)));
+}
+
+/** The Markdown summary for CI: to `file` when given, appended to `stepSummary` ($GITHUB_STEP_SUMMARY) when set. */
+export function writeMarkdownSummary(summary: Summary, file: string | undefined, stepSummary: string | undefined): void {
+  const text = redact(renderMarkdown(summary));
+  if (file) writeFileSync(file, text);
+  if (stepSummary) appendFileSync(stepSummary, text);
 }

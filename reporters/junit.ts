@@ -22,15 +22,17 @@ interface Case {
   skipped?: string;
   /** Why it could not be judged. */
   error?: string;
+  /** Seconds, where the run measured it. */
+  time?: number;
 }
 
-const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, text: `${f.message}\n${f.reproducer}${f.replay ? `\nreplay ${formatReplay(f.replay)}` : ""}` });
+const failure = (f: Finding): Failure => ({ type: f.check, message: f.message, text: `${f.message}\n${f.reproducer}${f.replay ? `\nreplay ${formatReplay(f.replay)}` : ""}\nfingerprint ${f.fingerprint}` });
 
-export const renderJunit = (s: Summary): string => junitDocument(casesOf(s), s.durationMs);
+export const renderJunit = (s: Summary): string => junitDocument(casesOf(s), s.durationMs, s.startedAt);
 
 /** One document for a run against each reference: every suite named after its reference. */
 export const renderJunitSideBySide = (x: SideBySide): string =>
-  junitDocument(Object.entries(x.references).flatMap(([reference, s]) => casesOf(s, `${reference} › `)), x.durationMs);
+  junitDocument(Object.entries(x.references).flatMap(([reference, s]) => casesOf(s, `${reference} › `)), x.durationMs, x.startedAt);
 
 function casesOf(s: Summary, prefix = ""): Case[] {
   const cases: Case[] = [];
@@ -39,12 +41,21 @@ function casesOf(s: Summary, prefix = ""): Case[] {
   if (s.unusable) cases.push({ suite: "target", name: "the target answers", failures: [], error: `unusable: ${s.unusable}` });
   for (const op of s.operations) {
     const why = unjudged.find((n) => n.spec === op.spec && n.operationId === op.operationId);
+    const waivedHere = s.findings.filter((f) => f.waived && f.spec === op.spec && f.operationId === op.operationId);
     cases.push({
       suite: op.spec,
       name: `${op.operationId} (${op.method} ${op.path})`,
       failures: open.filter((f) => f.spec === op.spec && f.operationId === op.operationId).map(failure),
-      skipped: op.verdict === "skipped" ? "not run" : undefined,
+      skipped:
+        op.verdict === "skipped"
+          ? "not run"
+          : op.verdict === "not-implemented"
+            ? "not implemented: the target answers its valid requests like a path it does not have"
+            : op.verdict === "waived"
+              ? `waived: ${[...new Set(waivedHere.map((f) => `${f.waived!.waiver} (${f.waived!.reason})`))].join("; ")}`
+              : undefined,
       error: why && `not judged: ${why.unit}: ${why.reason}`,
+      ...(op.durationMs !== undefined ? { time: op.durationMs / 1000 } : {}),
     });
   }
   for (const n of unjudged.filter((x) => !x.operationId)) cases.push({ suite: "not judged", name: n.unit, failures: [], error: `not judged (${n.cause}): ${n.reason}` });
@@ -62,12 +73,13 @@ function casesOf(s: Summary, prefix = ""): Case[] {
     }
   }
   for (const g of s.gates) {
-    cases.push({ suite: "gates", name: g.name, failures: g.passed ? [] : [{ type: g.name, message: g.detail, text: g.detail }] });
+    cases.push({ suite: "gates", name: g.name, failures: g.passed || g.notJudged ? [] : [{ type: g.name, message: g.detail, text: g.detail }], ...(g.notJudged ? { error: `not judged: ${g.notJudged}` } : {}) });
   }
   return cases.map((c) => ({ ...c, suite: `${prefix}${c.suite}` }));
 }
 
-function junitDocument(cases: Case[], durationMs: number): string {
+function junitDocument(cases: Case[], durationMs: number, startedAt: string): string {
+  const timestamp = startedAt.replace(/\.\d+Z$/, "");
   const suites = new Map<string, Case[]>();
   for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
   const body = [...suites]
@@ -75,13 +87,15 @@ function junitDocument(cases: Case[], durationMs: number): string {
       const failures = cs.filter((c) => c.failures.length).length;
       const errors = cs.filter((c) => c.error && !c.failures.length).length;
       const skipped = cs.filter((c) => c.skipped && !c.error && !c.failures.length).length;
-      return `  <testsuite name="${esc(name)}" tests="${cs.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${cs.map(renderCase).join("")}  </testsuite>\n`;
+      const time = cs.reduce((t, c) => t + (c.time ?? 0), 0);
+      return `  <testsuite name="${esc(name)}" tests="${cs.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" timestamp="${timestamp}" time="${time.toFixed(3)}">\n${cs.map(renderCase).join("")}  </testsuite>\n`;
     })
     .join("");
   const total = cases.length;
   const failed = cases.filter((c) => c.failures.length).length;
   const errors = cases.filter((c) => c.error && !c.failures.length).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentwire" tests="${total}" failures="${failed}" errors="${errors}" time="${(durationMs / 1000).toFixed(3)}">\n${body}</testsuites>\n`;
+  const skipped = cases.filter((c) => c.skipped && !c.error && !c.failures.length).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentwire" tests="${total}" failures="${failed}" errors="${errors}" skipped="${skipped}" timestamp="${timestamp}" time="${(durationMs / 1000).toFixed(3)}">\n${body}</testsuites>\n`;
 }
 
 function renderCase(c: Case): string {
@@ -92,5 +106,5 @@ function renderCase(c: Case): string {
       : c.skipped
         ? `<skipped message="${esc(c.skipped)}"/>`
         : "";
-  return `    <testcase classname="${esc(c.suite)}" name="${esc(c.name)}">${inner}</testcase>\n`;
+  return `    <testcase classname="${esc(c.suite)}" name="${esc(c.name)}"${c.time !== undefined ? ` time="${c.time.toFixed(3)}"` : ""}>${inner}</testcase>\n`;
 }

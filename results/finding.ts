@@ -22,6 +22,8 @@ export interface UnitRef {
 }
 
 export interface Finding {
+  /** Stable identity of the violation across runs, seeds and targets (results/fingerprint.ts). */
+  fingerprint: string;
   check: CheckName;
   spec: SpecId;
   operationId: string;
@@ -38,6 +40,8 @@ export interface Finding {
   reproducer: string;
   /** Set when a listed waiver covers this finding: it is shown but does not fail the run. */
   waived?: { reason: string; waiver: string };
+  /** Set when a waiver covers it but has expired: the finding is open. */
+  expiredWaiver?: { waiver: string; expires: string };
 }
 
 /** A check's raw verdict before the recorder adds where it was found and how to reproduce it. */

@@ -61,6 +61,11 @@ export function mergeSummaries(parts: Summary[]): Summary {
     leftovers: parts.flatMap((p) => p.leftovers ?? []),
     load: parts.find((p) => p.load)?.load ?? null,
     gates,
+    // Expired in any shard; stale only when no shard used it.
+    waivers: {
+      expired: [...new Map(parts.flatMap((p) => p.waivers?.expired ?? []).map((w) => [w.id, w])).values()],
+      stale: (first.waivers?.stale ?? []).filter((w) => parts.every((p) => p.waivers?.stale.some((x) => x.id === w.id))),
+    },
     time: mergeTimeReports(parts.map((p) => p.time)),
   };
   return { ...merged, verdict: verdictOf(merged) };

@@ -10,6 +10,7 @@ import { curl } from "../core/reproducer.ts";
 import type { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding, Replay, UnitRef, Violation } from "./finding.ts";
+import { fingerprintOf } from "./fingerprint.ts";
 import type { JudgedUnit, NotJudged, StreamResult } from "./summary.ts";
 import type { UnitTiming } from "./timing.ts";
 
@@ -19,6 +20,8 @@ export interface OperationTally {
   requests: number;
   /** The target answered 404/405 for the route itself. */
   notImplemented?: boolean;
+  /** Wall time of the units that worked on it (ms). */
+  durationMs?: number;
 }
 
 export interface UnitResult {
@@ -67,6 +70,12 @@ export class Recorder {
     this.tally(where).requests += count;
   }
 
+  /** Adds the wall time a unit spent on an operation. */
+  elapsed(where: Pick<Where, "spec" | "operationId">, ms: number): void {
+    const t = this.tally(where);
+    t.durationMs = (t.durationMs ?? 0) + ms;
+  }
+
   notImplemented(where: Pick<Where, "spec" | "operationId">): void {
     this.tally(where).notImplemented = true;
   }
@@ -74,7 +83,9 @@ export class Recorder {
   /** Records violations, each with a reproducer of the request that showed it. */
   violations(where: Where, violations: Violation[], request: HttpRequest, options: EvidenceOptions = {}): void {
     for (const v of violations) {
+      const located = { check: v.check, spec: where.spec, operationId: where.operationId, message: redact(v.message), streamMode: v.streamMode ?? where.streamMode, strategy: v.strategy ?? where.strategy };
       const finding: Finding = {
+        fingerprint: fingerprintOf(located),
         check: v.check,
         spec: where.spec,
         operationId: where.operationId,
@@ -148,7 +159,8 @@ export function mergeResults(results: UnitResult[]): UnitResult {
     for (const t of r.operations) {
       const key = `${t.spec}|${t.operationId}`;
       const prev = tallies.get(key);
-      tallies.set(key, prev ? { ...prev, requests: prev.requests + t.requests, notImplemented: prev.notImplemented || t.notImplemented } : { ...t });
+      const durationMs = prev?.durationMs === undefined && t.durationMs === undefined ? undefined : (prev?.durationMs ?? 0) + (t.durationMs ?? 0);
+      tallies.set(key, prev ? { ...prev, requests: prev.requests + t.requests, notImplemented: prev.notImplemented || t.notImplemented, ...(durationMs !== undefined ? { durationMs } : {}) } : { ...t });
     }
   const once = <T>(xs: T[], key: (x: T) => string) => [...new Map(xs.map((x) => [key(x), x])).values()];
   return {

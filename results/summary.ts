@@ -7,6 +7,7 @@ import type { CheckName } from "../core/checks.ts";
 import type { Leftover } from "../core/cleanup.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding } from "./finding.ts";
+import type { ExpiredWaiver, StaleWaiver } from "./waivers.ts";
 import type { TimeReport } from "./timing.ts";
 
 export const SCHEMA_VERSION = 1;
@@ -21,6 +22,8 @@ export interface OperationResult {
   verdict: OperationVerdict;
   /** HTTP requests the suite sent for this operation. */
   requests: number;
+  /** Wall time of the units that judged it, summed (ms); absent when not measured. */
+  durationMs?: number;
 }
 
 export interface StreamResult {
@@ -112,7 +115,24 @@ export interface LoadReport {
   multitask?: MultitaskSummary;
   /** The plain JSON endpoints under concurrent reads; absent when that part did not run. */
   json?: JsonLoadSummary;
+  /** Each step of the sweep with its HDR histograms, so two runs can be compared afterwards (agentwire compare). */
+  steps?: LoadStep[];
   [extra: string]: unknown;
+}
+
+/** Latency metrics of a load step, as thresholds and compare name them. */
+export const LOAD_LATENCY_METRICS = ["ttft_ms", "itl_ms", "tpot_ms", "e2e_ms", "time_to_headers_ms", "time_to_first_event_ms"] as const;
+export type LoadLatencyMetric = (typeof LOAD_LATENCY_METRICS)[number];
+
+/** One step of the sweep: a closed loop at one concurrency. */
+export interface LoadStep {
+  concurrency: number;
+  runs: { finished: number; ok: number; failed: number };
+  error_rate: number;
+  runs_per_s: number;
+  goodput_per_s: number;
+  /** Per latency metric, the step's HDR histogram (integer microseconds, 3 significant digits), compressed base64 (HdrHistogram V2). */
+  histograms: Partial<Record<LoadLatencyMetric, string>>;
 }
 
 export interface MultitaskSummary {
@@ -187,12 +207,30 @@ export interface LintEntry {
 
 export interface Gate {
   name: string;
+  /** False also when the gate could not be judged (then `notJudged` says why): it never passes on nothing. */
   passed: boolean;
   detail: string;
+  /** Why the gate could not be judged (e.g. fewer samples than its min_samples). */
+  notJudged?: string;
+  /** Present on a threshold's gate (`thresholds:` in the config). */
+  threshold?: ThresholdGate;
   /** What was measured, e.g. "p95 TTFT 310 ms at concurrency 1" (when the gate measures a figure). */
   figure?: string;
   /** What it had to stay within, e.g. "p95 TTFT ≤ 2000 ms and ≤ 1 % errors at concurrency 1". */
   limit?: string;
+}
+
+/** What a threshold judged: `expression` on `metric`, the value measured and the samples behind it. */
+export interface ThresholdGate {
+  /** ttft_ms, itl_ms, tpot_ms, e2e_ms, time_to_headers_ms, time_to_first_event_ms, error_rate, runs_per_s or goodput. */
+  metric: string;
+  /** As written, e.g. "p(95)<1500". */
+  expression: string;
+  /** The measured value (ms for latencies, 0–1 for error_rate, per second for the rates); absent when not judged. */
+  actual?: number;
+  samples: number;
+  minSamples: number;
+  abortOnFail: boolean;
 }
 
 export interface Summary {
@@ -227,6 +265,8 @@ export interface Summary {
   leftovers: Leftover[];
   load: LoadReport | null;
   gates: Gate[];
+  /** Waivers that expired (their findings are open) and the user's that matched nothing (stale; shown, not failing). */
+  waivers?: { expired: ExpiredWaiver[]; stale: StaleWaiver[] };
   /** Where the conformance phases' time went: per phase, the slowest units, the target's share. */
   time: TimeReport;
   machine: { platform: string; arch: string; cpus: number; memoryGiB: number; node: string };

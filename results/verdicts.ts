@@ -24,7 +24,7 @@ export function operationVerdicts(operations: OperationList, tallies: OperationT
             : requests > 0
               ? "passed"
               : "skipped";
-    return { ...op, verdict, requests };
+    return { ...op, verdict, requests, ...(t?.durationMs !== undefined ? { durationMs: Math.round(t.durationMs) } : {}) };
   });
 }
 

@@ -1,11 +1,12 @@
 /**
  * Waivers: explicit, reasoned acceptances of known deviations. A waived finding is still reported, marked
  * with its waiver; it only stops counting against the verdict. Waivers never hide anything silently: one
- * that matches no finding is reported as unused.
+ * past its `expires` day no longer waives (its findings are open, and the run names it), and a user's
+ * waiver that matched nothing in a run that exercised what it covers is reported as stale.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { isCheckName } from "../core/checks.ts";
+import { CHECKS, isCheckName } from "../core/checks.ts";
 import { SPEC_IDS } from "../core/target.ts";
 import type { Finding } from "./finding.ts";
 
@@ -23,6 +24,12 @@ export interface Waiver {
   /** Regular expression the finding's message must match. */
   message: string;
   reason: string;
+  /** YYYY-MM-DD: from this day on (UTC) the waiver no longer waives. */
+  expires?: string;
+  owner?: string;
+  ticket?: string;
+  /** The embedded reference's own list, or the user's (files given with --waivers, or the config). */
+  scope?: "reference" | "user";
 }
 
 export class WaiverError extends Error {}
@@ -35,8 +42,11 @@ export function loadWaivers(file: string): Waiver[] {
     throw new WaiverError(`cannot read waivers from ${file}: ${(error as Error).message.split("\n")[0]}`);
   }
   if (!Array.isArray(raw)) throw new WaiverError(`${file}: expected a list of waivers`);
-  return raw.map((w, i) => validate(w, `${file} item ${i + 1}`));
+  return parseWaivers(raw, file);
 }
+
+/** Waivers as parsed YAML (a file's, or those written in the config); `where` names them in errors. */
+export const parseWaivers = (raw: unknown[], where: string): Waiver[] => raw.map((w, i) => validate(w, `${where} item ${i + 1}`));
 
 const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
 const optionalGlobs = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
@@ -62,7 +72,23 @@ function validate(w: any, where: string): Waiver {
   if (streamModes) need("streamModes", stringList(streamModes), "stream mode globs");
   const strategies = optionalGlobs(w.strategies);
   if (strategies) need("strategies", stringList(strategies), "multitask_strategy globs");
-  return { id: w.id, spec: w.spec, checks: w.checks, operations, ...(streamModes ? { streamModes } : {}), ...(strategies ? { strategies } : {}), message, reason: w.reason };
+  // YAML reads an unquoted 2027-03-01 as a date.
+  const expires = w.expires instanceof Date ? w.expires.toISOString().slice(0, 10) : w.expires;
+  if (expires !== undefined) need("expires", typeof expires === "string" && /^\d{4}-\d{2}-\d{2}$/.test(expires) && !Number.isNaN(Date.parse(expires)), "a date YYYY-MM-DD");
+  for (const k of ["owner", "ticket"] as const) if (w[k] !== undefined) need(k, typeof w[k] === "string" && w[k].length > 0, "a non-empty string");
+  return {
+    id: w.id,
+    spec: w.spec,
+    checks: w.checks,
+    operations,
+    ...(streamModes ? { streamModes } : {}),
+    ...(strategies ? { strategies } : {}),
+    message,
+    reason: w.reason,
+    ...(expires ? { expires } : {}),
+    ...(w.owner ? { owner: w.owner } : {}),
+    ...(w.ticket ? { ticket: w.ticket } : {}),
+  };
 }
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
@@ -79,14 +105,64 @@ export function matches(w: Waiver, f: Finding): boolean {
   );
 }
 
-/** Marks waived findings; returns the ids of waivers that matched nothing. */
-export function applyWaivers(findings: Finding[], waivers: Waiver[]): { findings: Finding[]; unused: string[] } {
+/** True from the waiver's `expires` day on (UTC). */
+export const isExpired = (w: Pick<Waiver, "expires">, now: Date) => w.expires !== undefined && now.toISOString().slice(0, 10) >= w.expires;
+
+/**
+ * Marks waived findings. An expired waiver waives nothing: the findings it matches stay open and carry
+ * `expiredWaiver`. Returns the ids of waivers that matched nothing, and the expired ones that matched.
+ */
+export function applyWaivers(findings: Finding[], waivers: Waiver[], now = new Date()): { findings: Finding[]; unused: string[]; expired: ExpiredWaiver[] } {
   const used = new Set<string>();
+  const expired = new Map<string, ExpiredWaiver>();
   const out = findings.map((f) => {
     const w = waivers.find((x) => matches(x, f));
     if (!w) return f;
     used.add(w.id);
+    if (isExpired(w, now)) {
+      const e = expired.get(w.id) ?? { id: w.id, expires: w.expires!, ...who(w), findings: 0 };
+      e.findings++;
+      expired.set(w.id, e);
+      return { ...f, expiredWaiver: { waiver: w.id, expires: w.expires! } };
+    }
     return { ...f, waived: { waiver: w.id, reason: w.reason } };
   });
-  return { findings: out, unused: waivers.filter((w) => !used.has(w.id)).map((w) => w.id) };
+  return { findings: out, unused: waivers.filter((w) => !used.has(w.id)).map((w) => w.id), expired: [...expired.values()] };
+}
+
+const who = (w: Waiver) => ({ ...(w.owner ? { owner: w.owner } : {}), ...(w.ticket ? { ticket: w.ticket } : {}) });
+
+/** An expired waiver that matched findings in this run (they are open now). */
+export interface ExpiredWaiver {
+  id: string;
+  expires: string;
+  owner?: string;
+  ticket?: string;
+  /** Findings it matched, open because it expired. */
+  findings: number;
+}
+
+/** A user's waiver that matched nothing in a run that exercised what it covers (shown; it does not fail the run). */
+export interface StaleWaiver {
+  id: string;
+  owner?: string;
+  ticket?: string;
+  expires?: string;
+}
+
+/** Which phase judges each kind of check (a waiver for a phase that did not run is not stale, just unexercised). */
+const PHASE_OF: Record<string, "contract" | "streams" | "load"> = { exchange: "contract", flow: "contract", setup: "contract", stream: "streams", lifecycle: "streams", multitask: "load", gate: "load" };
+
+/**
+ * The user's unused waivers that this run could have used: the reference's own lists cover deviations some
+ * seeds and profiles never reach, and a waiver for an API or phase this run did not test says nothing.
+ */
+export function staleWaivers(waivers: Waiver[], unused: string[], ran: { phases: string[]; specs: string[] }): StaleWaiver[] {
+  return waivers
+    .filter((w) => w.scope !== "reference" && unused.includes(w.id) && ran.specs.includes(w.spec))
+    .filter((w) => {
+      const phases = w.checks.includes("*") ? ["contract", "streams", "load"] : w.checks.map((c) => (isCheckName(c) ? PHASE_OF[CHECKS[c].kind] : undefined));
+      return phases.some((p) => p !== undefined && ran.phases.includes(p));
+    })
+    .map((w) => ({ id: w.id, ...who(w), ...(w.expires ? { expires: w.expires } : {}) }));
 }

@@ -82,7 +82,9 @@ async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | unde
       }
     }
   }
-  await report(testInfo, { ...rec.result(), timings: [watch(where.unit, "contract")] }, skipped);
+  const timing = watch(where.unit, "contract");
+  if (operationId) rec.elapsed({ spec, operationId }, timing.ms);
+  await report(testInfo, { ...rec.result(), timings: [timing] }, skipped);
 }
 
 for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(typeof env.specs)[SpecId]>][]) {

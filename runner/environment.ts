@@ -35,7 +35,7 @@ async function load(): Promise<RunEnvironment> {
   // A target this worker stopped sending to is unusable for every process of the run.
   onBreakerTrip((reason) => markTargetDown(settings.outDir, reason));
   const specs = await loadSpecSet(settings.specs);
-  const waivers = settings.waiverFiles.flatMap(loadWaivers);
+  const waivers = [...settings.waiverFiles.flatMap(loadWaivers), ...(settings.inlineWaivers ?? [])];
   return {
     settings,
     specs,

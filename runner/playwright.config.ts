@@ -26,7 +26,7 @@ export default defineConfig({
   reporter: [
     // First, so every reporter after it is handed redacted results.
     ["./redacting-reporter.ts"],
-    ["list", { printSteps: false }],
+    settings.verbose ? ["list", { printSteps: false }] : ["./progress-reporter.ts"],
     ["html", { outputFolder: join(settings.outDir, "playwright"), open: "never" }],
     ["./reporter.ts"],
     // A shard's Playwright report is merged with the others' by `agentwire merge`.

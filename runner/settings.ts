@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SpecId, Target } from "../core/target.ts";
+import type { Waiver } from "../results/waivers.ts";
 
 export interface RunSettings {
   target: Target;
@@ -17,11 +18,15 @@ export interface RunSettings {
   /** Spec files by API. */
   specs: Partial<Record<SpecId, string>>;
   waiverFiles: string[];
+  /** Waivers written in the config file (already validated). */
+  inlineWaivers?: Waiver[];
   outDir: string;
   /** Tag put into the metadata of every resource the run creates. */
   tag: string;
   /** The CLI process: when it is gone (even killed), the runner stops too. */
   ownerPid: number;
+  /** Playwright's per-test list on the console instead of one progress line per phase. */
+  verbose?: boolean;
   /** Set when this run is one shard of several (`--shard i/n`): Playwright then also writes a blob report. */
   shard?: string;
 }

@@ -10,13 +10,14 @@ import { redact, registerSecret } from "../../core/redact.ts";
 import type { SpecId } from "../../core/target.ts";
 import { keyHeaderOf } from "../../contract/oracle.ts";
 import { runLoadPhase } from "../../load/phase.ts";
-import { writeReports } from "../../reporters/index.ts";
+import { writeMarkdownSummary, writeReports } from "../../reporters/index.ts";
 import { blocksVerdict, judgedAnything, type Summary } from "../../results/summary.ts";
 import type { TimeReport } from "../../results/timing.ts";
 import { removeParts } from "../../runner/shared.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { onInterrupt, signalGroups } from "../interrupt.ts";
+import { appendHistory } from "../history.ts";
 import { leftoversOf } from "../leftovers.ts";
 import { prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
@@ -40,6 +41,8 @@ export async function run(config: RunConfig): Promise<number> {
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
   const specs = await resolveSpecs(config.specs);
+  const known = new Set(Object.values(specs.set).flatMap((m) => m!.operations.map((o) => o.operationId)));
+  for (const id of config.operations) if (!known.has(id)) throw new CliError(`--operation ${id}: no such operationId in the documents`);
   const server = config.reference === "python" ? "python" : "js";
   const waivers = resolveWaivers(config, isEmbedded(config) ? server : undefined);
   const record = new RunRecord(config, specs.set, waivers.waivers);
@@ -101,7 +104,7 @@ export async function run(config: RunConfig): Promise<number> {
     if (config.only.includes("load") && !interrupt.signal.aborted && !record.unusable) {
       const started = performance.now();
       begin("load");
-      const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, workers: config.loadWorkers, tag, signal: interrupt.signal, log });
+      const out = await runLoadPhase({ target: resolved.target, profile: config.profile, seed: config.seed, allowHosts: config.allowHosts, workers: config.loadWorkers, tag, signal: interrupt.signal, log, thresholds: config.thresholds, shape: config.loadShape });
       record.load = out.load;
       record.gates.push(...out.gates);
       record.loadFindings.push(...out.findings);
@@ -115,12 +118,16 @@ export async function run(config: RunConfig): Promise<number> {
   } finally {
     await resolved.stop();
   }
-  const { summary, unusedWaivers } = record.summary();
-  // The reference's own waivers cover deviations some seeds do not reach; only the user's are worth a note.
-  if (unusedWaivers.length && config.waivers.length && !record.interrupted) log(`note: waivers that matched nothing this run: ${unusedWaivers.join(", ")}`);
+  const { summary } = record.summary();
   writeReports(summary, config.outDir);
   removeParts(config.outDir);
   printOutcome(summary, config.outDir, log);
+  try {
+    writeMarkdownSummary(summary, config.summaryMd, process.env.GITHUB_STEP_SUMMARY);
+  } catch (error) {
+    log(`note: the Markdown summary could not be written: ${(error as Error).message}`);
+  }
+  if (config.history) log(`history: added as ${appendHistory(config.history, join(config.outDir, "summary.json"))} in ${config.history}`);
   if (summary.interrupted) return EXIT.interrupted;
   if (summary.unusable) return EXIT.unreachable;
   return summary.verdict === "pass" ? EXIT.conforms : EXIT.findings;
@@ -147,7 +154,9 @@ export function printOutcome(s: Summary, outDir: string, log: (line: string) => 
   log(`findings: ${open} open, ${waived} waived`);
   if (unjudged.length) log(`not judged: ${unjudged.length} units (e.g. ${unjudged[0]!.unit}: ${unjudged[0]!.reason})`);
   if (!judgedAnything(s)) log(`nothing was judged${s.notJudged[0] ? `: every unit was not applicable (e.g. ${s.notJudged[0].unit}: ${s.notJudged[0].reason})` : ""}`);
-  for (const g of s.gates) log(`gate ${g.name}: ${g.passed ? "met" : "BROKEN"} — ${g.detail}`);
+  for (const g of s.gates) log(`gate ${g.name}: ${g.notJudged ? "NOT JUDGED" : g.passed ? "met" : "BROKEN"} — ${g.detail}`);
+  for (const w of s.waivers?.expired ?? []) log(`waiver ${w.id} expired on ${w.expires}${w.owner ? ` (owner ${w.owner}${w.ticket ? `, ${w.ticket}` : ""})` : w.ticket ? ` (${w.ticket})` : ""}: its ${w.findings} finding${w.findings === 1 ? " is" : "s are"} open`);
+  if (s.waivers?.stale.length) log(`stale waivers (matched nothing this run): ${s.waivers.stale.map((w) => w.id).join(", ")}`);
   const time = describeTime(s.time);
   if (time) log(time);
   if (s.leftovers.length) log(`left on the target: ${s.leftovers.map((l) => `${l.spec} ${l.path} (${l.reason})`).join("; ")}`);

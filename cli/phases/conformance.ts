@@ -72,6 +72,8 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
     examples: EXAMPLES[config.profile],
     specs: input.specs,
     waiverFiles: input.waivers.files,
+    inlineWaivers: input.config.inlineWaivers,
+    verbose: input.config.verbose,
     outDir,
     tag: input.tag,
     ownerPid: process.pid,
@@ -79,11 +81,12 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   };
   resetParts(outDir);
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");
-  const args = [cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
+  // tsx, as for the CLI: Playwright does not compile TypeScript inside node_modules, where an installed suite lives.
+  const args = ["--import", "tsx", cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
   args.push("--workers", String(config.workers ?? DEFAULT_WORKERS[input.target.embedded ? "embedded" : "remote"]));
   if (config.shard) args.push("--shard", config.shard);
-  // Test-only: the project's own tests narrow a run to a few units (documented with AGENTWIRE_LIMITS).
-  if (process.env[GREP_ENV]) args.push("--grep", process.env[GREP_ENV]);
+  const grep = unitFilter(config, process.env[GREP_ENV]);
+  if (grep) args.push("--grep", grep, "--pass-with-no-tests");
 
   const settingsFile = writeSettings(settings);
   // The settings hold the key: they go even when a second interrupt ends the process at once.
@@ -120,11 +123,28 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   const { result } = output;
   const reported = result.operations.length + result.notJudged.length + result.streams.length + result.findings.length;
   if (!input.signal.aborted) {
+    if (reported === 0 && grep && code === 0) throw new CliError(`${config.grep ? `--grep ${config.grep}` : "--operation"}: no unit of ${input.projects.join(" or ")} matches (unit titles read "<api> › <operationId> › <family>", "<api> › flow › <title>", "<api> › stream mode <mode>")`);
     if (reported === 0) throw new CliError(`the conformance runner (Playwright) exited with ${code} and produced no results`, 70);
     // Units it never reported were not judged: a runner that died half way must not leave a pass.
     if (code !== 0 && code !== 1) result.notJudged.push({ unit: "conformance runner", reason: `Playwright exited with ${code} before every unit had reported`, cause: "suite" });
   }
   return output;
+}
+
+/**
+ * One Playwright --grep for the units asked for: `--operation ID` selects that operation's units (titled
+ * "<api> › <operationId> › <family>"), `--grep` any title; the project's own tests narrow runs with
+ * AGENTWIRE_GREP. All given must match.
+ */
+export function unitFilter(config: Pick<RunConfig, "operations" | "grep">, testGrep: string | undefined): string | undefined {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const parts = [
+    ...(config.operations.length ? [`› (${config.operations.map(escape).join("|")})(?![\\w-])`] : []),
+    ...(config.grep ? [config.grep] : []),
+    ...(testGrep ? [testGrep] : []),
+  ];
+  if (parts.length <= 1) return parts[0];
+  return parts.map((p) => `(?=.*${p.startsWith("^") ? p.slice(1) : p})`).join("");
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

@@ -6,6 +6,7 @@
 import { clientFor } from "../../core/client.ts";
 import { curl } from "../../core/reproducer.ts";
 import { paceConfig, type Target } from "../../core/target.ts";
+import { fingerprintOf } from "../../results/fingerprint.ts";
 import type { Finding } from "../../results/finding.ts";
 import type { Gate, MultitaskSummary } from "../../results/summary.ts";
 import { runMultitaskLoad } from "./run.ts";
@@ -69,7 +70,7 @@ export async function runMultitaskPhase(s: {
       log(`  ${o.strategy}: ${o.created}/${o.runsSent} created, ${Object.entries(o.fates).map(([k, n]) => `${n} ${k}`).join(", ")}${failed.length ? ` — findings in ${failed.join(", ")} (before waivers)` : ""}`);
     }
     const findings = result.problems.map(
-      (p): Finding => ({ check: p.check, spec: "agent-server", operationId: CREATE_RUN, message: p.message, ...(p.strategy ? { strategy: p.strategy } : {}), unit: { scenario: "multitask under load" }, replay: { seed: s.seed }, reproducer: curl(p.request) }),
+      (p): Finding => ({ fingerprint: fingerprintOf({ check: p.check, spec: "agent-server", operationId: CREATE_RUN, message: p.message, strategy: p.strategy }), check: p.check, spec: "agent-server", operationId: CREATE_RUN, message: p.message, ...(p.strategy ? { strategy: p.strategy } : {}), unit: { scenario: "multitask under load" }, replay: { seed: s.seed }, reproducer: curl(p.request) }),
     );
     return {
       multitask: { ...profile, gapMs: GAP_MS, seed: s.seed, wallMs: Math.round(result.wallMs), strategies: result.outcomes },

@@ -14,7 +14,7 @@ const readSummary = (dir: string) => JSON.parse(readFileSync(join(dir, "summary.
 async function runUntilTestsPass(t: { after(fn: () => void): void }) {
   const out = tempDir("agentwire-cli-test-");
   t.after(() => out.remove());
-  const cli = startCli(["run", "--only", "contract,streams", "--seed", "1", "--out", out.dir], cleanEnv(), { detached: true });
+  const cli = startCli(["run", "--only", "contract,streams", "--seed", "1", "--verbose", "--out", out.dir], cleanEnv(), { detached: true });
   const seen = new Map<number, Proc>();
   const census = setInterval(() => descendants(cli.pid).forEach((p) => seen.set(p.pid, p)), 200);
   t.after(() => {

@@ -1,15 +1,20 @@
 /**
  * `agentwire run` against the embedded reference: Ctrl-C mid-run (exit 130, partial reports, nothing left
  * running) and the load phase end to end (the issue's acceptance: a healthy reference meets the TTFT SLO,
- * one with slow-first-token breaks it).
+ * one with slow-first-token breaks it). The faulty runs are then compared with the healthy one
+ * (`agentwire compare`), and one carries a config with a threshold set too tight and an expired waiver.
  */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { descendants, eventually, isAlive, isUpstream, killTree, runCli, startCli, tempDir, upstreamDir, type Proc } from "./harness.ts";
 
 const readSummary = (dir: string) => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+
+/** The healthy load run's reports, kept for the comparisons that follow it. */
+const healthy = tempDir("agentwire-cli-test-");
+after(() => healthy.remove());
 
 test("run interrupted with SIGINT exits 130, stops the reference and writes summary.json", async (t) => {
   const out = tempDir("agentwire-cli-test-");
@@ -55,9 +60,8 @@ test("run --only load interrupted between steps exits 130 and keeps the steps me
   assert.match(summary.phases.find((p: { name: string }) => p.name === "load").note, /interrupted/);
 });
 
-test("run --only load on the reference meets the TTFT SLO and writes all three reports", async (t) => {
-  const out = tempDir("agentwire-cli-test-");
-  t.after(() => out.remove());
+test("run --only load on the reference meets the TTFT SLO and writes all three reports", async () => {
+  const out = healthy;
   const r = await runCli(["run", "--only", "load", "--seed", "1", "--out", out.dir]);
   assert.equal(r.code, 0, r.stderr.slice(-2000));
   const summary = readSummary(out.dir);
@@ -67,6 +71,9 @@ test("run --only load on the reference meets the TTFT SLO and writes all three r
   }
   assert.ok(summary.load.maxConcurrencyWithinSlo >= 1, JSON.stringify(summary.load.sweep));
   assert.equal(summary.gates.find((g: { name: string }) => g.name === "load_ttft_slo")?.passed, true);
+  // The default thresholds (the old SLO) are gates of their own, and every step keeps its histograms.
+  assert.deepEqual(summary.gates.filter((g: { threshold?: unknown }) => g.threshold).map((g: { name: string; passed: boolean }) => [g.name, g.passed]), [["threshold ttft_ms p(95)<=2000", true], ["threshold error_rate rate<=0.01", true]]);
+  assert.ok(summary.load.steps.length >= 1 && summary.load.steps.every((s: { histograms: Record<string, string> }) => typeof s.histograms.ttft_ms === "string"));
   // Concurrent runs on shared threads under all four strategies: judged, and nothing open (deviations waived).
   const strategies = summary.load.multitask?.strategies ?? [];
   assert.deepEqual(strategies.map((s: { strategy: string }) => s.strategy), ["reject", "enqueue", "interrupt", "rollback"]);
@@ -86,14 +93,30 @@ test("run --only load --fault slow-first-token breaks the TTFT gate (exit 1), wi
   assert.ok(gate, "no load_ttft_slo gate");
   assert.equal(gate.passed, false);
   assert.match(r.stderr, /gate load_ttft_slo: BROKEN/);
+  // Against the healthy run: compare fails and names TTFT.
+  const c = await runCli(["compare", healthy.dir, out.dir]);
+  assert.equal(c.code, 1, c.stdout + c.stderr);
+  assert.match(c.stdout, /verdict: FAIL — .*ttft/);
+  const compared = JSON.parse(readFileSync(join(out.dir, "compare.json"), "utf8"));
+  assert.equal(compared.verdict, "fail");
+  assert.ok(compared.reasons.some((reason: string) => /ttft/i.test(reason)), compared.reasons.join("; "));
 });
 
 test("run --only load --fault multitask-swapped fails on the multitask outcomes (exit 1, with reproducers)", async (t) => {
   const out = tempDir("agentwire-cli-test-");
   t.after(() => out.remove());
-  const r = await runCli(["run", "--only", "load", "--fault", "multitask-swapped", "--seed", "1", "--out", out.dir]);
+  // A config: a threshold no target meets, and a waiver of this fault's findings that has expired.
+  const config = join(out.dir, "agentwire.config.yaml");
+  writeFileSync(config, `thresholds:\n  ttft_ms: ["p(95)<1"]\nwaivers:\n  - { id: expired-example, spec: agent-server, checks: [multitask_load_outcome], reason: "known, until it was not", owner: qa, expires: 2020-01-01 }\n`);
+  const r = await runCli(["run", "--config", config, "--only", "load", "--fault", "multitask-swapped", "--seed", "1", "--out", out.dir]);
   assert.equal(r.code, 1, r.stderr.slice(-2000));
   const summary = readSummary(out.dir);
+  const tight = summary.gates.find((g: { name: string }) => g.name === "threshold ttft_ms p(95)<1");
+  assert.equal(tight?.passed, false, JSON.stringify(summary.gates));
+  assert.match(r.stderr, /gate threshold ttft_ms p\(95\)<1: BROKEN/);
+  assert.deepEqual(summary.waivers.expired.map((w: { id: string }) => w.id), ["expired-example"]);
+  assert.match(r.stderr, /waiver expired-example expired on 2020-01-01 \(owner qa\)/);
+  assert.ok(summary.findings.some((f: { expiredWaiver?: { waiver: string }; waived?: unknown }) => f.expiredWaiver?.waiver === "expired-example" && !f.waived));
   const open = summary.findings.filter((f: { waived?: unknown; check: string }) => !f.waived && f.check === "multitask_load_outcome");
   assert.ok(open.length > 0, JSON.stringify(summary.findings.slice(0, 5)));
   for (const f of open) {
@@ -101,4 +124,12 @@ test("run --only load --fault multitask-swapped fails on the multitask outcomes 
     assert.deepEqual(f.replay, { seed: 1 });
   }
   assert.ok(summary.load.multitask.strategies.some((s: { checks: { check: string; verdict: string }[] }) => s.checks.some((c) => c.check === "multitask_load_outcome" && c.verdict === "failed")));
+  // Against the healthy run (no open finding there): exactly this run's open fingerprints are new.
+  const c = await runCli(["compare", healthy.dir, out.dir, "--out", join(out.dir, "c.json")]);
+  assert.equal(c.code, 1, c.stdout + c.stderr);
+  const compared = JSON.parse(readFileSync(join(out.dir, "c.json"), "utf8"));
+  const openPrints = [...new Set(summary.findings.filter((f: { waived?: unknown }) => !f.waived).map((f: { fingerprint: string }) => f.fingerprint))].sort();
+  assert.deepEqual(compared.findings.new.filter((f: { waived: boolean }) => !f.waived).map((f: { fingerprint: string }) => f.fingerprint).sort(), openPrints);
+  // Waived deviations of the reference come and go with timing; nothing open was fixed.
+  assert.deepEqual(compared.findings.fixed.filter((f: { waived: boolean }) => !f.waived), []);
 });

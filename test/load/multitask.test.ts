@@ -21,7 +21,7 @@ const WAIVERS = referenceWaivers("js").flatMap(loadWaivers);
 
 /** The open (unwaived) findings of one check, as the run command would report them. */
 function open(result: MultitaskLoadResult, check: string): string[] {
-  const findings: Finding[] = result.problems.map((p) => ({ check: p.check, spec: "agent-server", operationId: "create_run_threads__thread_id__runs_post", message: p.message, strategy: p.strategy, reproducer: "" }));
+  const findings: Finding[] = result.problems.map((p) => ({ fingerprint: "", check: p.check, spec: "agent-server", operationId: "create_run_threads__thread_id__runs_post", message: p.message, strategy: p.strategy, reproducer: "" }));
   return applyWaivers(findings, WAIVERS).findings.filter((f) => f.check === check && !f.waived).map((f) => f.message);
 }
 

@@ -10,7 +10,7 @@ test("shards merge into one run: each operation takes the verdict of the shard t
   const a = summary({ operations: [op("a", "passed", 5), op("b", "skipped", 0)], findings: [], streams: [], gates: [], startedAt: "2026-11-22T00:00:00.000Z", durationMs: 1000 });
   const b = summary({
     operations: [op("a", "skipped", 0), op("b", "failed", 7)],
-    findings: [{ check: "response_schema", spec: "agent-server", operationId: "b", message: "m", reproducer: "curl" }],
+    findings: [{ fingerprint: "f1", check: "response_schema", spec: "agent-server", operationId: "b", message: "m", reproducer: "curl" }],
     streams: [{ spec: "agent-server", operationId: "s", streamMode: "values", check: "event_names", verdict: "failed" }],
     load: null,
     gates: [],

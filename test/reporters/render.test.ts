@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderHtml } from "../../reporters/html.ts";
 import { renderJunit } from "../../reporters/junit.ts";
+import { renderMarkdown } from "../../reporters/markdown.ts";
 import { verdictOf } from "../../results/summary.ts";
 import { summary } from "../support/summary.ts";
 
@@ -39,7 +40,7 @@ test("the HTML and JUnit reports show each multitask strategy's checks", () => {
     strategies: [{ strategy: "enqueue" as const, threads: 2, runsSent: 8, created: 8, refused: 0, fates: { success: 7, deleted: 1 }, maxRunningOnOneThread: 1,
       checks: [{ check: "multitask_load_no_lost_runs" as const, verdict: "failed" as const }, { check: "multitask_load_outcome" as const, verdict: "waived" as const }] }],
   };
-  const lost = { check: "multitask_load_no_lost_runs" as const, spec: "agent-server" as const, operationId: "create_run_threads__thread_id__runs_post", message: "run 1 (r1) was accepted but no longer exists", strategy: "enqueue", reproducer: "curl" };
+  const lost = { fingerprint: "f2", check: "multitask_load_no_lost_runs" as const, spec: "agent-server" as const, operationId: "create_run_threads__thread_id__runs_post", message: "run 1 (r1) was accepted but no longer exists", strategy: "enqueue", reproducer: "curl" };
   const s = summary({ load: { ...summary().load!, multitask }, findings: [lost] });
   const html = renderHtml(s);
   for (const text of ["Concurrent runs on one thread", "7 success, 1 deleted", "no_lost_runs", "v-failed", "v-waived"]) assert.ok(html.includes(text), text);
@@ -67,4 +68,25 @@ test("a unit not judged fails the verdict unless it does not apply; the reports 
   assert.match(xml, /<testsuites name="agentwire" tests="\d+" failures="0" errors="3"/);
   const html = renderHtml(s);
   for (const text of ["Not judged (2)", "Not applicable (1)", "Target unusable", "Left on the target (1)", "DELETE /threads/t1"]) assert.ok(html.includes(text), text);
+});
+
+test("JUnit for CI: a timestamp, per-operation times, waived and not-implemented operations skipped with the reason, a not-judged gate an error", () => {
+  const base = summary();
+  const op = base.operations[0]!;
+  const s = summary({
+    operations: [{ ...op, verdict: "waived", durationMs: 1234 }, { ...op, operationId: "listManagedDeepAgents", verdict: "not-implemented" }],
+    findings: [base.findings[1]!],
+    gates: [{ name: "threshold ttft_ms p(95)<1500", passed: false, detail: "not judged", notJudged: "judged on 1 samples at concurrency 1, fewer than min_samples 5" }],
+  });
+  const xml = renderJunit(s);
+  assert.match(xml, /<testsuites [^>]*timestamp="2026-11-22T00:00:00"/);
+  assert.match(xml, /name="getManagedDeepAgent \(GET \/agents\/\{agent_id\}\)" time="1.234"><skipped message="waived: w \(known\)"\/>/);
+  assert.match(xml, /name="listManagedDeepAgents[^"]*"><skipped message="not implemented: /);
+  assert.match(xml, /name="threshold ttft_ms p\(95\)&lt;1500"><error message="not judged: judged on 1 samples/);
+});
+
+test("the Markdown summary has the verdict, the gates and the open findings with fingerprint and reproducer", () => {
+  const md = renderMarkdown(summary());
+  for (const text of ["## agentwire: ❌ FAIL", "| load_ttft_slo | ✅ met | ok |", "`response_schema`", "`0123456789abcdef`", "curl -X GET 'http://x/agents/1'", "1 open findings, 1 waived"]) assert.ok(md.includes(text), `${text}\n${md}`);
+  assert.ok(!md.includes("fedcba9876543210"), "waived findings are not listed as open");
 });

@@ -12,8 +12,8 @@ test("a matrix cell passes only where its unit was judged; findings, not-judged 
     operations: [op("a", "failed"), op("b", "waived"), op("c", "not-judged"), op("d", "not-implemented")],
     units: [unit("a", "positive"), unit("a", "negative"), unit("b", "positive"), unit("d", "positive"), { spec: "agent-server", unit: "agent-server › flow › f", flow: "f", operations: ["a"] }],
     findings: [
-      { check: "status_code_documented", spec: "agent-server", operationId: "a", message: "m", unit: { family: "negative", round: 0 }, reproducer: "curl" },
-      { check: "status_code_documented", spec: "agent-server", operationId: "b", message: "m", unit: { family: "positive", round: 0 }, reproducer: "curl", waived: { waiver: "w", reason: "r" } },
+      { fingerprint: "fa", check: "status_code_documented", spec: "agent-server", operationId: "a", message: "m", unit: { family: "negative", round: 0 }, reproducer: "curl" },
+      { fingerprint: "fb", check: "status_code_documented", spec: "agent-server", operationId: "b", message: "m", unit: { family: "positive", round: 0 }, reproducer: "curl", waived: { waiver: "w", reason: "r" } },
     ],
     notJudged: [
       { unit: "agent-server › c › positive", spec: "agent-server", operationId: "c", reason: "could not prepare it", cause: "target" },

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Finding } from "../../results/finding.ts";
-import { applyWaivers, loadWaivers, WaiverError, type Waiver } from "../../results/waivers.ts";
+import { applyWaivers, loadWaivers, staleWaivers, WaiverError, type Waiver } from "../../results/waivers.ts";
 import { streamVerdicts } from "../../results/verdicts.ts";
 import { referenceWaivers } from "../../reference/waivers/index.ts";
 
-const finding = (over: Partial<Finding>): Finding => ({ check: "status_code_documented", spec: "agent-server", operationId: "delete_thread_threads__thread_id__delete", message: "answered 204, which is not documented", reproducer: "curl", ...over });
+const finding = (over: Partial<Finding>): Finding => ({ fingerprint: "f", check: "status_code_documented", spec: "agent-server", operationId: "delete_thread_threads__thread_id__delete", message: "answered 204, which is not documented", reproducer: "curl", ...over });
 const w: Waiver = { id: "w", spec: "agent-server", checks: ["status_code_documented"], operations: ["delete_*"], message: "^answered 204,", reason: "a reason long enough" };
 
 test("a waiver matches by API, check, operation glob and message, and nothing else", () => {
@@ -68,4 +68,37 @@ test("a failed stream rule whose findings are all waived is reported as waived",
   assert.equal(streamVerdicts([stream], [waived, { ...f, message: "another" }])[0]!.verdict, "failed");
   // Another stream mode's findings are not this stream's, waived or not.
   assert.equal(streamVerdicts([stream], [{ ...waived, streamMode: "updates" }])[0]!.verdict, "failed");
+});
+
+test("an expired waiver no longer waives: its findings are open and name it; before that day it waives", () => {
+  const dated: Waiver = { ...w, expires: "2027-03-01", owner: "qa", ticket: "T-1" };
+  const before = applyWaivers([finding({})], [dated], new Date("2027-02-28T23:59:00Z"));
+  assert.ok(before.findings[0]!.waived);
+  assert.deepEqual(before.expired, []);
+  const after = applyWaivers([finding({}), finding({ operationId: "delete_run" })], [dated], new Date("2027-03-01T00:00:00Z"));
+  assert.deepEqual(after.findings.map((f) => [Boolean(f.waived), f.expiredWaiver?.waiver]), [[false, "w"], [false, "w"]]);
+  assert.deepEqual(after.expired, [{ id: "w", expires: "2027-03-01", owner: "qa", ticket: "T-1", findings: 2 }]);
+});
+
+test("stale: only the user's waivers, for an API and a phase this run tested", () => {
+  const mine = (id: string, over: Partial<Waiver> = {}): Waiver => ({ ...w, id, scope: "user", ...over });
+  const waivers = [mine("contract-as"), mine("streams-as", { checks: ["event_names"] }), mine("managed", { spec: "managed-deep-agents" }), { ...w, id: "reference-own", scope: "reference" as const }];
+  const unused = waivers.map((x) => x.id);
+  const stale = (phases: string[], specs: string[]) => staleWaivers(waivers, unused, { phases, specs }).map((x) => x.id);
+  assert.deepEqual(stale(["contract"], ["agent-server"]), ["contract-as"]);
+  assert.deepEqual(stale(["contract", "streams"], ["agent-server", "managed-deep-agents"]), ["contract-as", "streams-as", "managed"]);
+  assert.deepEqual(stale(["load"], ["agent-server", "managed-deep-agents"]), []);
+});
+
+test("expires, owner and ticket are read from a file (an unquoted YAML date too); a bad date is a one-line error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "agentwire-waivers-"));
+  try {
+    const file = join(dir, "w.yaml");
+    writeFileSync(file, `- { id: a, spec: agent-server, checks: ["*"], reason: "a reason long enough", expires: 2027-03-01, owner: qa, ticket: T-2 }\n`);
+    assert.deepEqual(loadWaivers(file).map((x) => [x.expires, x.owner, x.ticket]), [["2027-03-01", "qa", "T-2"]]);
+    writeFileSync(file, `- { id: a, spec: agent-server, checks: ["*"], reason: "a reason long enough", expires: next spring }\n`);
+    assert.throws(() => loadWaivers(file), (e: Error) => e instanceof WaiverError && /"expires" is missing or malformed \(expected a date YYYY-MM-DD\)/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -15,8 +15,8 @@ export const summary = (over: Partial<Summary> = {}): Summary => ({
   operations: [{ spec: "managed-deep-agents", operationId: "getManagedDeepAgent", method: "GET", path: "/agents/{agent_id}", verdict: "failed", requests: 3 }],
   lint: [],
   findings: [
-    { check: "response_schema", spec: "managed-deep-agents", operationId: "getManagedDeepAgent", message: "200 body: /created_at: must be string <script>", reproducer: "curl -X GET 'http://x/agents/1'" },
-    { check: "status_code_documented", spec: "managed-deep-agents", operationId: "getManagedDeepAgent", message: "answered 401", reproducer: "curl", waived: { waiver: "w", reason: "known" } },
+    { fingerprint: "0123456789abcdef", check: "response_schema", spec: "managed-deep-agents", operationId: "getManagedDeepAgent", message: "200 body: /created_at: must be string <script>", reproducer: "curl -X GET 'http://x/agents/1'" },
+    { fingerprint: "fedcba9876543210", check: "status_code_documented", spec: "managed-deep-agents", operationId: "getManagedDeepAgent", message: "answered 401", reproducer: "curl", waived: { waiver: "w", reason: "known" } },
   ],
   streams: [{ spec: "agent-server", operationId: "op", streamMode: "values", check: "event_names", verdict: "passed" }],
   notJudged: [],

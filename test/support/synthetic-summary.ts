@@ -75,6 +75,7 @@ export function syntheticSummary(findingCount: number, o: { healthy?: boolean } 
     const waived = o.healthy || n % 3 !== 0;
     const body = JSON.stringify({ input: { messages: [{ role: "user", content: "x".repeat(n % 50 === 0 ? 3000 : 80) }] }, metadata: { n } });
     findings.push({
+      fingerprint: n.toString(16).padStart(16, "0"),
       check,
       spec: stream ? (streams.find((s) => s.streamMode === mode)!.spec) : op.spec,
       operationId: stream ? streams.find((s) => s.streamMode === mode)!.operationId : op.operationId,

@@ -1,0 +1,330 @@
+/**
+ * `agentwire compare BASE HEAD`: what changed between two runs (two releases, staging and production, two
+ * servers). Findings are matched by fingerprint (new / fixed / unchanged); operation, stream and gate
+ * verdicts that changed are listed; each load latency metric is judged on the HDR histograms both runs
+ * saved (summary.json `load.steps[].histograms`), pooled over the concurrency levels both measured: a
+ * bootstrap confidence interval of the difference of p50, p95 and p99, and a Mann-Whitney rank test, give a
+ * verdict per metric — better, worse, or no detectable change at the chosen confidence.
+ *
+ * compare.json holds a `Compare` document. Its shape is versioned (`schemaVersion`) and only ever grows:
+ * readers (the HTML compare page) may rely on every field documented here.
+ */
+import { decodeFromCompressedBase64 } from "hdr-histogram-js";
+import type { CheckName } from "../core/checks.ts";
+import type { SpecId } from "../core/target.ts";
+import type { Finding } from "./finding.ts";
+import { fingerprintOf } from "./fingerprint.ts";
+import { LOAD_LATENCY_METRICS, type Gate, type LoadLatencyMetric, type OperationVerdict, type StreamResult, type Summary } from "./summary.ts";
+
+export const COMPARE_SCHEMA_VERSION = 1;
+
+export interface Compare {
+  schemaVersion: typeof COMPARE_SCHEMA_VERSION;
+  kind: "compare";
+  tool: { name: string; version: string };
+  /** "fail" when HEAD has a new open finding, a gate BASE met is broken, or a metric regressed beyond its configured limit. */
+  verdict: "pass" | "fail";
+  /** One line per reason for "fail" (empty on "pass"). */
+  reasons: string[];
+  /** Confidence of the intervals and of the rank test (e.g. 0.95). */
+  confidence: number;
+  base: CompareRun;
+  head: CompareRun;
+  findings: { new: FindingRef[]; fixed: FindingRef[]; unchanged: FindingRef[] };
+  /** Operations whose verdict differs (null: not in that run's documents). */
+  operations: VerdictChange<OperationVerdict>[];
+  /** Stream rules whose verdict differs. */
+  streams: (VerdictChange<StreamResult["verdict"]> & { streamMode: string; check: CheckName })[];
+  /** Gates whose outcome differs, or that exist in only one run. */
+  gates: { name: string; base: GateOutcome | null; head: GateOutcome | null }[];
+  /** One entry per latency metric, in LOAD_LATENCY_METRICS order. */
+  metrics: MetricComparison[];
+}
+
+/** Which run a side is, as its summary says. */
+export interface CompareRun {
+  /** The folder or file it was read from. */
+  source: string;
+  startedAt: string;
+  verdict: "pass" | "fail";
+  seed: number;
+  profile: string;
+  targets: Summary["targets"];
+  tool: Summary["tool"];
+}
+
+export interface FindingRef {
+  fingerprint: string;
+  check: CheckName;
+  spec: SpecId;
+  operationId: string;
+  streamMode?: string;
+  strategy?: string;
+  /** The message as this run worded it (HEAD's for new and unchanged findings, BASE's for fixed ones). */
+  message: string;
+  waived: boolean;
+}
+
+export interface VerdictChange<V> {
+  spec: SpecId;
+  operationId: string;
+  base: V | null;
+  head: V | null;
+}
+
+export type GateOutcome = "met" | "broken" | "not-judged";
+
+export type MetricVerdict = "better" | "worse" | "no detectable change" | "not judged";
+
+export interface MetricComparison {
+  metric: LoadLatencyMetric;
+  verdict: MetricVerdict;
+  /** Why it was not judged (no histograms, too few samples, no common concurrency level). */
+  reason?: string;
+  /** The concurrency levels pooled (measured by both runs). */
+  concurrency: number[];
+  samples: { base: number; head: number };
+  /** Mann-Whitney U test of HEAD against BASE (normal approximation with tie correction, two-sided). */
+  rankTest?: { u: number; z: number; pValue: number };
+  percentiles: PercentileComparison[];
+}
+
+export interface PercentileComparison {
+  percentile: "p50" | "p95" | "p99";
+  /** Milliseconds. */
+  base: number;
+  head: number;
+  /** head − base, ms. */
+  diff: number;
+  /** diff / base (null when base is 0). */
+  relative: number | null;
+  /** Bootstrap confidence interval of diff, ms. */
+  ci: [number, number];
+  /** The configured limit for this percentile (`regression:` in the config), as written. */
+  limit?: string;
+  /** True when the metric is worse and this percentile's change is beyond its limit: compare fails. */
+  beyondLimit?: boolean;
+}
+
+export interface CompareOptions {
+  confidence?: number;
+  /** `<metric>.<p50|p95|p99>` → "+10%" (relative) or "+50" (ms). */
+  regression?: Record<string, string>;
+  /** Resamples of the bootstrap. */
+  resamples?: number;
+}
+
+/** Applied when the config names none: a detectable rise of more than 10 % of a p95 latency fails. */
+export const DEFAULT_REGRESSION: Record<string, string> = Object.fromEntries(LOAD_LATENCY_METRICS.map((m) => [`${m}.p95`, "+10%"]));
+/** Fewer samples on either side and a metric is not judged. */
+export const MIN_COMPARE_SAMPLES = 5;
+
+const PERCENTILES = { p50: 50, p95: 95, p99: 99 } as const;
+
+export function compareSummaries(base: Summary, head: Summary, sources: { base: string; head: string }, tool: Compare["tool"], o: CompareOptions = {}): Compare {
+  const confidence = o.confidence ?? 0.95;
+  const regression = o.regression ?? DEFAULT_REGRESSION;
+  const findings = compareFindings(base.findings, head.findings);
+  const metrics = LOAD_LATENCY_METRICS.map((m) => compareMetric(m, base, head, confidence, regression, o.resamples ?? 2000));
+  const gates = changes(base.gates, head.gates, (g) => g.name, outcome).map(([k, b, h]) => ({ name: k.name, base: b, head: h }));
+  const reasons = [
+    ...findings.new.filter((f) => !f.waived).map((f) => `new open finding ${f.fingerprint}: ${f.check} on ${f.operationId}${f.streamMode ? ` [${f.streamMode}]` : ""}${f.strategy ? ` [${f.strategy}]` : ""}`),
+    // A gate is judged on HEAD's own figures even when too few samples leave the histograms without a verdict.
+    ...gates.filter((g) => g.base === "met" && g.head === "broken").map((g) => `gate ${g.name} was met and is broken`),
+    ...metrics.flatMap((m) => m.percentiles.filter((p) => p.beyondLimit).map((p) => `${m.metric} ${p.percentile} regressed ${fmtMs(p.diff, true)}${p.relative === null ? "" : ` (${fmtPct(p.relative)})`}, beyond ${p.limit}`)),
+  ];
+  return {
+    schemaVersion: COMPARE_SCHEMA_VERSION,
+    kind: "compare",
+    tool,
+    verdict: reasons.length ? "fail" : "pass",
+    reasons,
+    confidence,
+    base: runOf(base, sources.base),
+    head: runOf(head, sources.head),
+    findings,
+    operations: changes(base.operations, head.operations, (o) => `${o.spec} ${o.operationId}`, (o) => o.verdict).map(([k, b, h]) => ({ spec: k.spec, operationId: k.operationId, base: b, head: h })),
+    streams: changes(base.streams, head.streams, (s) => `${s.spec} ${s.operationId} ${s.streamMode} ${s.check}`, (s) => s.verdict).map(([k, b, h]) => ({ spec: k.spec, operationId: k.operationId, streamMode: k.streamMode, check: k.check, base: b, head: h })),
+    gates,
+    metrics,
+  };
+}
+
+const runOf = (s: Summary, source: string): CompareRun => ({ source, startedAt: s.startedAt, verdict: s.verdict, seed: s.seed, profile: s.profile, targets: s.targets, tool: s.tool });
+const outcome = (g: Gate): GateOutcome => (g.notJudged ? "not-judged" : g.passed ? "met" : "broken");
+
+/** Entries whose value differs between the runs, or that only one run has. */
+function changes<T, V>(base: T[], head: T[], key: (x: T) => string, value: (x: T) => V): [T, V | null, V | null][] {
+  const b = new Map(base.map((x) => [key(x), x]));
+  const h = new Map(head.map((x) => [key(x), x]));
+  const out: [T, V | null, V | null][] = [];
+  for (const [k, x] of h) {
+    const old = b.get(k);
+    if (!old || value(old) !== value(x)) out.push([x, old ? value(old) : null, value(x)]);
+  }
+  for (const [k, x] of b) if (!h.has(k)) out.push([x, value(x), null]);
+  return out;
+}
+
+const refOf = (f: Finding): FindingRef => ({
+  fingerprint: f.fingerprint ?? fingerprintOf(f),
+  check: f.check,
+  spec: f.spec,
+  operationId: f.operationId,
+  ...(f.streamMode ? { streamMode: f.streamMode } : {}),
+  ...(f.strategy ? { strategy: f.strategy } : {}),
+  message: f.message,
+  waived: Boolean(f.waived),
+});
+
+/** By fingerprint; one violation seen through several messages is one entry (open if any of them is). */
+export function compareFindings(base: Finding[], head: Finding[]): Compare["findings"] {
+  const byPrint = (list: Finding[]) => {
+    const m = new Map<string, FindingRef>();
+    for (const f of list.map(refOf)) {
+      const seen = m.get(f.fingerprint);
+      m.set(f.fingerprint, seen ? { ...seen, waived: seen.waived && f.waived } : f);
+    }
+    return m;
+  };
+  const b = byPrint(base);
+  const h = byPrint(head);
+  return {
+    new: [...h.values()].filter((f) => !b.has(f.fingerprint)),
+    fixed: [...b.values()].filter((f) => !h.has(f.fingerprint)),
+    unchanged: [...h.values()].filter((f) => b.has(f.fingerprint)),
+  };
+}
+
+// ── latency ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** Every value a histogram recorded, in ms, sorted (each bucket's highest equivalent value, as HDR reports percentiles). */
+export function samplesOf(encoded: string): number[] {
+  const h = decodeFromCompressedBase64(encoded, 32, false) as unknown as { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } };
+  const it = h.recordedValuesIterator;
+  it.reset();
+  const out: number[] = [];
+  while (it.hasNext()) {
+    const v = it.next();
+    for (let i = 0; i < v.countAtValueIteratedTo; i++) out.push(v.valueIteratedTo / 1000);
+  }
+  return out;
+}
+
+/** The samples of one metric over the given concurrency levels. */
+function pooled(s: Summary, metric: LoadLatencyMetric, levels: number[]): number[] {
+  return (s.load?.steps ?? [])
+    .filter((st) => levels.includes(st.concurrency) && st.histograms[metric])
+    .flatMap((st) => samplesOf(st.histograms[metric]!))
+    .sort((a, b) => a - b);
+}
+
+/** Nearest-rank percentile of sorted values. */
+const at = (sorted: ArrayLike<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, confidence: number, regression: Record<string, string>, resamples: number): MetricComparison {
+  const levelsOf = (s: Summary) => new Set((s.load?.steps ?? []).filter((st) => st.histograms[metric]).map((st) => st.concurrency));
+  const b = levelsOf(base);
+  const concurrency = [...levelsOf(head)].filter((c) => b.has(c)).sort((x, y) => x - y);
+  const notJudged = (reason: string, samples = { base: 0, head: 0 }): MetricComparison => ({ metric, verdict: "not judged", reason, concurrency, samples, percentiles: [] });
+  if (!base.load?.steps || !head.load?.steps) return notJudged(`${!base.load?.steps ? "BASE" : "HEAD"} saved no load histograms (run the load phase, agentwire ≥ this version)`);
+  if (!concurrency.length) return notJudged("the runs measured no concurrency level in common");
+  const xs = pooled(base, metric, concurrency);
+  const ys = pooled(head, metric, concurrency);
+  const samples = { base: xs.length, head: ys.length };
+  if (xs.length < MIN_COMPARE_SAMPLES || ys.length < MIN_COMPARE_SAMPLES) return notJudged(`fewer than ${MIN_COMPARE_SAMPLES} samples (BASE ${xs.length}, HEAD ${ys.length})`, samples);
+
+  const alpha = 1 - confidence;
+  const rankTest = mannWhitney(xs, ys);
+  const rng = mulberry32(0x5eed ^ xs.length ^ (ys.length << 8));
+  const percentiles = (Object.entries(PERCENTILES) as [PercentileComparison["percentile"], number][]).map(([name, p]): PercentileComparison => {
+    const bv = at(xs, p);
+    const hv = at(ys, p);
+    const ci = bootstrapDiff(xs, ys, p, resamples, alpha, rng);
+    return { percentile: name, base: bv, head: hv, diff: hv - bv, relative: bv > 0 ? (hv - bv) / bv : null, ci, ...(regression[`${metric}.${name}`] ? { limit: regression[`${metric}.${name}`] } : {}) };
+  });
+  // A change is detectable when the rank test says the distributions differ and a percentile's interval excludes 0 on that side.
+  const significant = rankTest.pValue < alpha;
+  const verdict: MetricVerdict =
+    significant && rankTest.z > 0 && percentiles.some((p) => p.ci[0] > 0) ? "worse" : significant && rankTest.z < 0 && percentiles.some((p) => p.ci[1] < 0) ? "better" : "no detectable change";
+  for (const p of percentiles) if (p.limit !== undefined) p.beyondLimit = verdict === "worse" && p.ci[0] > 0 && beyond(p, p.limit);
+  return { metric, verdict, concurrency, samples, rankTest, percentiles };
+}
+
+/** "+10%": relative to BASE; "+50": in ms. */
+function beyond(p: PercentileComparison, limit: string): boolean {
+  const m = /^\+(\d+(?:\.\d+)?)(%?)$/.exec(limit);
+  if (!m) return false;
+  const n = Number(m[1]);
+  return m[2] ? p.relative !== null && p.relative > n / 100 : p.diff > n;
+}
+
+/** Percentile bootstrap of at(head, p) − at(base, p): resampled by counting draws, O(n) per resample. */
+function bootstrapDiff(xs: number[], ys: number[], p: number, resamples: number, alpha: number, rng: () => number): [number, number] {
+  const diffs = new Float64Array(resamples);
+  const cx = new Uint32Array(xs.length);
+  const cy = new Uint32Array(ys.length);
+  for (let r = 0; r < resamples; r++) diffs[r] = resampledAt(ys, cy, p, rng) - resampledAt(xs, cx, p, rng);
+  diffs.sort();
+  return [at(diffs, (alpha / 2) * 100), at(diffs, (1 - alpha / 2) * 100)];
+}
+
+/** The p-th percentile of a resample (with replacement) of sorted `xs`, without sorting the resample. */
+function resampledAt(xs: number[], counts: Uint32Array, p: number, rng: () => number): number {
+  const n = xs.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[Math.floor(rng() * n)]!++;
+  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) return xs[i]!;
+  }
+  return xs[n - 1]!;
+}
+
+/** Two-sided Mann-Whitney U of ys against xs (both sorted); z > 0 when ys tend to be larger. */
+export function mannWhitney(xs: number[], ys: number[]): { u: number; z: number; pValue: number } {
+  const n1 = xs.length;
+  const n2 = ys.length;
+  const all = [...xs.map((v) => ({ v, g: 0 })), ...ys.map((v) => ({ v, g: 1 }))].sort((a, b) => a.v - b.v);
+  let rankSumY = 0;
+  let ties = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j]!.v === all[i]!.v) j++;
+    const rank = (i + 1 + j) / 2;
+    const t = j - i;
+    ties += t ** 3 - t;
+    for (let k = i; k < j; k++) if (all[k]!.g === 1) rankSumY += rank;
+    i = j;
+  }
+  const u = rankSumY - (n2 * (n2 + 1)) / 2;
+  const n = n1 + n2;
+  const mean = (n1 * n2) / 2;
+  const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
+  const z = variance > 0 ? (u - mean) / Math.sqrt(variance) : 0;
+  return { u, z, pValue: variance > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1 };
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
+function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * (z / Math.SQRT2));
+  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(z * z) / 2);
+  return 0.5 * (1 + erf);
+}
+
+/** A small seeded PRNG: the same two runs always compare the same way. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const fmtMs = (ms: number, signed = false) => `${signed && ms >= 0 ? "+" : ""}${Math.abs(ms) >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms`;
+export const fmtPct = (r: number) => `${r >= 0 ? "+" : ""}${(r * 100).toFixed(0)} %`;

@@ -1,0 +1,99 @@
+/** compare on small synthetic summaries: findings by fingerprint, verdict changes, latency judged on histograms. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { LatencyHistogram } from "../../load/metrics/histogram.ts";
+import { compareSummaries, mannWhitney, samplesOf } from "../../results/compare.ts";
+import type { Finding } from "../../results/finding.ts";
+import type { LoadStep, Summary } from "../../results/summary.ts";
+import { summary } from "../support/summary.ts";
+
+/** A seeded latency sample: `median` ms with a right tail, like a streamed run's TTFT. */
+function latencies(n: number, median: number, seed: number): number[] {
+  let a = seed;
+  const rnd = () => ((a = (a * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: n }, () => median * Math.exp(0.3 * Math.sqrt(-2 * Math.log(rnd() || 1e-9)) * Math.cos(2 * Math.PI * rnd())));
+}
+
+function step(concurrency: number, values: Record<string, number[]>): LoadStep {
+  const histograms = Object.fromEntries(Object.entries(values).map(([m, xs]) => {
+    const h = LatencyHistogram.create();
+    xs.forEach((x) => h.recordMs(x));
+    return [m, h.encode()];
+  }));
+  return { concurrency, runs: { finished: 40, ok: 40, failed: 0 }, error_rate: 0, runs_per_s: 3, goodput_per_s: 3, histograms };
+}
+
+const withSteps = (steps: LoadStep[], over: Partial<Summary> = {}) => summary({ load: { metrics: {}, maxConcurrencyWithinSlo: 4, steps }, ...over });
+const finding = (fingerprint: string, over: Partial<Finding> = {}): Finding => ({ fingerprint, check: "response_schema", spec: "agent-server", operationId: `op-${fingerprint}`, message: "m", reproducer: "curl", ...over });
+const tool = { name: "agentwire", version: "0" };
+const src = { base: "a", head: "b" };
+
+test("histograms round-trip to their samples (within HDR's 0.1 %)", () => {
+  const xs = latencies(50, 300, 1);
+  const h = LatencyHistogram.create();
+  xs.forEach((x) => h.recordMs(x));
+  const back = samplesOf(h.encode());
+  assert.equal(back.length, 50);
+  const sorted = [...xs].sort((a, b) => a - b);
+  back.forEach((v, i) => assert.ok(Math.abs(v - sorted[i]!) <= sorted[i]! * 0.002 + 0.002, `${v} vs ${sorted[i]}`));
+});
+
+test("the rank test: same distribution is not significant, a shifted one is, with the right sign", () => {
+  const x = latencies(60, 300, 2).sort((a, b) => a - b);
+  assert.ok(mannWhitney(x, latencies(60, 300, 3).sort((a, b) => a - b)).pValue > 0.05);
+  const up = mannWhitney(x, latencies(60, 450, 4).sort((a, b) => a - b));
+  assert.ok(up.pValue < 0.001 && up.z > 0, JSON.stringify(up));
+});
+
+test("two runs from the same distribution: no detectable change, exit-worthy nothing", () => {
+  const base = withSteps([step(1, { ttft_ms: latencies(12, 300, 5), e2e_ms: latencies(12, 600, 6) }), step(2, { ttft_ms: latencies(24, 320, 7), e2e_ms: latencies(24, 650, 8) })]);
+  const head = withSteps([step(1, { ttft_ms: latencies(12, 300, 9), e2e_ms: latencies(12, 600, 10) }), step(2, { ttft_ms: latencies(24, 320, 11), e2e_ms: latencies(24, 650, 12) })]);
+  const c = compareSummaries(base, head, src, tool);
+  assert.equal(c.verdict, "pass", c.reasons.join("; "));
+  const ttft = c.metrics.find((m) => m.metric === "ttft_ms")!;
+  assert.equal(ttft.verdict, "no detectable change");
+  assert.deepEqual(ttft.concurrency, [1, 2]);
+  assert.deepEqual(ttft.samples, { base: 36, head: 36 });
+  for (const p of ttft.percentiles) assert.ok(p.ci[0] <= 0 && p.ci[1] >= 0, `${p.percentile} interval ${p.ci} holds 0`);
+  assert.equal(c.metrics.find((m) => m.metric === "itl_ms")!.verdict, "not judged");
+});
+
+test("a first token held back: TTFT worse beyond its limit, named; e2e within a loose limit does not fail", () => {
+  const base = withSteps([step(1, { ttft_ms: latencies(30, 300, 13), e2e_ms: latencies(30, 600, 14) })]);
+  const head = withSteps([step(1, { ttft_ms: latencies(30, 3300, 15), e2e_ms: latencies(30, 640, 16) })]);
+  const c = compareSummaries(base, head, src, tool, { regression: { "ttft_ms.p95": "+10%", "e2e_ms.p95": "+500%" } });
+  assert.equal(c.verdict, "fail");
+  assert.equal(c.metrics.find((m) => m.metric === "ttft_ms")!.verdict, "worse");
+  assert.deepEqual(c.reasons.map((r) => r.split(" regressed")[0]), ["ttft_ms p95"]);
+  assert.ok(c.metrics.find((m) => m.metric === "e2e_ms")!.percentiles.every((p) => !p.beyondLimit));
+  // The other way round the same data is better, and passes.
+  const back = compareSummaries(head, base, src, tool);
+  assert.equal(back.metrics.find((m) => m.metric === "ttft_ms")!.verdict, "better");
+  assert.equal(back.verdict, "pass");
+});
+
+test("findings by fingerprint: exactly the new ones fail, fixed and unchanged are listed, a new waived one does not fail", () => {
+  const base = summary({ findings: [finding("aaaa"), finding("bbbb")], load: null });
+  const head = summary({ findings: [finding("bbbb", { message: "worded differently" }), finding("cccc"), finding("dddd", { waived: { waiver: "w", reason: "r" } })], load: null });
+  const c = compareSummaries(base, head, src, tool);
+  assert.deepEqual(c.findings.new.map((f) => f.fingerprint), ["cccc", "dddd"]);
+  assert.deepEqual(c.findings.fixed.map((f) => f.fingerprint), ["aaaa"]);
+  assert.deepEqual(c.findings.unchanged.map((f) => f.fingerprint), ["bbbb"]);
+  assert.equal(c.verdict, "fail");
+  assert.deepEqual(c.reasons, ["new open finding cccc: response_schema on op-cccc"]);
+  assert.ok(c.metrics.every((m) => m.verdict === "not judged"), "no load: latency not judged, never 'no change'");
+});
+
+test("operation, stream and gate verdicts that changed are listed, unchanged ones are not", () => {
+  const base = summary({ load: null });
+  const head = summary({
+    load: null,
+    operations: [{ ...base.operations[0]!, verdict: "passed" }],
+    streams: [{ ...base.streams[0]!, verdict: "failed" }],
+    gates: [{ name: "load_ttft_slo", passed: false, detail: "x" }, { name: "threshold ttft_ms p(95)<1", passed: false, detail: "", notJudged: "2 samples" }],
+  });
+  const c = compareSummaries(base, head, src, tool);
+  assert.deepEqual(c.operations.map((o) => [o.operationId, o.base, o.head]), [["getManagedDeepAgent", "failed", "passed"]]);
+  assert.deepEqual(c.streams.map((s) => [s.check, s.base, s.head]), [["event_names", "passed", "failed"]]);
+  assert.deepEqual(c.gates, [{ name: "load_ttft_slo", base: "met", head: "broken" }, { name: "threshold ttft_ms p(95)<1", base: null, head: "not-judged" }]);
+});
