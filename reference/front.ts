@@ -23,8 +23,10 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "up
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 export async function startFront(o: FrontOptions): Promise<{ url: string; stop(): Promise<void> }> {
-  // Long runs may be silent for a while; the clients' own deadlines bound them, not the proxy.
-  const dispatcher = new Agent({ bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 10_000 });
+  // Long runs may be silent for a while; the clients' own deadlines bound them, not the proxy. An idle
+  // connection is dropped well before the servers behind drop theirs (uvicorn and Node: 5 s), so a request is
+  // never sent on a connection the server is closing (a reset the front could only answer with 502).
+  const dispatcher = new Agent({ bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 2_000, keepAliveMaxTimeout: 2_000 });
   const open = new Set<() => void>();
   const server = createServer((req, res) => {
     handle(req, res, o, dispatcher, open).catch((error) => {
