@@ -95,7 +95,7 @@ for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(t
     });
   }
   for (const p of pathsOf(model)) {
-    test(`${spec} › methods › ${p.path}`, ({}, testInfo) => unit(testInfo, spec, p.operations[0]!.operationId, (e, rec) => runMethods(e.context(spec, rec), p)));
+    test(`${spec} › methods › ${p.path}`, ({}, testInfo) => unit(testInfo, spec, p.operations[0]!.operationId, { family: "methods" }, (e, rec) => runMethods(e.context(spec, rec), p)));
   }
   for (const flow of FLOWS.filter((f) => f.spec === spec)) {
     test(`${spec} › flow › ${flow.title}`, ({}, testInfo) => unit(testInfo, spec, undefined, { flow: flow.title }, async (e, rec) => void (await flow.run(e.context(spec, rec)))));
