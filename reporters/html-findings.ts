@@ -36,8 +36,7 @@ export function replayCommand(s: Pick<Summary, "seed" | "profile" | "targets">, 
     : [...(t.managedDeepAgents ? [`--target ${shellQuote(t.managedDeepAgents)}`] : []), ...(t.agentServer ? [`--agent-server ${shellQuote(t.agentServer)}`] : [])];
   // A multitask finding of the load phase has a strategy and no stream; it is replayed with the load phase's seed.
   const only = f.strategy && !f.streamMode ? "load" : f.streamMode || f.unit?.scenario ? "streams" : "contract";
-  // A unit over a path's methods is named by the path, which a finding does not carry: such a replay runs the phase.
-  const unit = f.unit?.family === "methods" ? undefined : f.unit?.family ? `${f.spec} › ${f.operationId} › ${f.unit.family}` : f.unit?.flow ? `${f.spec} › flow › ${f.unit.flow}` : only === "streams" ? f.unit?.scenario : undefined;
+  const unit = f.unit?.family ? `${f.spec} › ${f.operationId} › ${f.unit.family}` : f.unit?.flow ? `${f.spec} › flow › ${f.unit.flow}` : only === "streams" ? f.unit?.scenario : undefined;
   const grep = unit && only !== "load" ? `AGENTWIRE_GREP=${shellQuote(titlePattern(unit))} ` : "";
   return `${grep}npx agentwire run --only ${only} --seed ${s.seed} --profile ${s.profile}${target.length ? ` ${target.join(" ")}` : ""}`;
 }
@@ -109,7 +108,7 @@ export function findingsSection(s: Summary, links: FindingLinks): string {
     const id = links.idOf(f);
     const cellIds = cellsOf(f).map((k) => cells.get(k)).filter(Boolean);
     const where = [f.spec, f.operationId, f.streamMode && `stream ${f.streamMode}`, f.strategy && `strategy ${f.strategy}`, f.unit?.family && `family ${f.unit.family}`, f.unit?.flow && `flow “${f.unit.flow}”`, f.unit?.scenario && `scenario “${f.unit.scenario}”`].filter(Boolean).join(" · ");
-    const seed = f.replay ? `<dt>Seed</dt><dd><code>${esc(formatReplay(f.replay))}</code>${"example" in f.replay ? " (the document's own request example)" : "case" in f.replay ? " (run seed and the coverage case derived from the schema)" : f.replay.path ? " (run seed : fast-check path of the shrunk input)" : " (the run's seed)"}</dd>` : "";
+    const seed = f.replay ? `<dt>Seed</dt><dd><code>${esc(formatReplay(f.replay))}</code>${"example" in f.replay ? " (the document's own request example)" : "case" in f.replay ? " (a coverage case: run seed, case name)" : f.replay.path ? " (run seed : fast-check path of the shrunk input)" : " (the run's seed)"}</dd>` : "";
     const status = f.exchange?.status !== undefined ? `<dt>Status</dt><dd>${f.exchange.status}</dd>` : "";
     return `<details class="occ" id="${id}" data-spec="${esc(f.spec)}" data-check="${esc(f.check)}" data-verdict="${f.waived ? "waived" : "open"}" data-cells="${cellIds.join(" ")}"${expanded ? " open" : ""}><summary><code>${esc(f.operationId)}</code>${f.streamMode ? ` <span class="tag">${esc(f.streamMode)}</span>` : ""}${f.strategy ? ` <span class="tag">${esc(f.strategy)}</span>` : ""}</summary>
 <dl class="facts"><dt>Where</dt><dd>${esc(where)}</dd>${status}${seed}<dt>Replay</dt><dd><code class="cmd">${esc(replayCommand(s, f))}</code></dd></dl>

@@ -83,8 +83,6 @@ export function conformanceMatrix(s: Summary): ConformanceMatrix {
   const seen = new Set([...units.flatMap((u) => (u.family ? [u.family] : [])), ...s.findings.flatMap((f) => (f.unit?.family && !f.streamMode ? [f.unit.family] : [])), ...s.notJudged.flatMap((n) => familyOf(n) ?? [])]);
   const columns = [...KNOWN_FAMILIES.filter((f) => seen.has(f)), ...[...seen].filter((f) => f && !KNOWN_FAMILIES.includes(f)).sort(), FLOWS_COLUMN];
   const judged = new Set(units.map((u) => u.unit));
-  // A unit over something else than one operation (e.g. all methods of a path) passes its family's cell of every operation it used.
-  const judgedAcross = new Set(units.filter((u) => u.family && !u.operations.some((op) => u.unit === `${u.spec} › ${op} › ${u.family}`)).flatMap((u) => u.operations.map((op) => `${u.spec} › ${op} › ${u.family}`)));
   const flowUnits = units.filter((u) => u.flow);
   const byCell = new Map<string, Finding[]>();
   for (const f of s.findings) for (const k of findingCells(f)) byCell.set(k, [...(byCell.get(k) ?? []), f]);
@@ -106,7 +104,7 @@ export function conformanceMatrix(s: Summary): ConformanceMatrix {
       if (nj && blocksVerdict(nj)) return { ...base, verdict: "not-judged", reason: nj.reason };
       if (found.verdict) return { ...base, verdict: found.verdict };
       if (nj) return { ...base, verdict: "not-applicable", reason: nj.reason };
-      return { ...base, verdict: judged.has(title) || judgedAcross.has(title) ? "passed" : "none" };
+      return { ...base, verdict: judged.has(title) ? "passed" : "none" };
     }),
   }));
 

@@ -87,7 +87,7 @@ const managedAgentFlow: Flow = {
     // attention_count counts the threads needing the user, which requires_attention lists (once the run is over).
     await pollUntil(() => s.call("getManagedDeepAgentThread", "GET", `/threads/${threadId}`), (t) => t.json?.status !== "busy", { everyMs: 100 });
     const count = await s.call("countManagedDeepAgentThreads", "GET", `/threads/count?agent_id=${agentId}`);
-    const waiting = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}&requires_attention=true&page_size=100`);
+    const waiting = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}&requires_attention=true&page_size=20`);
     const listedWaiting = ids(waiting.json?.threads, "id").length;
     s.expect("countManagedDeepAgentThreads", "count_matches_list", count.json?.attention_count === listedWaiting, `attention_count is ${JSON.stringify(count.json?.attention_count)}, but ${listedWaiting} threads of the agent are listed with requires_attention=true`, count.req);
     await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, `/threads/${threadId}`);

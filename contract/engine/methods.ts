@@ -38,7 +38,7 @@ export async function runMethods(ctx: EngineContext, p: DocumentedPath): Promise
   const unsafe = "a write to a collection path is only sent to the embedded reference";
   if (all.length === 0) return "the document lists every method for this path";
   if (sent.length === 0) return unsafe;
-  if (left.length) ctx.rec.skip({ unit: `${ctx.spec} › methods › ${p.path} › ${left.join(", ")}`, spec: ctx.spec, operationId: owner, reason: unsafe, cause: "not-applicable" });
+  if (left.length) ctx.rec.skip({ unit: `${ctx.spec} › ${owner} › methods › ${left.join(", ")}`, spec: ctx.spec, operationId: owner, reason: unsafe, cause: "not-applicable" });
   const where = { spec: ctx.spec, operationId: owner, unit: { family: "methods" } };
   const url = ctx.client.baseUrl.replace(/\/+$/, "") + p.path.replace(/\{[^}]+\}/g, () => randomUUID());
   const probes: { req: HttpRequest; x: Exchange }[] = [];
