@@ -47,7 +47,7 @@ export interface StreamMatrix {
 }
 
 /** The families every contract run knows, in the order a reader expects them; others found are added after. */
-const KNOWN_FAMILIES = ["positive", "negative", "auth", "unknown-ids"];
+const KNOWN_FAMILIES = ["positive", "coverage", "negative", "auth", "unknown-ids", "methods"];
 export const FLOWS_COLUMN = "flows";
 
 export const opCellKey = (spec: string, operationId: string, column: string) => `op|${spec}|${operationId}|${column}`;
@@ -64,7 +64,11 @@ export function findingCells(f: Finding): string[] {
   return [];
 }
 
-const familyOfUnit = (unit: string) => unit.split(" › ")[2];
+/** The family of an operation's own unit ("<api> › <operationId> › <family>"), not of a unit over a path or a flow. */
+const familyOf = (n: { unit: string; operationId?: string }) => {
+  const [, op, family] = n.unit.split(" › ");
+  return op === n.operationId ? family : undefined;
+};
 const worst = (vs: CellVerdict[]) => CELL_RANK.find((v) => vs.includes(v)) ?? "none";
 
 function fromFindings(list: Finding[]): { verdict?: CellVerdict; open: number; waived: number } {
@@ -76,7 +80,7 @@ function fromFindings(list: Finding[]): { verdict?: CellVerdict; open: number; w
 export function conformanceMatrix(s: Summary): ConformanceMatrix {
   const units = s.units ?? [];
   const notJudged = new Map(s.notJudged.map((n) => [n.unit, n]));
-  const seen = new Set([...units.flatMap((u) => (u.family ? [u.family] : [])), ...s.findings.flatMap((f) => (f.unit?.family && !f.streamMode ? [f.unit.family] : [])), ...s.notJudged.flatMap((n) => (n.operationId ? [familyOfUnit(n.unit) ?? ""] : []))]);
+  const seen = new Set([...units.flatMap((u) => (u.family ? [u.family] : [])), ...s.findings.flatMap((f) => (f.unit?.family && !f.streamMode ? [f.unit.family] : [])), ...s.notJudged.flatMap((n) => familyOf(n) ?? [])]);
   const columns = [...KNOWN_FAMILIES.filter((f) => seen.has(f)), ...[...seen].filter((f) => f && !KNOWN_FAMILIES.includes(f)).sort(), FLOWS_COLUMN];
   const judged = new Set(units.map((u) => u.unit));
   const flowUnits = units.filter((u) => u.flow);

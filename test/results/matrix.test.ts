@@ -10,7 +10,11 @@ const unit = (operationId: string, family: string) => ({ spec: "agent-server" as
 test("a matrix cell passes only where its unit was judged; findings, not-judged and not-applicable units say so", () => {
   const s = summary({
     operations: [op("a", "failed"), op("b", "waived"), op("c", "not-judged"), op("d", "not-implemented")],
-    units: [unit("a", "positive"), unit("a", "negative"), unit("b", "positive"), unit("d", "positive"), { spec: "agent-server", unit: "agent-server › flow › f", flow: "f", operations: ["a"] }],
+    units: [
+      unit("a", "positive"), unit("a", "negative"), unit("b", "positive"), unit("d", "positive"),
+      { spec: "agent-server", unit: "agent-server › flow › f", flow: "f", operations: ["a"] },
+      unit("a", "methods"),
+    ],
     findings: [
       { fingerprint: "fa", check: "status_code_documented", spec: "agent-server", operationId: "a", message: "m", unit: { family: "negative", round: 0 }, reproducer: "curl" },
       { fingerprint: "fb", check: "status_code_documented", spec: "agent-server", operationId: "b", message: "m", unit: { family: "positive", round: 0 }, reproducer: "curl", waived: { waiver: "w", reason: "r" } },
@@ -18,17 +22,19 @@ test("a matrix cell passes only where its unit was judged; findings, not-judged 
     notJudged: [
       { unit: "agent-server › c › positive", spec: "agent-server", operationId: "c", reason: "could not prepare it", cause: "target" },
       { unit: "agent-server › b › negative", spec: "agent-server", operationId: "b", reason: "the document allows any input", cause: "not-applicable" },
+      // Not an operation's own unit (a flow): it adds no column.
+      { unit: "agent-server › flow › g", spec: "agent-server", operationId: "c", reason: "unsafe", cause: "not-applicable" },
     ],
     streams: [],
   });
   const m = conformanceMatrix(s);
-  assert.deepEqual(m.columns, ["positive", "negative", "flows"]);
+  assert.deepEqual(m.columns, ["positive", "negative", "methods", "flows"]);
   const row = (id: string) => m.rows.find((r) => r.op.operationId === id)!.cells.map((c) => c.verdict);
-  assert.deepEqual(row("a"), ["passed", "failed", "passed"]);
-  assert.deepEqual(row("b"), ["waived", "not-applicable", "none"]);
-  assert.deepEqual(row("c"), ["not-judged", "none", "none"], "nothing judged is never a pass");
-  assert.deepEqual(row("d"), ["not-implemented", "not-implemented", "not-implemented"]);
-  assert.deepEqual(m.flows.map((f) => [f.title, f.cell.verdict]), [["f", "passed"]]);
+  assert.deepEqual(row("a"), ["passed", "failed", "passed", "passed"]);
+  assert.deepEqual(row("b"), ["waived", "not-applicable", "none", "none"]);
+  assert.deepEqual(row("c"), ["not-judged", "none", "none", "none"], "nothing judged is never a pass");
+  assert.deepEqual(row("d"), ["not-implemented", "not-implemented", "not-implemented", "not-implemented"]);
+  assert.deepEqual(m.flows.map((f) => [f.title, f.cell.verdict]), [["f", "passed"], ["g", "not-applicable"]]);
   // The failing cell's key is the one its finding carries: a link from the cell finds it.
   const failing = m.rows[0]!.cells[1]!;
   assert.deepEqual(findingCells(s.findings[0]!), [failing.key]);
