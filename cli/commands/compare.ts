@@ -1,12 +1,13 @@
 /**
  * `agentwire compare BASE HEAD`: what changed between two runs, from their report folders or summary.json
  * files (or BASE from a history: `--history DIR --baseline latest|<run>`). Prints a table, writes
- * compare.json (next to HEAD's summary unless --out names a file), and exits 1 on a new open finding or a
+ * compare.json (next to HEAD's summary unless --out names a file) and compare.html beside it, and exits 1 on a new open finding or a
  * latency regression beyond its limit, 0 otherwise, 2 on unusable input.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { redact } from "../../core/redact.ts";
+import { renderCompareHtml } from "../../reporters/html-compare.ts";
 import { compareSummaries, fmtMs, fmtPct, type Compare, type MetricComparison } from "../../results/compare.ts";
 import type { Summary } from "../../results/summary.ts";
 import type { CompareConfig } from "../args.ts";
@@ -21,13 +22,16 @@ export async function compare(config: CompareConfig): Promise<number> {
   const pkg = packageInfo();
   const result = compareSummaries(base.summary, head.summary, { base: base.file, head: head.file }, { name: pkg.name, version: pkg.version }, { confidence: config.confidence, regression: config.regression });
   const out = config.out ?? join(dirname(head.file), "compare.json");
+  // The page beside it: the same result, with both runs' latency distributions overlaid.
+  const page = out.replace(/(\.json)?$/, ".html");
   try {
     writeFileSync(out, redact(`${JSON.stringify(result, null, 2)}\n`));
+    writeFileSync(page, redact(renderCompareHtml(result, { base: base.summary, head: head.summary })));
   } catch (error) {
     throw new CliError(`cannot write ${out} (${(error as NodeJS.ErrnoException).code ?? "error"}); name another file with --out`);
   }
   for (const line of render(result)) process.stdout.write(`${redact(line)}\n`);
-  process.stdout.write(`compare.json: ${out}\n`);
+  process.stdout.write(`compare.json: ${out}\ncompare.html: ${page}\n`);
   return result.verdict === "pass" ? EXIT.conforms : EXIT.findings;
 }
 

@@ -7,11 +7,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "@playwright/test";
+import { renderCompareHtml } from "../../reporters/html-compare.ts";
 import { writeReports } from "../../reporters/index.ts";
+import { compareSummaries } from "../../results/compare.ts";
 import { conformanceMatrix, findingCells, streamMatrix } from "../../results/matrix.ts";
 import { CHROMIUM_HINT, findChromium } from "../../scripts/chromium.mjs";
 import { syntheticSummary } from "../support/synthetic-summary.ts";
@@ -168,6 +170,17 @@ test("the report opens in Chromium: matrix, links, filters, charts, no request o
   const o = await overflow(page);
   assert.deepEqual(o.wide, [], "the healthy report fits at 1280 px");
   await page.screenshot({ path: join(dir, "screenshots", "healthy-1280.png") });
+
+  // The compare page of the two (the healthy run as BASE): both runs overlaid, and it fits too.
+  const c = compareSummaries(healthy, s, { base: "healthy/summary.json", head: "summary.json" }, { name: "agentwire", version: "0" });
+  writeFileSync(join(dir, "compare.html"), renderCompareHtml(c, { base: healthy, head: s }));
+  await page.goto(`file://${join(dir, "compare.html")}`);
+  assert.equal(await page.$$eval('.compare-metric[data-metric="ttft_ms"] [data-run="head"]', (e) => e.length), load.distributions!.ttft_ms!.length);
+  for (const width of [1024, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    assert.deepEqual((await overflow(page)).wide, [], `the compare page fits at ${width} px`);
+  }
+  await page.screenshot({ path: join(dir, "screenshots", "compare-1280.png"), fullPage: false });
 
   assert.deepEqual(requests, [], "the report loads nothing from anywhere");
   assert.deepEqual(errors, [], "the inline script runs without an error");
