@@ -33,6 +33,8 @@ test("two like runs: no detectable change, exit 0, compare.json beside HEAD", as
   const c = JSON.parse(readFileSync(join(b, "compare.json"), "utf8"));
   assert.equal(c.kind, "compare");
   assert.equal(c.metrics.find((m: { metric: string }) => m.metric === "ttft_ms").verdict, "no detectable change");
+  // The page beside it says the same.
+  assert.match(readFileSync(join(b, "compare.html"), "utf8"), /agentwire compare <span class="verdict pass">PASS<\/span>[\s\S]*data-metric="ttft_ms" data-verdict="no detectable change"/);
 });
 
 test("--history keeps each run; --baseline latest is the newest run other than HEAD", async () => {
