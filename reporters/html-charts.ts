@@ -12,10 +12,10 @@ const H = 300;
 const M = { l: 56, r: 56, t: 16, b: 40 };
 const PW = W - M.l - M.r;
 const PH = H - M.t - M.b;
-const fmt = (v: number) => (Number.isInteger(v) || v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const fmt = (v: number) => (Number.isInteger(v) || v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** "Nice" ticks over [0, max]. */
-function ticks(max: number, n = 5): number[] {
+export function ticks(max: number, n = 5): number[] {
   if (!(max > 0)) return [0, 1];
   const raw = max / n;
   const mag = 10 ** Math.floor(Math.log10(raw));

@@ -4,6 +4,7 @@
  */
 import type { Compare, FindingRef, MetricComparison } from "../results/compare.ts";
 import type { PercentilePoints, Summary } from "../results/summary.ts";
+import { fmt, ticks } from "./html-charts.ts";
 import { esc } from "./html-escape.ts";
 import { STYLE } from "./html.ts";
 
@@ -12,18 +13,6 @@ const H = 260;
 const M = { l: 56, r: 20, t: 16, b: 40 };
 const PW = W - M.l - M.r;
 const PH = H - M.t - M.b;
-const fmt = (v: number) => (Number.isInteger(v) || v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-
-function ticks(max: number, n = 5): number[] {
-  if (!(max > 0)) return [0, 1];
-  const raw = max / n;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
-  const out: number[] = [];
-  // The last tick is at or beyond the largest value, so nothing is drawn past the axis.
-  for (let v = 0; out.length === 0 || out.at(-1)! < max; v += step) out.push(Number(v.toPrecision(6)));
-  return out;
-}
 
 export function renderCompareHtml(c: Compare, runs: { base?: Summary; head?: Summary } = {}): string {
   const openNew = c.findings.new.filter((f) => !f.waived);
