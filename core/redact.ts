@@ -7,13 +7,15 @@ export const isSecretHeader = (name: string) => SECRET_HEADERS.has(name.toLowerC
 
 export const REDACTED = "***";
 
-/** Every form a registered secret is looked for in: as is, URL-encoded, JSON-escaped, base64. */
+/** Every form a registered secret is looked for in: as is, URL-encoded, JSON-escaped, HTML/XML-escaped, base64. */
 const forms = new Set<string>();
 
 /** Registers a secret value (an API key, a header value) so redact() hides it wherever it appears. */
 export function registerSecret(value: string | undefined): void {
   if (!value || value.length < 4) return;
-  for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString("base64")]) forms.add(form);
+  // The writers escape markup before they redact, so the escaped forms are looked for too.
+  const markup = (apostrophe: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": apostrophe })[c]!);
+  for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), markup("&#39;"), markup("&apos;"), Buffer.from(value).toString("base64")]) forms.add(form);
   // Longer forms first, so a form that contains another is replaced whole.
   const sorted = [...forms].sort((a, b) => b.length - a.length);
   forms.clear();

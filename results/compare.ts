@@ -30,7 +30,8 @@ export interface Compare {
   confidence: number;
   base: CompareRun;
   head: CompareRun;
-  findings: { new: FindingRef[]; fixed: FindingRef[]; unchanged: FindingRef[] };
+  /** `reopened`: unchanged ones that BASE waived and HEAD has open (e.g. their waiver expired). */
+  findings: { new: FindingRef[]; fixed: FindingRef[]; unchanged: FindingRef[]; reopened: FindingRef[] };
   /** Operations whose verdict differs (null: not in that run's documents). */
   operations: VerdictChange<OperationVerdict>[];
   /** Stream rules whose verdict differs. */
@@ -128,7 +129,8 @@ export function compareSummaries(base: Summary, head: Summary, sources: { base: 
   const metrics = LOAD_LATENCY_METRICS.map((m) => compareMetric(m, base, head, confidence, regression, o.resamples ?? 2000));
   const gates = changes(base.gates, head.gates, (g) => g.name, outcome).map(([k, b, h]) => ({ name: k.name, base: b, head: h }));
   const reasons = [
-    ...findings.new.filter((f) => !f.waived).map((f) => `new open finding ${f.fingerprint}: ${f.check} on ${f.operationId}${f.streamMode ? ` [${f.streamMode}]` : ""}${f.strategy ? ` [${f.strategy}]` : ""}`),
+    ...findings.new.filter((f) => !f.waived).map((f) => `new open finding ${f.fingerprint}: ${describeRef(f)}`),
+    ...findings.reopened.map((f) => `finding open again (BASE waived it) ${f.fingerprint}: ${describeRef(f)}`),
     // A gate is judged on HEAD's own figures even when too few samples leave the histograms without a verdict.
     ...gates.filter((g) => g.base === "met" && g.head === "broken").map((g) => `gate ${g.name} was met and is broken`),
     ...metrics.flatMap((m) => m.percentiles.filter((p) => p.beyondLimit).map((p) => `${m.metric} ${p.percentile} regressed ${fmtMs(p.diff, true)}${p.relative === null ? "" : ` (${fmtPct(p.relative)})`}, beyond ${p.limit}`)),
@@ -177,6 +179,8 @@ const refOf = (f: Finding): FindingRef => ({
   waived: Boolean(f.waived),
 });
 
+const describeRef = (f: FindingRef) => `${f.check} on ${f.operationId}${f.streamMode ? ` [${f.streamMode}]` : ""}${f.strategy ? ` [${f.strategy}]` : ""}`;
+
 /** By fingerprint; one violation seen through several messages is one entry (open if any of them is). */
 export function compareFindings(base: Finding[], head: Finding[]): Compare["findings"] {
   const byPrint = (list: Finding[]) => {
@@ -189,10 +193,12 @@ export function compareFindings(base: Finding[], head: Finding[]): Compare["find
   };
   const b = byPrint(base);
   const h = byPrint(head);
+  const unchanged = [...h.values()].filter((f) => b.has(f.fingerprint));
   return {
     new: [...h.values()].filter((f) => !b.has(f.fingerprint)),
     fixed: [...b.values()].filter((f) => !h.has(f.fingerprint)),
-    unchanged: [...h.values()].filter((f) => b.has(f.fingerprint)),
+    unchanged,
+    reopened: unchanged.filter((f) => !f.waived && b.get(f.fingerprint)!.waived),
   };
 }
 

@@ -23,3 +23,25 @@ test("a line that never ends is passed on in parts, still redacted", () => {
   assert.ok(!out.includes("sk-endless-line-7"));
   assert.equal((out.match(/\*\*\*/g) ?? []).length, 100);
 });
+
+test("a key with markup characters is redacted in the HTML and JUnit reports, which escape it before redacting", async () => {
+  const { mkdtempSync, readFileSync, readdirSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { writeReports } = await import("../../reporters/index.ts");
+  const { summary } = await import("../support/summary.ts");
+  const key = `sk-<a&b>"c'd`;
+  registerSecret(key);
+  const dir = mkdtempSync(join(tmpdir(), "agentwire-redact-"));
+  try {
+    const s = summary();
+    writeReports({ ...s, findings: s.findings.map((f) => ({ ...f, message: `the server echoed ${key}` })) }, dir);
+    for (const file of readdirSync(dir).filter((f) => /\.(html|xml|json)$/.test(f))) {
+      const text = readFileSync(join(dir, file), "utf8");
+      assert.ok(text.includes("the server echoed ***"), `${file}: the redacted message is written`);
+      for (const form of ["sk-&lt;a&amp;b", "sk-<a&b>", "c&#39;d", "c&apos;d"]) assert.ok(!text.includes(form), `${file} holds the key as ${form}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

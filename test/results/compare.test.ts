@@ -84,6 +84,17 @@ test("findings by fingerprint: exactly the new ones fail, fixed and unchanged ar
   assert.ok(c.metrics.every((m) => m.verdict === "not judged"), "no load: latency not judged, never 'no change'");
 });
 
+test("a finding BASE waived and HEAD has open (its waiver expired) fails the comparison; one still waived does not", () => {
+  const waived = { waived: { waiver: "w", reason: "r" } };
+  const base = summary({ findings: [finding("aaaa", waived), finding("bbbb", waived)], load: null });
+  const head = summary({ findings: [finding("aaaa"), finding("bbbb", waived)], load: null });
+  const c = compareSummaries(base, head, src, tool);
+  assert.deepEqual(c.findings.unchanged.map((f) => f.fingerprint), ["aaaa", "bbbb"]);
+  assert.deepEqual(c.findings.reopened.map((f) => f.fingerprint), ["aaaa"]);
+  assert.equal(c.verdict, "fail");
+  assert.deepEqual(c.reasons, ["finding open again (BASE waived it) aaaa: response_schema on op-aaaa"]);
+});
+
 test("operation, stream and gate verdicts that changed are listed, unchanged ones are not", () => {
   const base = summary({ load: null });
   const head = summary({
