@@ -10,6 +10,7 @@
  * readers (the HTML compare page) may rely on every field documented here.
  */
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
+import { seededRandom } from "../core/random.ts";
 import type { CheckName } from "../core/checks.ts";
 import type { SpecId } from "../core/target.ts";
 import type { Finding } from "./finding.ts";
@@ -242,7 +243,8 @@ function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, 
 
   const alpha = 1 - confidence;
   const rankTest = mannWhitney(xs, ys);
-  const rng = mulberry32(0x5eed ^ xs.length ^ (ys.length << 8));
+  // Seeded: the same two runs always compare the same way.
+  const rng = seededRandom(0x5eed ^ xs.length ^ (ys.length << 8));
   const percentiles = (Object.entries(PERCENTILES) as [PercentileComparison["percentile"], number][]).map(([name, p]): PercentileComparison => {
     const bv = at(xs, p);
     const hv = at(ys, p);
@@ -318,18 +320,6 @@ function normalCdf(z: number): number {
   const t = 1 / (1 + 0.3275911 * (z / Math.SQRT2));
   const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(z * z) / 2);
   return 0.5 * (1 + erf);
-}
-
-/** A small seeded PRNG: the same two runs always compare the same way. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const fmtMs = (ms: number, signed = false) => `${signed && ms >= 0 ? "+" : ""}${Math.abs(ms) >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms`;

@@ -2,18 +2,7 @@
  * Open-loop arrival times: a Poisson process at `ratePerSec`, ramped linearly from 0 over `rampUpMs` (by
  * thinning), from a seeded generator so a load can be replayed with the same schedule.
  */
-
-/** mulberry32: small, fast, and good enough for inter-arrival jitter. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../core/random.ts";
 
 /** Offsets in ms from the load's start, increasing, until `untilMs`. */
 export function* poissonArrivals(ratePerSec: number, untilMs: number, rampUpMs = 0, seed = 1): Generator<number> {

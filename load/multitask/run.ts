@@ -7,7 +7,7 @@ import { Agent } from "undici";
 import type { HttpRequest } from "../../core/exchange.ts";
 import type { Violation } from "../../results/finding.ts";
 import type { StrategyOutcome } from "../../results/summary.ts";
-import { seededRandom } from "../driver/arrivals.ts";
+import { seededRandom } from "../../core/random.ts";
 import { MULTITASK_CHECKS, MULTITASK_CHECK_NAMES } from "./checks.ts";
 import { observeBurst, STRATEGIES, type BurstOptions, type Strategy, type ThreadObservation } from "./observe.ts";
 
