@@ -4,7 +4,7 @@
  * compare.json (next to HEAD's summary unless --out names a file) and compare.html beside it, and exits 1 on a new open finding or a
  * latency regression beyond its limit, 0 otherwise, 2 on unusable input.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { redact } from "../../core/redact.ts";
 import { renderCompareHtml } from "../../reporters/html-compare.ts";
@@ -21,10 +21,12 @@ export async function compare(config: CompareConfig): Promise<number> {
   const base = readSummary(baseSource);
   const pkg = packageInfo();
   const result = compareSummaries(base.summary, head.summary, { base: base.file, head: head.file }, { name: pkg.name, version: pkg.version }, { confidence: config.confidence, regression: config.regression });
-  const out = config.out ?? join(dirname(head.file), "compare.json");
+  // --out names the JSON file, or (like run's --out) a folder that gets compare.json and compare.html.
+  const out = !config.out ? join(dirname(head.file), "compare.json") : config.out.endsWith(".json") ? config.out : join(config.out, "compare.json");
   // The page beside it: the same result, with both runs' latency distributions overlaid.
   const page = out.replace(/(\.json)?$/, ".html");
   try {
+    mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, redact(`${JSON.stringify(result, null, 2)}\n`));
     writeFileSync(page, redact(renderCompareHtml(result, { base: base.summary, head: head.summary })));
   } catch (error) {
