@@ -44,7 +44,7 @@ export const pool =
  * servers rate-limit, and a verdict must be about the API, not about the suite's pace. The request is sent
  * again after that wait, a few times at most; a wait beyond the bound, or the last 429, is the answer.
  */
-export const honourRateLimits =
+const honourRateLimits =
   (retries: number, maxWaitMs: number, budgetMs: number): Interceptor =>
   (next) =>
   async (req, o = {}) => {

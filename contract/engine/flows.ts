@@ -216,10 +216,11 @@ async function runLifecycle(s: Steps, aid: string, tid: string, config: unknown)
 interface Paged {
   kind: string;
   idKey: string;
+  /** POST to the collection; the body is given the run's tag and the flow's mark as metadata. */
+  create: { op: string; path: string; body: Record<string, unknown> };
   search: { op: string; path: string; sortBy: string };
   count: { op: string; path: string };
-  create(s: Steps, mark: string): Promise<string | undefined>;
-  remove(s: Steps, id: string): Promise<void>;
+  remove: { op: string; path: (id: string) => string };
 }
 
 const PAGE = 2;
@@ -229,13 +230,16 @@ const MADE = 5;
  * Pages of PAGE items (limit/offset, sorted by the id, which no two items share) must give each of the
  * flow's MADE items exactly once, and the count with the same filter must equal them.
  */
-async function pageAndCount(s: Steps, p: Paged) {
+async function pageAndCount(ctx: EngineContext, s: Steps, p: Paged) {
   const mark = randomUUID();
   const made: string[] = [];
   try {
     for (let i = 0; i < MADE; i++) {
-      const id = await p.create(s, mark);
-      if (id) made.push(id);
+      const created = await s.call(p.create.op, "POST", p.create.path, { ...p.create.body, metadata: { agentwire: ctx.tag, agentwire_page: mark } });
+      const id = created.json?.[p.idKey];
+      if (typeof id !== "string") continue;
+      ctx.resources.track(ctx.spec, { method: "DELETE", path: p.remove.path(id) });
+      made.push(id);
     }
     const filter = { metadata: { agentwire_page: mark } };
     const seen = new Map<string, number>();
@@ -256,7 +260,7 @@ async function pageAndCount(s: Steps, p: Paged) {
     const count = await s.call(p.count.op, "POST", p.count.path, filter);
     s.expect(p.count.op, "count_matches_list", count.json === made.length, `the count of ${p.kind}s matching the filter is ${JSON.stringify(count.json)}, but ${made.length} were made and listed`, count.req);
   } finally {
-    for (const id of made) await p.remove(s, id);
+    for (const id of made) await s.call(p.remove.op, "DELETE", p.remove.path(id));
   }
 }
 
@@ -265,31 +269,21 @@ const agentServerPagingFlow: Flow = {
   title: "paging and counts",
   async run(ctx) {
     const s = steps(ctx, this.title);
-    await pageAndCount(s, {
+    await pageAndCount(ctx, s, {
       kind: "thread",
       idKey: "thread_id",
+      create: { op: "create_thread_threads_post", path: "/threads", body: {} },
       search: { op: "search_threads_threads_search_post", path: "/threads/search", sortBy: "thread_id" },
       count: { op: "count_threads_threads_count_post", path: "/threads/count" },
-      async create(st, mark) {
-        const t = await st.call("create_thread_threads_post", "POST", "/threads", { metadata: { agentwire: ctx.tag, agentwire_page: mark } });
-        const id = t.json?.thread_id;
-        if (typeof id === "string") ctx.resources.track("agent-server", { method: "DELETE", path: `/threads/${id}` });
-        return typeof id === "string" ? id : undefined;
-      },
-      remove: async (st, id) => void (await st.call("delete_thread_threads__thread_id__delete", "DELETE", `/threads/${id}`)),
+      remove: { op: "delete_thread_threads__thread_id__delete", path: (id) => `/threads/${id}` },
     });
-    await pageAndCount(s, {
+    await pageAndCount(ctx, s, {
       kind: "assistant",
       idKey: "assistant_id",
+      create: { op: "create_assistant_assistants_post", path: "/assistants", body: { graph_id: ctx.fixtures.graphId } },
       search: { op: "search_assistants_assistants_search_post", path: "/assistants/search", sortBy: "assistant_id" },
       count: { op: "count_assistants_assistants_count_post", path: "/assistants/count" },
-      async create(st, mark) {
-        const a = await st.call("create_assistant_assistants_post", "POST", "/assistants", { graph_id: ctx.fixtures.graphId, metadata: { agentwire: ctx.tag, agentwire_page: mark } });
-        const id = a.json?.assistant_id;
-        if (typeof id === "string") ctx.resources.track("agent-server", { method: "DELETE", path: `/assistants/${id}` });
-        return typeof id === "string" ? id : undefined;
-      },
-      remove: async (st, id) => void (await st.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${id}`)),
+      remove: { op: "delete_assistant_assistants__assistant_id__delete", path: (id) => `/assistants/${id}` },
     });
   },
 };
