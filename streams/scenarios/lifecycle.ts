@@ -194,11 +194,25 @@ const resume: NamedScenario = {
       };
       const replayReq = streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": "-1" });
       ctx.verdict(AGENT_SERVER, JOIN_STREAM, "Last-Event-ID: -1", "resume_replay_equals_original", compare((await join("-1")).log ?? [], log), replayReq);
-      const middle = log[Math.floor(log.length / 2)]!;
+      // Resume after an event its id names alone: the document does not make ids unique (the Python server's
+      // are millisecond stamps, shared by events of one millisecond), and "after" a shared id is ambiguous.
+      const middle = nearestUniquelyNamed(log, Math.floor(log.length / 2));
+      if (!middle) {
+        ctx.rec.stream({ spec: AGENT_SERVER, operationId: JOIN_STREAM, streamMode: "Last-Event-ID: <middle event>" }, "resume_after_id_exact", { notJudged: "every event id of the original stream is shared with another event, so none names one event to resume after" });
+        return;
+      }
       const after = log.slice(log.indexOf(middle) + 1);
-      const resumeReq = streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": middle.id ?? "" });
-      ctx.verdict(AGENT_SERVER, JOIN_STREAM, `Last-Event-ID: ${middle.id}`, "resume_after_id_exact", compare((await join(middle.id ?? "")).log ?? [], after), resumeReq);
+      const resumeReq = streamReq(ctx.request(AGENT_SERVER, "GET", `/threads/${tid}/runs/${rid}/stream`), { "last-event-id": middle.id! });
+      ctx.verdict(AGENT_SERVER, JOIN_STREAM, `Last-Event-ID: ${middle.id}`, "resume_after_id_exact", compare((await join(middle.id!)).log ?? [], after), resumeReq);
     }),
 };
+
+/** The event nearest to `at` (not the last, so something follows it) whose id no other event carries. */
+export function nearestUniquelyNamed<E extends { id?: string }>(log: E[], at: number): E | undefined {
+  const count = new Map<string, number>();
+  for (const e of log) if (e.id) count.set(e.id, (count.get(e.id) ?? 0) + 1);
+  const candidates = log.slice(0, -1).map((e, i) => ({ e, d: Math.abs(i - at) })).filter(({ e }) => e.id && count.get(e.id) === 1);
+  return candidates.sort((a, b) => a.d - b.d)[0]?.e;
+}
 
 export const LIFECYCLE_SCENARIOS: NamedScenario[] = [runStatusForward, threadStatus, cancel, ...STRATEGIES.map(multitask), onDisconnect("cancel"), onDisconnect("continue"), resume];
