@@ -4,7 +4,9 @@
  * verdicts that changed are listed; each load latency metric is judged on the HDR histograms both runs
  * saved (summary.json `load.steps[].histograms`), pooled over the concurrency levels both measured: a
  * bootstrap confidence interval of the difference of p50, p95 and p99, and a Mann-Whitney rank test, give a
- * verdict per metric — better, worse, or no detectable change at the chosen confidence.
+ * verdict per metric — better, worse, or no detectable change at the chosen confidence. A change must also
+ * matter: a percentile counts only when its whole interval lies beyond a practical-equivalence margin
+ * (EQUIVALENCE), since on thousands of samples a rank test finds differences of a tenth of a millisecond.
  *
  * compare.json holds a `Compare` document. Its shape is versioned (`schemaVersion`) and only ever grows:
  * readers (the HTML compare page) may rely on every field documented here.
@@ -29,6 +31,8 @@ export interface Compare {
   reasons: string[];
   /** Confidence of the intervals and of the rank test (e.g. 0.95). */
   confidence: number;
+  /** The practical-equivalence rule: how large a change must be to count at all. */
+  equivalence: Equivalence;
   base: CompareRun;
   head: CompareRun;
   /** `reopened`: unchanged ones that BASE waived and HEAD has open (e.g. their waiver expired). */
@@ -102,6 +106,8 @@ export interface PercentileComparison {
   relative: number | null;
   /** Bootstrap confidence interval of diff, ms. */
   ci: [number, number];
+  /** Practical-equivalence margin, ms: the change counts only when `ci` lies wholly above +margin or below −margin. */
+  margin: number;
   /** The configured limit for this percentile (`regression:` in the config), as written. */
   limit?: string;
   /** True when the metric is worse and this percentile's change is beyond its limit: compare fails. */
@@ -115,6 +121,26 @@ export interface CompareOptions {
   /** Resamples of the bootstrap. */
   resamples?: number;
 }
+
+/** How large a change must be to be called better or worse (compare.json `equivalence`). */
+export interface Equivalence {
+  rule: string;
+  /** Share of BASE's percentile. */
+  relative: number;
+  /** Per metric, ms: the margin is never below it. */
+  floorMs: Record<LoadLatencyMetric, number>;
+}
+
+/**
+ * Differences smaller than 5 % of BASE's percentile, or than a floor of a few ms (1 ms for the per-token
+ * gaps, which are ~10 ms on the references), are no practical change; a percentile with a stricter
+ * `regression:` limit uses that limit instead, so a limit can always be detected.
+ */
+export const EQUIVALENCE: Equivalence = {
+  rule: "a percentile changed only when its whole confidence interval lies beyond ±margin, margin = max(relative × BASE's percentile, floorMs[metric]), or the percentile's regression limit when that is smaller; a metric is worse (better) when the rank test is significant in that direction and at least one percentile changed that way",
+  relative: 0.05,
+  floorMs: { ttft_ms: 5, itl_ms: 1, tpot_ms: 1, e2e_ms: 5, time_to_headers_ms: 5, time_to_first_event_ms: 5 },
+};
 
 /** Applied when the config names none: a detectable rise of more than 10 % of a p95 latency fails. */
 export const DEFAULT_REGRESSION: Record<string, string> = Object.fromEntries(LOAD_LATENCY_METRICS.map((m) => [`${m}.p95`, "+10%"]));
@@ -143,6 +169,7 @@ export function compareSummaries(base: Summary, head: Summary, sources: { base: 
     verdict: reasons.length ? "fail" : "pass",
     reasons,
     confidence,
+    equivalence: EQUIVALENCE,
     base: runOf(base, sources.base),
     head: runOf(head, sources.head),
     findings,
@@ -249,23 +276,35 @@ function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, 
     const bv = at(xs, p);
     const hv = at(ys, p);
     const ci = bootstrapDiff(xs, ys, p, resamples, alpha, rng);
-    return { percentile: name, base: bv, head: hv, diff: hv - bv, relative: bv > 0 ? (hv - bv) / bv : null, ci, ...(regression[`${metric}.${name}`] ? { limit: regression[`${metric}.${name}`] } : {}) };
+    const limit = regression[`${metric}.${name}`];
+    return { percentile: name, base: bv, head: hv, diff: hv - bv, relative: bv > 0 ? (hv - bv) / bv : null, ci, margin: marginOf(metric, bv, limit), ...(limit ? { limit } : {}) };
   });
-  // A change is detectable when the rank test says the distributions differ and a percentile's interval excludes 0 on that side.
+  // A change is detectable when the rank test says the distributions differ and a percentile's interval lies beyond its margin on that side.
   const significant = rankTest.pValue < alpha;
   const verdict: MetricVerdict =
-    significant && rankTest.z > 0 && percentiles.some((p) => p.ci[0] > 0) ? "worse" : significant && rankTest.z < 0 && percentiles.some((p) => p.ci[1] < 0) ? "better" : "no detectable change";
-  for (const p of percentiles) if (p.limit !== undefined) p.beyondLimit = verdict === "worse" && p.ci[0] > 0 && beyond(p, p.limit);
+    significant && rankTest.z > 0 && percentiles.some((p) => p.ci[0] > p.margin)
+      ? "worse"
+      : significant && rankTest.z < 0 && percentiles.some((p) => p.ci[1] < -p.margin)
+        ? "better"
+        : "no detectable change";
+  for (const p of percentiles) if (p.limit !== undefined) p.beyondLimit = verdict === "worse" && p.ci[0] > p.margin && p.diff > (limitMs(p.limit, p.base) ?? Infinity);
   return { metric, verdict, concurrency, samples, rankTest, percentiles };
 }
 
-/** "+10%": relative to BASE; "+50": in ms. */
-function beyond(p: PercentileComparison, limit: string): boolean {
-  const m = /^\+(\d+(?:\.\d+)?)(%?)$/.exec(limit);
-  if (!m) return false;
-  const n = Number(m[1]);
-  return m[2] ? p.relative !== null && p.relative > n / 100 : p.diff > n;
+/** The margin of EQUIVALENCE for one percentile, in ms. */
+function marginOf(metric: LoadLatencyMetric, base: number, limit: string | undefined): number {
+  const margin = Math.max(EQUIVALENCE.relative * base, EQUIVALENCE.floorMs[metric]);
+  const l = limit === undefined ? undefined : limitMs(limit, base);
+  return l === undefined ? margin : Math.min(margin, l);
 }
+
+/** A limit in ms at BASE's value: "+10%" relative to it, "+50" in ms. */
+function limitMs(limit: string, base: number): number | undefined {
+  const m = /^\+(\d+(?:\.\d+)?)(%?)$/.exec(limit);
+  if (!m) return undefined;
+  return m[2] ? (Number(m[1]) / 100) * base : Number(m[1]);
+}
+
 
 /** Percentile bootstrap of at(head, p) − at(base, p): resampled by counting draws, O(n) per resample. */
 function bootstrapDiff(xs: number[], ys: number[], p: number, resamples: number, alpha: number, rng: () => number): [number, number] {

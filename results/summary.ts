@@ -231,6 +231,8 @@ export interface ThresholdGate {
   samples: number;
   minSamples: number;
   abortOnFail: boolean;
+  /** abort_on_fail fired: the step was stopped when this many samples had broken the threshold (actual and samples are then as of that moment). */
+  abortedAt?: number;
 }
 
 export interface Summary {

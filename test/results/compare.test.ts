@@ -58,6 +58,40 @@ test("two runs from the same distribution: no detectable change, exit-worthy not
   assert.equal(c.metrics.find((m) => m.metric === "itl_ms")!.verdict, "not judged");
 });
 
+test("a change too small to matter on many samples: significant to the rank test, yet no detectable change; the rule is in compare.json", () => {
+  // ITL-like gaps around 10 ms, thousands of them; HEAD 1.5 % slower: the rank test notices, nobody else would.
+  const gaps = (n: number, median: number, seed: number) => latencies(n, median, seed).map((x) => 9 + x / 10);
+  const base = withSteps([step(1, { itl_ms: gaps(3000, 10, 21), ttft_ms: latencies(400, 300, 22) })]);
+  const head = withSteps([step(1, { itl_ms: gaps(3000, 11.5, 23), ttft_ms: latencies(400, 306, 24) })]);
+  const c = compareSummaries(base, head, src, tool);
+  const itl = c.metrics.find((m) => m.metric === "itl_ms")!;
+  assert.ok(itl.rankTest!.pValue < 0.05 && itl.rankTest!.z > 0, `the rank test sees it: ${JSON.stringify(itl.rankTest)}`);
+  assert.ok(itl.percentiles.some((p) => p.ci[0] > 0), "an interval lies above zero");
+  assert.equal(itl.verdict, "no detectable change");
+  for (const p of itl.percentiles) assert.equal(p.margin, Math.max(0.05 * p.base, 1));
+  assert.equal(c.metrics.find((m) => m.metric === "ttft_ms")!.verdict, "no detectable change");
+  assert.equal(c.verdict, "pass", c.reasons.join("; "));
+  assert.deepEqual([c.equivalence.relative, c.equivalence.floorMs.itl_ms, c.equivalence.floorMs.ttft_ms], [0.05, 1, 5]);
+  assert.match(c.equivalence.rule, /whole confidence interval lies beyond ±margin/);
+  // The same shift made large (+30 %) is worse; the other way round, better.
+  const slow = withSteps([step(1, { itl_ms: gaps(3000, 40, 23), ttft_ms: latencies(400, 300, 24) })]);
+  assert.equal(compareSummaries(base, slow, src, tool).metrics.find((m) => m.metric === "itl_ms")!.verdict, "worse");
+  assert.equal(compareSummaries(slow, base, src, tool).metrics.find((m) => m.metric === "itl_ms")!.verdict, "better");
+});
+
+test("a regression limit stricter than the margin is the margin: a limit can always be detected", () => {
+  const base = withSteps([step(1, { ttft_ms: latencies(2000, 300, 31) })]);
+  const head = withSteps([step(1, { ttft_ms: latencies(2000, 312, 32) })]);
+  assert.equal(compareSummaries(base, head, src, tool).metrics.find((m) => m.metric === "ttft_ms")!.verdict, "no detectable change");
+  const strict = compareSummaries(base, head, src, tool, { regression: { "ttft_ms.p50": "+1%" } });
+  const ttft = strict.metrics.find((m) => m.metric === "ttft_ms")!;
+  const p50 = ttft.percentiles.find((p) => p.percentile === "p50")!;
+  assert.equal(p50.margin, p50.base * 0.01);
+  assert.equal(ttft.verdict, "worse");
+  assert.equal(p50.beyondLimit, true);
+  assert.equal(strict.verdict, "fail");
+});
+
 test("a first token held back: TTFT worse beyond its limit, named; e2e within a loose limit does not fail", () => {
   const base = withSteps([step(1, { ttft_ms: latencies(30, 300, 13), e2e_ms: latencies(30, 600, 14) })]);
   const head = withSteps([step(1, { ttft_ms: latencies(30, 3300, 15), e2e_ms: latencies(30, 640, 16) })]);
