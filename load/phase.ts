@@ -3,6 +3,7 @@
  * meets the TTFT SLO, and a gate on that SLO; then concurrent runs on shared threads under every
  * multitask_strategy (./multitask/phase.ts). Agents and threads it creates are tagged and deleted afterwards.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { removeAll, type Leftover, type Removal } from "../core/cleanup.ts";
 import { clientFor, type ApiClient } from "../core/client.ts";
 import { setupCall } from "../core/setup.ts";
@@ -109,10 +110,11 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
     const thresholds = s.thresholds ?? thresholdsOf(DEFAULT_THRESHOLDS);
     const slo = sweepSloOf(thresholds);
     log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO ${describeSlo({ error_rate: 0.01, ...slo })}`);
+    const loadBefore = loadavg()[0]!;
     const measured = await measureSweep(s, scenario, profile, slo, thresholds, created);
     if (!measured) return skip(log, "interrupted before the first step");
     const { result, note, histograms, aborted } = measured;
-    const load = loadReport(spec, result, histograms);
+    const load = { ...loadReport(spec, result, histograms), host: { cpus: availableParallelism(), loadAverage1m: [loadBefore, loadavg()[0]!] as [number, number] } };
     const first = result.steps[0]!;
     const judged = judgeThresholds(thresholds, first.summary, `at concurrency ${first.concurrency}`);
     // The threshold that stopped the step keeps the verdict it had when it stopped it.

@@ -45,6 +45,8 @@ export interface Compare {
   gates: { name: string; base: GateOutcome | null; head: GateOutcome | null }[];
   /** One entry per latency metric, in LOAD_LATENCY_METRICS order. */
   metrics: MetricComparison[];
+  /** What the verdicts cannot see, e.g. the suite's own machine much busier during one run's load phase. */
+  notes: string[];
 }
 
 /** Which run a side is, as its summary says. */
@@ -177,7 +179,23 @@ export function compareSummaries(base: Summary, head: Summary, sources: { base: 
     streams: changes(base.streams, head.streams, (s) => `${s.spec} ${s.operationId} ${s.streamMode} ${s.check}`, (s) => s.verdict).map(([k, b, h]) => ({ spec: k.spec, operationId: k.operationId, streamMode: k.streamMode, check: k.check, base: b, head: h })),
     gates,
     metrics,
+    notes: hostNotes(base, head),
   };
+}
+
+/**
+ * Latencies measured on a machine whose other work changes measure that work too (the target and the
+ * suite share it on the embedded reference): said when one run's load phase saw the machine much busier.
+ */
+function hostNotes(base: Summary, head: Summary): string[] {
+  const b = base.load?.host;
+  const h = head.load?.host;
+  if (!b || !h) return [];
+  const perCore = (x: NonNullable<typeof b>) => (x.loadAverage1m[0] + x.loadAverage1m[1]) / 2 / x.cpus;
+  const [lb, lh] = [perCore(b), perCore(h)];
+  if (Math.max(lb, lh) < 0.75 || Math.max(lb, lh) < 1.5 * Math.min(lb, lh)) return [];
+  const busier = lb > lh ? "BASE" : "HEAD";
+  return [`the machine running the suite was much busier during ${busier}'s load phase (load average ${(lb * b.cpus).toFixed(1)} on ${b.cpus} cores vs ${(lh * h.cpus).toFixed(1)} on ${h.cpus}): latency changes may be the machine's, not the target's`];
 }
 
 const runOf = (s: Summary, source: string): CompareRun => ({ source, startedAt: s.startedAt, verdict: s.verdict, seed: s.seed, profile: s.profile, targets: s.targets, tool: s.tool });

@@ -79,6 +79,14 @@ test("a change too small to matter on many samples: significant to the rank test
   assert.equal(compareSummaries(slow, base, src, tool).metrics.find((m) => m.metric === "itl_ms")!.verdict, "better");
 });
 
+test("a note when one run's load phase had the machine much busier; none when alike", () => {
+  const at = (load: [number, number]) => summary({ load: { metrics: {}, maxConcurrencyWithinSlo: 1, steps: [], host: { cpus: 2, loadAverage1m: load } } });
+  assert.deepEqual(compareSummaries(at([1.8, 2.2]), at([2, 2.4]), src, tool).notes, []);
+  assert.deepEqual(compareSummaries(at([0.2, 0.4]), at([0.5, 0.9]), src, tool).notes, [], "an idle machine either way");
+  const [note] = compareSummaries(at([14, 16]), at([3, 5]), src, tool).notes;
+  assert.match(note!, /much busier during BASE's load phase \(load average 15\.0 on 2 cores vs 4\.0 on 2\)/);
+});
+
 test("a regression limit stricter than the margin is the margin: a limit can always be detected", () => {
   const base = withSteps([step(1, { ttft_ms: latencies(2000, 300, 31) })]);
   const head = withSteps([step(1, { ttft_ms: latencies(2000, 312, 32) })]);
