@@ -2,9 +2,9 @@
  * `agentwire compare BASE HEAD`: what changed between two runs (two releases, staging and production, two
  * servers). Findings are matched by fingerprint (new / fixed / unchanged); operation, stream and gate
  * verdicts that changed are listed; each load latency metric is judged on the HDR histograms both runs
- * saved (summary.json `load.steps[].histograms`), pooled over the concurrency levels both measured: a
- * bootstrap confidence interval of the difference of p50, p95 and p99, and a Mann-Whitney rank test, give a
- * verdict per metric — better, worse, or no detectable change at the chosen confidence. A change must also
+ * saved (summary.json `load.steps[].histograms`), over the concurrency levels both measured, each level
+ * weighing the same: a bootstrap confidence interval of the difference of p50, p95 and p99, and a rank
+ * test (Mann-Whitney, stratified by level), give a verdict per metric — better, worse, or no detectable change at the chosen confidence. A change must also
  * matter: a percentile counts only when its whole interval lies beyond a practical-equivalence margin
  * (EQUIVALENCE), since on thousands of samples a rank test finds differences of a tenth of a millisecond.
  *
@@ -89,10 +89,10 @@ export interface MetricComparison {
   verdict: MetricVerdict;
   /** Why it was not judged (no histograms, too few samples, no common concurrency level). */
   reason?: string;
-  /** The concurrency levels pooled (measured by both runs). */
+  /** The concurrency levels compared (measured by both runs, with samples of this metric in both), each weighing the same. */
   concurrency: number[];
   samples: { base: number; head: number };
-  /** Mann-Whitney U test of HEAD against BASE (normal approximation with tie correction, two-sided). */
+  /** Mann-Whitney U test of HEAD against BASE, stratified by level (van Elteren; normal approximation with tie correction, two-sided). */
   rankTest?: { u: number; z: number; pValue: number };
   percentiles: PercentileComparison[];
 }
@@ -263,12 +263,52 @@ export function samplesOf(encoded: string): number[] {
   return out;
 }
 
-/** The samples of one metric over the given concurrency levels. */
-function pooled(s: Summary, metric: LoadLatencyMetric, levels: number[]): number[] {
-  return (s.load?.steps ?? [])
-    .filter((st) => levels.includes(st.concurrency) && st.histograms[metric])
-    .flatMap((st) => samplesOf(st.histograms[metric]!))
-    .sort((a, b) => a - b);
+/** One run's samples of a metric, each sorted, per concurrency level. */
+function perLevel(s: Summary, metric: LoadLatencyMetric, levels: number[]): number[][] {
+  return levels.map((c) => {
+    const st = (s.load?.steps ?? []).find((x) => x.concurrency === c && x.histograms[metric]);
+    return st ? samplesOf(st.histograms[metric]!) : [];
+  });
+}
+
+/**
+ * The samples of several concurrency levels as one mixture in which each level weighs the same. Pooled
+ * as they come, a level would weigh by its number of runs, and a closed loop runs more of them where the
+ * target is fast: a HEAD slower at high concurrency would put less weight there and hide its regression.
+ */
+class Mixture {
+  /** Every sample, sorted, with its level and, per level, where its samples are. */
+  readonly sorted: number[];
+  private readonly level: Uint32Array;
+  private readonly members: Uint32Array[];
+  constructor(readonly levels: number[][]) {
+    const all = levels.flatMap((xs, l) => xs.map((v) => [v, l] as const)).sort((a, b) => a[0] - b[0]);
+    this.sorted = all.map(([v]) => v);
+    this.level = Uint32Array.from(all.map(([, l]) => l));
+    this.members = levels.map((_, l) => Uint32Array.from(all.flatMap(([, x], i) => (x === l ? [i] : []))));
+  }
+
+  get size(): number {
+    return this.sorted.length;
+  }
+
+  /** The p-th percentile of the equal-weight mixture; `counts`: how often each sample was drawn (a resample), else once. */
+  at(p: number, counts?: Uint32Array): number {
+    const k = this.levels.length;
+    let seen = 0;
+    for (let i = 0; i < this.sorted.length; i++) {
+      seen += (counts ? counts[i]! : 1) / (k * this.levels[this.level[i]!]!.length);
+      if (seen >= p / 100 - 1e-9) return this.sorted[i]!;
+    }
+    return this.sorted.at(-1)!;
+  }
+
+  /** A resample: each level's samples drawn with replacement within that level (a stratified bootstrap). */
+  resample(counts: Uint32Array, rng: () => number): Uint32Array {
+    counts.fill(0);
+    for (const m of this.members) for (let i = 0; i < m.length; i++) counts[m[Math.floor(rng() * m.length)]!]!++;
+    return counts;
+  }
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -281,18 +321,26 @@ function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, 
   const notJudged = (reason: string, samples = { base: 0, head: 0 }): MetricComparison => ({ metric, verdict: "not judged", reason, concurrency, samples, percentiles: [] });
   if (!base.load?.steps || !head.load?.steps) return notJudged(`${!base.load?.steps ? "BASE" : "HEAD"} saved no load histograms (run the load phase, agentwire ≥ this version)`);
   if (!concurrency.length) return notJudged("the runs measured no concurrency level in common");
-  const xs = pooled(base, metric, concurrency);
-  const ys = pooled(head, metric, concurrency);
-  const samples = { base: xs.length, head: ys.length };
-  if (xs.length < MIN_COMPARE_SAMPLES || ys.length < MIN_COMPARE_SAMPLES) return notJudged(`fewer than ${MIN_COMPARE_SAMPLES} samples (BASE ${xs.length}, HEAD ${ys.length})`, samples);
+  // A level only one run has samples of (e.g. all its runs failed) has nothing to compare.
+  const [bl, hl] = [perLevel(base, metric, concurrency), perLevel(head, metric, concurrency)];
+  const both = concurrency.map((_, i) => i).filter((i) => bl[i]!.length && hl[i]!.length);
+  const xs = new Mixture(both.map((i) => bl[i]!));
+  const ys = new Mixture(both.map((i) => hl[i]!));
+  const used = both.map((i) => concurrency[i]!);
+  const samples = { base: xs.size, head: ys.size };
+  if (xs.size < MIN_COMPARE_SAMPLES || ys.size < MIN_COMPARE_SAMPLES) {
+    // The figures are still worth reading (a gate on them may have broken); they are no verdict.
+    const p95 = xs.size && ys.size ? `; p95 ${fmtMs(xs.at(95))} → ${fmtMs(ys.at(95))}` : "";
+    return { ...notJudged(`fewer than ${MIN_COMPARE_SAMPLES} samples (BASE ${xs.size}, HEAD ${ys.size})${p95}`, samples), concurrency: used };
+  }
 
   const alpha = 1 - confidence;
-  const rankTest = mannWhitney(xs, ys);
+  const rankTest = stratifiedRankTest(both.map((i) => [bl[i]!, hl[i]!]));
   // Seeded: the same two runs always compare the same way.
-  const rng = seededRandom(0x5eed ^ xs.length ^ (ys.length << 8));
+  const rng = seededRandom(0x5eed ^ xs.size ^ (ys.size << 8));
   const percentiles = (Object.entries(PERCENTILES) as [PercentileComparison["percentile"], number][]).map(([name, p]): PercentileComparison => {
-    const bv = at(xs, p);
-    const hv = at(ys, p);
+    const bv = xs.at(p);
+    const hv = ys.at(p);
     const ci = bootstrapDiff(xs, ys, p, resamples, alpha, rng);
     const limit = regression[`${metric}.${name}`];
     return { percentile: name, base: bv, head: hv, diff: hv - bv, relative: bv > 0 ? (hv - bv) / bv : null, ci, margin: marginOf(metric, bv, limit), ...(limit ? { limit } : {}) };
@@ -306,7 +354,7 @@ function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, 
         ? "better"
         : "no detectable change";
   for (const p of percentiles) if (p.limit !== undefined) p.beyondLimit = verdict === "worse" && p.ci[0] > p.margin && p.diff > (limitMs(p.limit, p.base) ?? Infinity);
-  return { metric, verdict, concurrency, samples, rankTest, percentiles };
+  return { metric, verdict, concurrency: used, samples, rankTest, percentiles };
 }
 
 /** The margin of EQUIVALENCE for one percentile, in ms. */
@@ -324,32 +372,41 @@ function limitMs(limit: string, base: number): number | undefined {
 }
 
 
-/** Percentile bootstrap of at(head, p) − at(base, p): resampled by counting draws, O(n) per resample. */
-function bootstrapDiff(xs: number[], ys: number[], p: number, resamples: number, alpha: number, rng: () => number): [number, number] {
+/** Percentile bootstrap of the difference of the mixtures' p-th percentiles, resampled within each level by counting draws: O(n) per resample. */
+function bootstrapDiff(xs: Mixture, ys: Mixture, p: number, resamples: number, alpha: number, rng: () => number): [number, number] {
   const diffs = new Float64Array(resamples);
-  const cx = new Uint32Array(xs.length);
-  const cy = new Uint32Array(ys.length);
-  for (let r = 0; r < resamples; r++) diffs[r] = resampledAt(ys, cy, p, rng) - resampledAt(xs, cx, p, rng);
+  const cx = new Uint32Array(xs.size);
+  const cy = new Uint32Array(ys.size);
+  for (let r = 0; r < resamples; r++) diffs[r] = ys.at(p, ys.resample(cy, rng)) - xs.at(p, xs.resample(cx, rng));
   diffs.sort();
   return [at(diffs, (alpha / 2) * 100), at(diffs, (1 - alpha / 2) * 100)];
 }
 
-/** The p-th percentile of a resample (with replacement) of sorted `xs`, without sorting the resample. */
-function resampledAt(xs: number[], counts: Uint32Array, p: number, rng: () => number): number {
-  const n = xs.length;
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[Math.floor(rng() * n)]!++;
-  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-  let seen = 0;
-  for (let i = 0; i < n; i++) {
-    seen += counts[i]!;
-    if (seen >= rank) return xs[i]!;
+/**
+ * The rank test over several levels (van Elteren's stratified Wilcoxon): each level's rank sum of HEAD
+ * against BASE, weighted by 1 / (its samples + 1), so that every level counts alike. With one level it is
+ * the Mann-Whitney U test. `u` is the sum of the levels' U.
+ */
+export function stratifiedRankTest(levels: [number[], number[]][]): { u: number; z: number; pValue: number } {
+  let u = 0;
+  let t = 0;
+  let variance = 0;
+  for (const [xs, ys] of levels) {
+    const r = rankSum(xs, ys);
+    const w = 1 / (xs.length + ys.length + 1);
+    u += r.u;
+    t += w * (r.u - r.mean);
+    variance += w * w * r.variance;
   }
-  return xs[n - 1]!;
+  const z = variance > 0 ? t / Math.sqrt(variance) : 0;
+  return { u, z, pValue: variance > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1 };
 }
 
 /** Two-sided Mann-Whitney U of ys against xs (both sorted); z > 0 when ys tend to be larger. */
-export function mannWhitney(xs: number[], ys: number[]): { u: number; z: number; pValue: number } {
+export const mannWhitney = (xs: number[], ys: number[]) => stratifiedRankTest([[xs, ys]]);
+
+/** U of ys against xs, with its mean and its variance (tie-corrected) under no difference. */
+function rankSum(xs: number[], ys: number[]): { u: number; mean: number; variance: number } {
   const n1 = xs.length;
   const n2 = ys.length;
   const all = [...xs.map((v) => ({ v, g: 0 })), ...ys.map((v) => ({ v, g: 1 }))].sort((a, b) => a.v - b.v);
@@ -367,9 +424,8 @@ export function mannWhitney(xs: number[], ys: number[]): { u: number; z: number;
   const u = rankSumY - (n2 * (n2 + 1)) / 2;
   const n = n1 + n2;
   const mean = (n1 * n2) / 2;
-  const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
-  const z = variance > 0 ? (u - mean) / Math.sqrt(variance) : 0;
-  return { u, z, pValue: variance > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1 };
+  const variance = n > 1 ? ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1))) : 0;
+  return { u, mean, variance };
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */

@@ -79,6 +79,18 @@ test("a change too small to matter on many samples: significant to the rank test
   assert.equal(compareSummaries(slow, base, src, tool).metrics.find((m) => m.metric === "itl_ms")!.verdict, "better");
 });
 
+test("each concurrency level weighs the same: a HEAD slower at high concurrency, which therefore ran fewer runs there, is worse", () => {
+  // A closed loop runs fewer runs where the target is slow: pooled as they come, HEAD's slow level would weigh less and look faster.
+  const base = withSteps([step(1, { ttft_ms: latencies(30, 300, 41) }), step(8, { ttft_ms: latencies(40, 1000, 42) })]);
+  const head = withSteps([step(1, { ttft_ms: latencies(30, 300, 43) }), step(8, { ttft_ms: latencies(25, 1400, 44) })]);
+  const ttft = compareSummaries(base, head, src, tool).metrics.find((m) => m.metric === "ttft_ms")!;
+  assert.deepEqual([ttft.concurrency, ttft.samples], [[1, 8], { base: 70, head: 55 }]);
+  assert.equal(ttft.verdict, "worse", JSON.stringify(ttft.percentiles));
+  assert.ok(ttft.rankTest!.z > 0, JSON.stringify(ttft.rankTest));
+  const p95 = ttft.percentiles.find((p) => p.percentile === "p95")!;
+  assert.ok(p95.diff > 200 && p95.ci[0] > 0, JSON.stringify(p95));
+});
+
 test("a note when one run's load phase had the machine much busier; none when alike", () => {
   const at = (load: [number, number]) => summary({ load: { metrics: {}, maxConcurrencyWithinSlo: 1, steps: [], host: { cpus: 2, loadAverage1m: load } } });
   assert.deepEqual(compareSummaries(at([1.8, 2.2]), at([2, 2.4]), src, tool).notes, []);
