@@ -162,6 +162,7 @@ async function measureSweep(
   const watched = thresholds.filter((t) => t.abortOnFail);
   let aborted: Gate | undefined;
   const brokenOf = (summary: LoadSummary, concurrency: number) => judgeThresholds(watched, summary, `at concurrency ${concurrency}`).find((g) => !g.passed && !g.notJudged);
+  const stopped = (g: Gate, how: string): Gate => ({ ...g, threshold: { ...g.threshold!, abortedAt: g.threshold!.samples }, detail: `${g.detail}; abort_on_fail stopped ${how}` });
   try {
     const result = await sweep({
       slo: sweepSlo,
@@ -176,7 +177,7 @@ async function measureSweep(
           if (stop.signal.aborted) return;
           const broken = brokenOf(sofar.summary(), concurrency);
           if (!broken) return;
-          aborted = { ...broken, threshold: { ...broken.threshold!, abortedAt: broken.threshold!.samples }, detail: `${broken.detail}; abort_on_fail stopped the step at ${broken.threshold!.samples} samples` };
+          aborted = stopped(broken, `the step at ${broken.threshold!.samples} samples`);
           stop.abort();
         };
         // Every thread the load creates is remembered (from whichever worker made it), to delete it afterwards.
@@ -192,7 +193,7 @@ async function measureSweep(
         if (first && !aborted) {
           // The last runs may have finished between two progress reports: judged once more on the whole step.
           const broken = brokenOf(summary, concurrency);
-          if (broken) aborted = { ...broken, threshold: { ...broken.threshold!, abortedAt: broken.threshold!.samples }, detail: `${broken.detail}; abort_on_fail stopped the sweep after this step` };
+          if (broken) aborted = stopped(broken, "the sweep after this step");
         }
         if (aborted) {
           measured.push({ concurrency, summary, checks: summary.slo_checks, ok: summary.slo_ok });
