@@ -134,13 +134,13 @@ export interface Equivalence {
 }
 
 /**
- * Differences smaller than 5 % of BASE's percentile, or than a floor of a few ms (1 ms for the per-token
- * gaps, which are ~10 ms on the references), are no practical change; a percentile with a stricter
- * `regression:` limit uses that limit instead, so a limit can always be detected.
+ * Differences smaller than 10 % of BASE's percentile (the default regression limit), or than a floor of a
+ * few ms (1 ms for the per-token gaps, which are ~10 ms on the references), are no practical change; a
+ * percentile with a stricter `regression:` limit uses that limit instead, so a limit can always be detected.
  */
 export const EQUIVALENCE: Equivalence = {
-  rule: "a percentile changed only when its whole confidence interval lies beyond ±margin, margin = max(relative × BASE's percentile, floorMs[metric]), or the percentile's regression limit when that is smaller; a metric is worse (better) when the rank test is significant in that direction and at least one percentile changed that way",
-  relative: 0.05,
+  rule: "a percentile changed only when its whole confidence interval lies beyond ±margin, margin = max(relative × BASE's percentile, floorMs[metric]), or the percentile's regression limit when that is smaller; a metric is worse (better) when the rank test is significant in that direction and at least one percentile changed that way; ITL's gaps count as many as the runs they came from (they move together within a run)",
+  relative: 0.1,
   floorMs: { ttft_ms: 5, itl_ms: 1, tpot_ms: 1, e2e_ms: 5, time_to_headers_ms: 5, time_to_first_event_ms: 5 },
 };
 
@@ -263,11 +263,16 @@ export function samplesOf(encoded: string): number[] {
   return out;
 }
 
-/** One run's samples of a metric, each sorted, per concurrency level. */
-function perLevel(s: Summary, metric: LoadLatencyMetric, levels: number[]): number[][] {
+/**
+ * One run's samples of a metric per concurrency level, sorted, and how many of them are independent: one
+ * per streamed run for every metric but ITL, whose gaps come ~20 to a run and share its fate (a pause of
+ * the server stretches all of them), so they count as many as the runs that had any.
+ */
+function perLevel(s: Summary, metric: LoadLatencyMetric, levels: number[]): { samples: number[]; independent: number }[] {
   return levels.map((c) => {
     const st = (s.load?.steps ?? []).find((x) => x.concurrency === c && x.histograms[metric]);
-    return st ? samplesOf(st.histograms[metric]!) : [];
+    const samples = st ? samplesOf(st.histograms[metric]!) : [];
+    return { samples, independent: metric === "itl_ms" ? Math.min(samples.length, st?.runs.ok ?? 0) : samples.length };
   });
 }
 
@@ -281,7 +286,11 @@ class Mixture {
   readonly sorted: number[];
   private readonly level: Uint32Array;
   private readonly members: Uint32Array[];
-  constructor(readonly levels: number[][]) {
+  /** `draws`: samples drawn per level in a resample, its independent ones (fewer than its samples where they cluster by run). */
+  constructor(
+    readonly levels: number[][],
+    private readonly draws: number[] = levels.map((l) => l.length),
+  ) {
     const all = levels.flatMap((xs, l) => xs.map((v) => [v, l] as const)).sort((a, b) => a[0] - b[0]);
     this.sorted = all.map(([v]) => v);
     this.level = Uint32Array.from(all.map(([, l]) => l));
@@ -297,16 +306,21 @@ class Mixture {
     const k = this.levels.length;
     let seen = 0;
     for (let i = 0; i < this.sorted.length; i++) {
-      seen += (counts ? counts[i]! : 1) / (k * this.levels[this.level[i]!]!.length);
+      seen += counts ? counts[i]! / (k * this.draws[this.level[i]!]!) : 1 / (k * this.levels[this.level[i]!]!.length);
       if (seen >= p / 100 - 1e-9) return this.sorted[i]!;
     }
     return this.sorted.at(-1)!;
   }
 
-  /** A resample: each level's samples drawn with replacement within that level (a stratified bootstrap). */
+  /**
+   * A resample: each level's independent count of samples drawn with replacement within that level (a
+   * stratified bootstrap; drawing fewer than there are widens the interval as clustered samples should).
+   */
   resample(counts: Uint32Array, rng: () => number): Uint32Array {
     counts.fill(0);
-    for (const m of this.members) for (let i = 0; i < m.length; i++) counts[m[Math.floor(rng() * m.length)]!]!++;
+    this.members.forEach((m, l) => {
+      for (let i = 0; i < this.draws[l]!; i++) counts[m[Math.floor(rng() * m.length)]!]!++;
+    });
     return counts;
   }
 }
@@ -323,9 +337,9 @@ function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, 
   if (!concurrency.length) return notJudged("the runs measured no concurrency level in common");
   // A level only one run has samples of (e.g. all its runs failed) has nothing to compare.
   const [bl, hl] = [perLevel(base, metric, concurrency), perLevel(head, metric, concurrency)];
-  const both = concurrency.map((_, i) => i).filter((i) => bl[i]!.length && hl[i]!.length);
-  const xs = new Mixture(both.map((i) => bl[i]!));
-  const ys = new Mixture(both.map((i) => hl[i]!));
+  const both = concurrency.map((_, i) => i).filter((i) => bl[i]!.independent && hl[i]!.independent);
+  const xs = new Mixture(both.map((i) => bl[i]!.samples), both.map((i) => bl[i]!.independent));
+  const ys = new Mixture(both.map((i) => hl[i]!.samples), both.map((i) => hl[i]!.independent));
   const used = both.map((i) => concurrency[i]!);
   const samples = { base: xs.size, head: ys.size };
   if (xs.size < MIN_COMPARE_SAMPLES || ys.size < MIN_COMPARE_SAMPLES) {
@@ -335,7 +349,7 @@ function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, 
   }
 
   const alpha = 1 - confidence;
-  const rankTest = stratifiedRankTest(both.map((i) => [bl[i]!, hl[i]!]));
+  const rankTest = stratifiedRankTest(both.map((i) => [bl[i]!.samples, hl[i]!.samples, (bl[i]!.samples.length + hl[i]!.samples.length) / (bl[i]!.independent + hl[i]!.independent)]));
   // Seeded: the same two runs always compare the same way.
   const rng = seededRandom(0x5eed ^ xs.size ^ (ys.size << 8));
   const percentiles = (Object.entries(PERCENTILES) as [PercentileComparison["percentile"], number][]).map(([name, p]): PercentileComparison => {
@@ -385,18 +399,20 @@ function bootstrapDiff(xs: Mixture, ys: Mixture, p: number, resamples: number, a
 /**
  * The rank test over several levels (van Elteren's stratified Wilcoxon): each level's rank sum of HEAD
  * against BASE, weighted by 1 / (its samples + 1), so that every level counts alike. With one level it is
- * the Mann-Whitney U test. `u` is the sum of the levels' U.
+ * the Mann-Whitney U test. `u` is the sum of the levels' U. A level whose samples come several to a run
+ * (ITL) has its variance inflated by that many (the design effect when a run's samples move together).
  */
-export function stratifiedRankTest(levels: [number[], number[]][]): { u: number; z: number; pValue: number } {
+export function stratifiedRankTest(levels: [xs: number[], ys: number[], samplesPerIndependent?: number][]): { u: number; z: number; pValue: number } {
   let u = 0;
   let t = 0;
   let variance = 0;
-  for (const [xs, ys] of levels) {
+  for (const [xs, ys, cluster = 1] of levels) {
     const r = rankSum(xs, ys);
     const w = 1 / (xs.length + ys.length + 1);
     u += r.u;
     t += w * (r.u - r.mean);
-    variance += w * w * r.variance;
+    // Samples that cluster by run vary together: at most `cluster` times the variance of independent ones.
+    variance += w * w * r.variance * Math.max(1, cluster);
   }
   const z = variance > 0 ? t / Math.sqrt(variance) : 0;
   return { u, z, pValue: variance > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1 };
