@@ -5,6 +5,7 @@
  */
 import { expect, test as base, type TestInfo } from "@playwright/test";
 import { TransportError } from "../core/http.ts";
+import { recordingUnit } from "../core/recording.ts";
 import { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import { FLOWS } from "../contract/engine/flows.ts";
@@ -77,6 +78,7 @@ async function unit(engine: Engine | undefined, testInfo: TestInfo, spec: SpecId
   if (down) skipped = notJudged(`the target is unusable: ${down}`);
   else if (problem) skipped = setupFailed(problem);
   else {
+    recordingUnit(where.unit);
     try {
       const why = await body(engine!, rec);
       if (why) skipped = notJudged(why, "not-applicable");
@@ -89,6 +91,8 @@ async function unit(engine: Engine | undefined, testInfo: TestInfo, spec: SpecId
         await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(env.waive(rec.result())), contentType: "application/json" });
         throw error;
       }
+    } finally {
+      recordingUnit(undefined);
     }
   }
   const timing = watch(where.unit, "contract");
