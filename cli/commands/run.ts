@@ -18,7 +18,7 @@ import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { onInterrupt, signalGroups } from "../interrupt.ts";
 import { appendHistory } from "../history.ts";
-import { leftoversOf } from "../leftovers.ts";
+import { leftoversOf, runTag } from "../leftovers.ts";
 import { checkOutFile, prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
 import { conformanceSoFar, runConformance } from "../phases/conformance.ts";
@@ -74,7 +74,7 @@ export async function run(config: RunConfig): Promise<number> {
     const header = keyHeaderOf(model);
     if (header) keyHeaders[spec] = header;
   }
-  const tag = `agentwire-${config.seed}-${process.pid}`;
+  const tag = runTag(config.seed, process.pid);
   const resolved = await resolveTarget(config, server, keyHeaders, log);
   record.target = resolved.target;
   record.faults = resolved.faults;
