@@ -41,7 +41,7 @@ async function load(): Promise<RunEnvironment> {
   return {
     settings,
     specs,
-    oracle: oracleFor(specs),
+    oracle: oracleFor(specs, { responseTimeMs: settings.responseTimeMs }),
     waive: (result) => ({ ...result, findings: applyWaivers(result.findings, waivers).findings }),
   };
 }
