@@ -24,7 +24,7 @@ export const responseTime = defineCheck("response_time", ({ exchange, contract, 
  */
 export function responseTimeNotJudged(models: Partial<Record<SpecId, { operations: Operation[] }>>, limitMs: number | undefined, operations: string[] = []): NotJudged[] {
   if (limitMs === undefined) {
-    return [{ unit: "response_time", reason: "off: no response-time limit was set (--response-time MS, or responseTime in the config), so how fast the target answers is not judged", cause: "not-applicable" }];
+    return [{ unit: "response_time", reason: "off: no response-time limit was set (--response-time MS, or responseTimeMs in the config), so how fast the target answers is not judged", cause: "not-applicable" }];
   }
   return (Object.entries(models) as [SpecId, { operations: Operation[] }][]).flatMap(([spec, model]) =>
     model.operations.flatMap((op) => {
