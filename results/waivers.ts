@@ -94,7 +94,10 @@ function validate(w: any, where: string): Waiver {
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
 const anyGlob = (patterns: string[] | undefined, value: string | undefined) => patterns === undefined || (value !== undefined && patterns.some((p) => glob(p).test(value)));
 
-export function matches(w: Waiver, f: Finding): boolean {
+/** What a waiver looks at in a finding. */
+export type Waivable = Pick<Finding, "spec" | "check" | "operationId" | "streamMode" | "strategy" | "message">;
+
+export function matches(w: Waiver, f: Waivable): boolean {
   return (
     w.spec === f.spec &&
     (w.checks.includes("*") || w.checks.includes(f.check)) &&
@@ -107,6 +110,9 @@ export function matches(w: Waiver, f: Finding): boolean {
 
 /** True from the waiver's `expires` day on (UTC). */
 export const isExpired = (w: Pick<Waiver, "expires">, now: Date) => w.expires !== undefined && now.toISOString().slice(0, 10) >= w.expires;
+
+/** True when a waiver in force waives the finding. */
+export const waivedBy = (waivers: Waiver[], now = new Date()) => (f: Waivable) => waivers.some((w) => !isExpired(w, now) && matches(w, f));
 
 /**
  * Marks waived findings. An expired waiver waives nothing: the findings it matches stay open and carry

@@ -5,7 +5,7 @@ import { redact, registerSecret } from "../core/redact.ts";
 import { targetSecrets } from "../core/target.ts";
 import { loadSpecSet, oracleFor, type Oracle, type SpecSet } from "../contract/oracle.ts";
 import type { UnitResult } from "../results/recorder.ts";
-import { applyWaivers, loadWaivers } from "../results/waivers.ts";
+import { applyWaivers, loadWaivers, waivedBy, type Waivable } from "../results/waivers.ts";
 import { readSettings, type RunSettings } from "./settings.ts";
 import { appendExchange, markTargetDown } from "./shared.ts";
 
@@ -15,6 +15,8 @@ export interface RunEnvironment {
   oracle: Oracle;
   /** Marks the waived findings of a result (the test then passes on them, the report still shows them). */
   waive(result: UnitResult): UnitResult;
+  /** True when a waiver in force waives a finding like this one. */
+  waived(f: Waivable): boolean;
 }
 
 let loaded: Promise<RunEnvironment> | undefined;
@@ -43,5 +45,6 @@ async function load(): Promise<RunEnvironment> {
     specs,
     oracle: oracleFor(specs, { responseTimeMs: settings.responseTimeMs }),
     waive: (result) => ({ ...result, findings: applyWaivers(result.findings, waivers).findings }),
+    waived: waivedBy(waivers),
   };
 }

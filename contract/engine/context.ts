@@ -4,6 +4,7 @@ import type { Exchange, HttpRequest } from "../../core/exchange.ts";
 import type { SpecId, Target } from "../../core/target.ts";
 import type { Violation } from "../../results/finding.ts";
 import type { Recorder } from "../../results/recorder.ts";
+import type { Waivable } from "../../results/waivers.ts";
 import type { Intent } from "../checks/types.ts";
 import type { ApiModel, Oracle } from "../oracle.ts";
 import type { Fixtures } from "./fixtures.ts";
@@ -24,7 +25,12 @@ export interface EngineContext {
   /** Seed of the whole run; each operation and family derives its own from it. */
   seed: number;
   tag: string;
+  /** True when a waiver in force waives a finding like this one. */
+  waived(f: Waivable): boolean;
 }
+
+/** Requests of one unit in flight at once: runs of a quick model take most of a unit's time, waiting on the target. */
+export const IN_FLIGHT = 4;
 
 /** How long the body of an event stream is read by the contract checks (the stream checks read whole streams). */
 const STREAM_WINDOW_MS = 1500;

@@ -6,11 +6,8 @@
 import { coverageCases, type CoverageCase } from "../generators/coverage.ts";
 import { jsonMedia, type GeneratedRequest } from "../generators/requests.ts";
 import type { Operation } from "../model/types.ts";
-import { derivedSeed, type EngineContext } from "./context.ts";
+import { derivedSeed, IN_FLIGHT, type EngineContext } from "./context.ts";
 import { attempt, minimalValid, type Attempt } from "./prepare.ts";
-
-/** Cases of one operation in flight at once (runs of a quick model on fresh threads take most of the time). */
-const CONCURRENCY = 4;
 
 /** True when the document gives the operation any input beyond its path to vary. */
 export const hasCoverage = (op: Operation) => jsonMedia(op) !== undefined || op.parameters.some((p) => p.in === "query");
@@ -51,7 +48,7 @@ export async function runCoverage(ctx: EngineContext, op: Operation): Promise<st
       answers[i] = await attempt(ctx, op, c.request, c.valid ? { kind: "valid" } : { kind: "invalid", what: c.name }, !c.valid);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, cases.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, cases.length) }, worker));
   const where = { spec: ctx.spec, operationId: op.operationId, unit: { family: "coverage" } };
   cases.forEach((c, i) => ctx.rec.violations(where, answers[i]!.violations, answers[i]!.req, { replay: { seed: ctx.seed, case: c.name }, status: answers[i]!.x.response.status }));
   return undefined;

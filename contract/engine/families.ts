@@ -4,12 +4,12 @@
  * from the run's; a failure is shrunk to a minimal input and reported with its replay "seed:path".
  */
 import { randomUUID } from "node:crypto";
-import type fc from "fast-check";
+import fc from "fast-check";
 import { FAKE_CREDENTIAL_PREFIX } from "../../core/reproducer.ts";
 import { invalidRequestArbitrary, requestArbitrary } from "../generators/requests.ts";
 import { runProperty } from "../generators/replay.ts";
 import type { Operation } from "../model/types.ts";
-import { derivedSeed, exchange, type EngineContext } from "./context.ts";
+import { derivedSeed, exchange, IN_FLIGHT, type EngineContext } from "./context.ts";
 import { hasCoverage, runCoverage } from "./coverage.ts";
 import { FAMILIES, type Family } from "./family.ts";
 import { answeredLikeUnknownPath, saysNotImplemented, type Fingerprint } from "./implemented.ts";
@@ -33,33 +33,80 @@ export function familiesFor(op: Operation): Family[] {
 
 /**
  * Runs `arb` through `act` as a property: the property fails on a violation of a check not reported yet,
- * fast-check shrinks it, and the minimal failing request is recorded with its replay seed. Then it looks
- * again (a new derived seed) for failures of other checks.
+ * fast-check shrinks it (unless every new violation is waived), and the minimal failing request is recorded
+ * with its replay seed. Then it looks again (a new derived seed) for failures of other checks. With `ahead`,
+ * the first inputs are sent a few at a time before the property asks for them.
  */
-async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb: fc.Arbitrary<T>, act: (value: T) => Promise<Attempt>, onAttempt?: (a: Attempt) => void) {
+async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb: fc.Arbitrary<T>, act: (value: T) => Promise<Attempt>, options: { ahead: boolean; onAttempt?: (a: Attempt) => void }) {
   const reported = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    const seed = derivedSeed(ctx.seed, ctx.spec, op.operationId, family, String(round));
+    const ahead = sentAhead(options.ahead ? fc.sample(arb, { seed, numRuns: ctx.examples }) : [], act);
     let failing: Attempt | undefined;
+    // A failure only of known deviations (waived) is reported as found: shrinking it costs requests for nothing.
+    let known = false;
     let calls = 0;
     const outcome = await runProperty(
       arb,
       async (value) => {
         // Past the budget every candidate counts as passing, which ends shrinking at the smallest failure so far.
-        if (failing && ++calls > SHRINK_BUDGET) return true;
-        const a = await act(value);
-        onAttempt?.(a);
+        if (failing && (known || ++calls > SHRINK_BUDGET)) return true;
+        const a = await (ahead.take(value) ?? act(value));
+        options.onAttempt?.(a);
         if (!a.violations.some((v) => !reported.has(v.check))) return true;
         failing = a;
+        known = a.violations.filter((v) => !reported.has(v.check)).every((v) => ctx.waived({ ...v, spec: ctx.spec, operationId: op.operationId }));
         return false;
       },
-      { seed: derivedSeed(ctx.seed, ctx.spec, op.operationId, family, String(round)), numRuns: ctx.examples, timeLimitMs: TIME_LIMIT_MS },
+      { seed, numRuns: ctx.examples, timeLimitMs: TIME_LIMIT_MS },
     );
+    // What was sent ahead and not looked at (the property stopped at a failure) is waited for, never left in flight.
+    await ahead.drain();
     if (outcome.ok || !failing) return;
     const fresh = failing.violations.filter((v) => !reported.has(v.check));
     const where = { spec: ctx.spec, operationId: op.operationId, unit: { family, round } };
     ctx.rec.violations(where, fresh, failing.req, { replay: { seed: outcome.failure.seed, path: outcome.failure.path }, status: failing.x.response.status });
     for (const v of fresh) reported.add(v.check);
   }
+}
+
+/**
+ * The inputs a property run will try first (fast-check draws the same values from the same seed), sent
+ * IN_FLIGHT at a time while the property reads their answers in order: the target, not the suite, is what a
+ * unit waits on. A value the property asks for that was not sent ahead (a shrink candidate) is sent then.
+ */
+export function sentAhead<T>(values: T[], act: (value: T) => Promise<Attempt>) {
+  const pending = new Map<string, Promise<Attempt>[]>();
+  const all: Promise<unknown>[] = [];
+  let next = 0;
+  let stopped = false;
+  const queued = values.map((value) => {
+    let start!: () => void;
+    const answer = new Promise<void>((resolve) => (start = resolve)).then(() => act(value));
+    all.push(answer.catch(() => undefined));
+    const key = JSON.stringify(value);
+    pending.set(key, [...(pending.get(key) ?? []), answer]);
+    return start;
+  });
+  const worker = async () => {
+    while (!stopped && next < queued.length) {
+      const i = next++;
+      queued[i]!();
+      await all[i];
+    }
+  };
+  const workers = Array.from({ length: Math.min(IN_FLIGHT, queued.length) }, worker);
+  return {
+    take(value: T): Promise<Attempt> | undefined {
+      const list = pending.get(JSON.stringify(value));
+      return list?.shift();
+    },
+    async drain() {
+      stopped = true;
+      await Promise.all(workers);
+      // Values never started are never sent.
+    },
+  };
 }
 
 /**
@@ -104,14 +151,15 @@ export async function runFamily(ctx: EngineContext, op: Operation, family: Famil
       await documentedExamples(ctx, op);
       const answers: Attempt[] = [];
       const arb = requestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
-      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "valid" }, false), (a) => answers.push(a));
+      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "valid" }, false), { ahead: true, onAttempt: (a) => answers.push(a) });
       judgeImplemented(ctx, op, answers, unrouted);
       return undefined;
     }
     case "negative": {
       const arb = invalidRequestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
       if (!arb) return "the document allows any input to this operation";
-      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "invalid", what: g.mutation.description }, true));
+      // Invalid input is sent one at a time: the JS Agent Server stalls for seconds on several invalid batches at once.
+      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "invalid", what: g.mutation.description }, true), { ahead: false });
       return undefined;
     }
     case "coverage":

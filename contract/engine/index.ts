@@ -8,6 +8,7 @@ import { TransportError } from "../../core/http.ts";
 import { SetupError } from "../../core/setup.ts";
 import type { SpecId, Target } from "../../core/target.ts";
 import type { Recorder } from "../../results/recorder.ts";
+import type { Waivable } from "../../results/waivers.ts";
 import type { Oracle, SpecSet } from "../oracle.ts";
 import type { EngineContext } from "./context.ts";
 import { agentServerFixtures, managedFixtures, type Fixtures } from "./fixtures.ts";
@@ -22,6 +23,8 @@ export interface EngineSettings {
   examples: number;
   tag: string;
   signal?: AbortSignal;
+  /** True when a waiver in force waives a finding like this one (its failures are then not shrunk). */
+  waived?: (f: Waivable) => boolean;
 }
 
 interface ApiState {
@@ -62,7 +65,7 @@ export async function startEngine(s: EngineSettings): Promise<Engine> {
     resources,
     context(spec, rec) {
       const st = state[spec]!;
-      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag };
+      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag, waived: s.waived ?? (() => false) };
     },
     unrouted: (spec) => state[spec]!.unrouted,
     cleanup: () => resources.cleanup(),
