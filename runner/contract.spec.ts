@@ -28,7 +28,7 @@ let setupTime: UnitTiming | undefined;
 test.beforeAll(async ({}, testInfo) => {
   if (engine || targetDown(settings.outDir)) return;
   const watch = stopwatch();
-  engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag });
+  engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag, ...(settings.walks ? { walks: settings.walks } : {}) });
   setupTime = watch(`contract fixtures of worker ${testInfo.workerIndex}`, "contract");
 });
 test.afterAll(async () => {

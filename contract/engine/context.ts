@@ -8,6 +8,7 @@ import type { Intent } from "../checks/types.ts";
 import type { ApiModel, Oracle } from "../oracle.ts";
 import type { Fixtures } from "./fixtures.ts";
 import type { Resources } from "./resources.ts";
+import type { WalkBounds } from "./walks.ts";
 
 export interface EngineContext {
   spec: SpecId;
@@ -24,6 +25,8 @@ export interface EngineContext {
   /** Seed of the whole run; each operation and family derives its own from it. */
   seed: number;
   tag: string;
+  /** How many random walks, of how many steps at most (./walks.ts). */
+  walks?: WalkBounds;
 }
 
 /** How long the body of an event stream is read by the contract checks (the stream checks read whole streams). */

@@ -13,6 +13,7 @@ import type { EngineContext } from "./context.ts";
 import { agentServerFixtures, managedFixtures, type Fixtures } from "./fixtures.ts";
 import { unroutedFingerprint, type Fingerprint } from "./implemented.ts";
 import { Resources } from "./resources.ts";
+import type { WalkBounds } from "./walks.ts";
 
 export interface EngineSettings {
   target: Target;
@@ -21,6 +22,7 @@ export interface EngineSettings {
   seed: number;
   examples: number;
   tag: string;
+  walks?: WalkBounds;
   signal?: AbortSignal;
 }
 
@@ -62,7 +64,7 @@ export async function startEngine(s: EngineSettings): Promise<Engine> {
     resources,
     context(spec, rec) {
       const st = state[spec]!;
-      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag };
+      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag, ...(s.walks ? { walks: s.walks } : {}) };
     },
     unrouted: (spec) => state[spec]!.unrouted,
     cleanup: () => resources.cleanup(),

@@ -3,6 +3,7 @@
  * reference: each case runs one unit (a family of one operation, or a flow) against both.
  */
 import { after, describe, test } from "node:test";
+import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +43,7 @@ describe("contract checks against reference faults", () => {
   });
 
   for (const c of CONTRACT_CASES) {
-    const where = "flow" in c.unit ? `flow "${c.unit.flow}"` : "methods" in c.unit ? `methods of ${c.unit.methods}` : `${c.unit.operationId} ${c.unit.family}`;
+    const where = "walks" in c.unit ? "random walks" : "flow" in c.unit ? `flow "${c.unit.flow}"` : "methods" in c.unit ? `methods of ${c.unit.methods}` : `${c.unit.operationId} ${c.unit.family}`;
     const unit: ContractUnit = "strict" in c.unit ? { ...c.unit, files: { [A]: strictSpec } } : c.unit;
     test(`${c.check} fails on ${c.fault} and passes on the healthy reference (${where})`, async () => {
       await refs.withFault(c.fault, async (faulty) => {
@@ -53,6 +54,11 @@ describe("contract checks against reference faults", () => {
         for (const f of found) {
           assert.match(f.reproducer, /^curl /, "every finding carries a curl reproducer");
           assert.doesNotMatch(f.reproducer, new RegExp(faulty.apiKey), "the key never appears in a reproducer");
+          if (f.sequence === undefined) continue;
+          // A walk's finding carries the walk as a script, which shows the same answer when run.
+          assert.doesNotMatch(f.sequence, new RegExp(faulty.apiKey));
+          const out = execFileSync("sh", ["-c", f.sequence], { env: { ...process.env, LANGSMITH_API_KEY: faulty.apiKey }, encoding: "utf8" });
+          assert.match(out, new RegExp(`^HTTP/1.1 ${f.exchange?.status} `, "m"), out);
         }
       });
     });

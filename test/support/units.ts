@@ -8,6 +8,7 @@ import { familiesFor, runFamily } from "../../contract/engine/families.ts";
 import { FLOWS } from "../../contract/engine/flows.ts";
 import { pathsOf, runMethods } from "../../contract/engine/methods.ts";
 import { startEngine } from "../../contract/engine/index.ts";
+import type { WalkBounds } from "../../contract/engine/walks.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
 import type { Reference } from "../../reference/index.ts";
 import { Recorder, type UnitResult } from "../../results/recorder.ts";
@@ -33,13 +34,13 @@ const waive = (r: UnitResult): UnitResult => ({ ...r, findings: applyWaivers(r.f
 /** A family of one operation (optionally against other documents, or a stricter copy the test makes), or a flow. */
 export type ContractUnit =
   | { spec: SpecId; operationId: string; family: Family; files?: SpecFiles; strict?: "content-location" }
-  | { spec: SpecId; flow: string }
+  | { spec: SpecId; flow: string; walks?: WalkBounds }
   | { spec: SpecId; methods: string };
 
 export async function runContractUnit(ref: Reference, unit: ContractUnit, seed = 1234): Promise<UnitResult> {
   const all = await specs("files" in unit ? unit.files : undefined);
   const only: SpecSet = { [unit.spec]: all[unit.spec] };
-  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle: oracleFor(only), seed, examples: 10, tag: "agentwire-test" });
+  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle: oracleFor(only), seed, examples: 10, tag: "agentwire-test", ...("walks" in unit && unit.walks ? { walks: unit.walks } : {}) });
   try {
     if (engine.problems[unit.spec]) throw engine.problems[unit.spec];
     const rec = new Recorder();
