@@ -58,6 +58,7 @@ export interface AgentwireConfig extends RunSettings {
   allowHosts?: string[];
   shard?: string;
   verbose?: boolean;
+  record?: string;
   regression?: Record<string, string>;
   confidence?: number;
 }
@@ -187,5 +188,6 @@ export function configValues(c: AgentwireConfig, profileFlag: string | undefined
   set("operation", s.operations);
   set("grep", s.grep);
   set("verbose", s.verbose);
+  set("record", s.record);
   return v;
 }

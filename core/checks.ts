@@ -82,6 +82,7 @@ const registry = {
   managed_stream_modes_restricted: { kind: "lifecycle", rule: "The Managed run stream accepts only the values, updates and messages-tuple stream modes (400 otherwise)." },
   managed_assistant_id_rejected: { kind: "lifecycle", rule: "The Managed run stream rejects `assistant_id` with 400." },
   managed_resolve_interrupt: { kind: "lifecycle", rule: "resolve-interrupt resumes an interrupted thread, which then runs to idle." },
+  managed_approval_configured_tools: { kind: "lifecycle", rule: "With interrupt_config {\"<server>::<tool>\": true}, a run stops for approval before that tool and no other." },
   // ── multitask under load ──────────────────────────────────────────────────────────────────────────
   multitask_load_no_lost_runs: { kind: "multitask", rule: "Every accepted run is accounted for: it ends and is listed on its thread (only rollback may delete one)." },
   multitask_load_no_duplicate_runs: { kind: "multitask", rule: "No run twice: distinct ids, no repeats in the run list, no input executed twice." },

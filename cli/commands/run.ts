@@ -19,7 +19,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { onInterrupt, signalGroups } from "../interrupt.ts";
 import { appendHistory } from "../history.ts";
 import { leftoversOf } from "../leftovers.ts";
-import { prepareOutDir } from "../out-dir.ts";
+import { checkOutFile, prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
 import { conformanceSoFar, runConformance } from "../phases/conformance.ts";
 import { resolveSpecs, resolveWaivers } from "../specs.ts";
@@ -37,6 +37,7 @@ export async function run(config: RunConfig): Promise<number> {
   registerSecret(config.apiKey);
   registerSecret(config.agentServerKey);
   prepareOutDir(config.outDir);
+  if (config.record?.file) checkOutFile("--record", config.record.file);
   log(`agentwire ${packageInfo().version} — seed ${config.seed} (same inputs again: --seed ${config.seed}), profile ${config.profile}`);
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.

@@ -316,6 +316,22 @@ export const FAULTS: Fault[] = [
     caughtBy: ["managed_resolve_interrupt"],
     hooks: () => ({ match: on("POST", `${M}/threads/${ID}/resolve-interrupt`), request: () => ({ status: 204, headers: {}, body: Buffer.alloc(0) }) }),
   },
+  {
+    name: "approval-wrong-tool",
+    apis: ["managed"],
+    rule: "interrupt_config asks approval before exactly the tools it names (a named MCP tool is taken for write_todos, so approval is asked before write_todos instead).",
+    caughtBy: ["managed_approval_configured_tools"],
+    hooks: () => ({
+      match: any(on("POST", `${M}/agents`), on("PATCH", `${M}/agents/${ID}`)),
+      request: (r) => {
+        const body = readJson(r.body);
+        const config = body?.tools?.interrupt_config;
+        if (!config || typeof config !== "object" || Array.isArray(config)) return r;
+        const swapped = Object.fromEntries(Object.entries(config).map(([k, v]) => (v === true && k.includes("::") ? ["write_todos", true] : [k, v])));
+        return { ...r, body: Buffer.from(JSON.stringify({ ...body, tools: { ...body.tools, interrupt_config: swapped } })) };
+      },
+    }),
+  },
 
   {
     name: "read-after-create-404",

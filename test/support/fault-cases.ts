@@ -60,6 +60,7 @@ export const STREAM_CASES: { check: CheckName; fault: string; scenario: string }
   { check: "managed_stream_modes_restricted", fault: "accepts-any-stream-mode", scenario: "managed › refuses other stream modes and assistant_id" },
   { check: "managed_assistant_id_rejected", fault: "accepts-assistant-id", scenario: "managed › refuses other stream modes and assistant_id" },
   { check: "managed_resolve_interrupt", fault: "resolve-interrupt-noop", scenario: "managed › interrupt then resolve-interrupt" },
+  { check: "managed_approval_configured_tools", fault: "approval-wrong-tool", scenario: "managed › approval for the configured tool only" },
   { check: "run_status_forward_only", fault: "run-status-regresses", scenario: "agent-server › run status only moves forward" },
   { check: "thread_status_lifecycle", fault: "thread-stays-busy", scenario: "agent-server › thread status follows its runs" },
   { check: "cancel_interrupts_run", fault: "cancel-ignored", scenario: "agent-server › cancel interrupts a running run" },
