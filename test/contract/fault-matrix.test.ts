@@ -3,7 +3,8 @@
  * reference: each case runs one unit (a family of one operation, or a flow) against both.
  */
 import { after, describe, test } from "node:test";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import { sharedReference } from "../support/reference.ts";
 import { CONTRACT_CASES } from "../support/fault-cases.ts";
 import { openOf, runContractUnit, type ContractUnit } from "../support/units.ts";
 
+const run = promisify(execFile);
 const M = "managed-deep-agents" as const;
 const A = "agent-server" as const;
 
@@ -57,7 +59,8 @@ describe("contract checks against reference faults", () => {
           if (f.sequence === undefined) continue;
           // A walk's finding carries the walk as a script, which shows the same answer when run.
           assert.doesNotMatch(f.sequence, new RegExp(faulty.apiKey));
-          const out = execFileSync("sh", ["-c", f.sequence], { env: { ...process.env, LANGSMITH_API_KEY: faulty.apiKey }, encoding: "utf8" });
+          // Asynchronously: the reference answers from this very process.
+          const { stdout: out } = await run("sh", ["-c", f.sequence], { env: { ...process.env, LANGSMITH_API_KEY: faulty.apiKey }, encoding: "utf8" });
           assert.match(out, new RegExp(`^HTTP/1.1 ${f.exchange?.status} `, "m"), out);
         }
       });
