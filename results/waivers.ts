@@ -94,7 +94,7 @@ function validate(w: any, where: string): Waiver {
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
 const anyGlob = (patterns: string[] | undefined, value: string | undefined) => patterns === undefined || (value !== undefined && patterns.some((p) => glob(p).test(value)));
 
-export function matches(w: Waiver, f: Finding): boolean {
+export function matches(w: Waiver, f: Pick<Finding, "spec" | "check" | "operationId" | "streamMode" | "strategy" | "message">): boolean {
   return (
     w.spec === f.spec &&
     (w.checks.includes("*") || w.checks.includes(f.check)) &&

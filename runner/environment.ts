@@ -5,7 +5,8 @@ import { redact, registerSecret } from "../core/redact.ts";
 import { targetSecrets } from "../core/target.ts";
 import { loadSpecSet, oracleFor, type Oracle, type SpecSet } from "../contract/oracle.ts";
 import type { UnitResult } from "../results/recorder.ts";
-import { applyWaivers, loadWaivers } from "../results/waivers.ts";
+import { applyWaivers, loadWaivers, matches } from "../results/waivers.ts";
+import type { Waived } from "../contract/engine/context.ts";
 import { readSettings, type RunSettings } from "./settings.ts";
 import { appendExchange, markTargetDown } from "./shared.ts";
 
@@ -15,6 +16,8 @@ export interface RunEnvironment {
   oracle: Oracle;
   /** Marks the waived findings of a result (the test then passes on them, the report still shows them). */
   waive(result: UnitResult): UnitResult;
+  /** A waiver covers this violation of an operation. */
+  waived: Waived;
 }
 
 let loaded: Promise<RunEnvironment> | undefined;
@@ -43,5 +46,6 @@ async function load(): Promise<RunEnvironment> {
     specs,
     oracle: oracleFor(specs),
     waive: (result) => ({ ...result, findings: applyWaivers(result.findings, waivers).findings }),
+    waived: (spec, operationId, v) => waivers.some((w) => matches(w, { spec, operationId, ...v })),
   };
 }

@@ -10,6 +10,8 @@ import type { Fixtures } from "./fixtures.ts";
 import type { Resources } from "./resources.ts";
 import type { WalkBounds } from "./walks.ts";
 
+export type Waived = (spec: SpecId, operationId: string, violation: Violation) => boolean;
+
 export interface EngineContext {
   spec: SpecId;
   target: Target;
@@ -27,6 +29,8 @@ export interface EngineContext {
   tag: string;
   /** How many random walks, of how many steps at most (./walks.ts). */
   walks?: WalkBounds;
+  /** A waiver of the run covers this violation: a walk records it and goes on instead of stopping there. */
+  waived?: Waived;
 }
 
 /** How long the body of an event stream is read by the contract checks (the stream checks read whole streams). */

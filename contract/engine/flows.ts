@@ -299,4 +299,4 @@ const walks = (spec: SpecId): Flow => ({
   },
 });
 
-export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, walks("managed-deep-agents"), agentServerFlow, agentServerPagingFlow];
+export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, walks("managed-deep-agents"), agentServerFlow, agentServerPagingFlow, walks("agent-server")];

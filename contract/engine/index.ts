@@ -9,7 +9,7 @@ import { SetupError } from "../../core/setup.ts";
 import type { SpecId, Target } from "../../core/target.ts";
 import type { Recorder } from "../../results/recorder.ts";
 import type { Oracle, SpecSet } from "../oracle.ts";
-import type { EngineContext } from "./context.ts";
+import type { EngineContext, Waived } from "./context.ts";
 import { agentServerFixtures, managedFixtures, type Fixtures } from "./fixtures.ts";
 import { unroutedFingerprint, type Fingerprint } from "./implemented.ts";
 import { Resources } from "./resources.ts";
@@ -23,6 +23,7 @@ export interface EngineSettings {
   examples: number;
   tag: string;
   walks?: WalkBounds;
+  waived?: Waived;
   signal?: AbortSignal;
 }
 
@@ -64,7 +65,7 @@ export async function startEngine(s: EngineSettings): Promise<Engine> {
     resources,
     context(spec, rec) {
       const st = state[spec]!;
-      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag, ...(s.walks ? { walks: s.walks } : {}) };
+      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag, ...(s.walks ? { walks: s.walks } : {}), ...(s.waived ? { waived: s.waived } : {}) };
     },
     unrouted: (spec) => state[spec]!.unrouted,
     cleanup: () => resources.cleanup(),

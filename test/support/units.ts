@@ -13,7 +13,7 @@ import { BUNDLED_SPECS } from "../../contract/model/load.ts";
 import type { Reference } from "../../reference/index.ts";
 import { Recorder, type UnitResult } from "../../results/recorder.ts";
 import { loadSpecSet, oracleFor, type SpecFiles, type SpecSet } from "../../contract/oracle.ts";
-import { applyWaivers, loadWaivers } from "../../results/waivers.ts";
+import { applyWaivers, loadWaivers, matches } from "../../results/waivers.ts";
 import { referenceWaivers } from "../../reference/waivers/index.ts";
 import { scenarioContext, type NamedScenario } from "../../streams/scenarios/context.ts";
 import { referenceTarget } from "../../cli/target.ts";
@@ -40,7 +40,7 @@ export type ContractUnit =
 export async function runContractUnit(ref: Reference, unit: ContractUnit, seed = 1234): Promise<UnitResult> {
   const all = await specs("files" in unit ? unit.files : undefined);
   const only: SpecSet = { [unit.spec]: all[unit.spec] };
-  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle: oracleFor(only), seed, examples: 10, tag: "agentwire-test", ...("walks" in unit && unit.walks ? { walks: unit.walks } : {}) });
+  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle: oracleFor(only), seed, examples: 10, tag: "agentwire-test", ...("walks" in unit && unit.walks ? { walks: unit.walks } : {}), waived: (spec, operationId, v) => waivers.some((w) => matches(w, { spec, operationId, ...v })) });
   try {
     if (engine.problems[unit.spec]) throw engine.problems[unit.spec];
     const rec = new Recorder();
