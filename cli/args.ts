@@ -59,6 +59,8 @@ export interface RunConfig {
   verbose: boolean;
   /** Record every exchange of the contract and streams phases (`--record`); the file defaults to <out>/exchanges.<format>. */
   record?: { format: RecordFormat; file?: string };
+  /** The response-time limit of the contract phase in ms (`--response-time`); off when absent. */
+  responseTimeMs?: number;
 }
 
 export interface ReferenceConfig {
@@ -130,6 +132,7 @@ const RUN_OPTIONS = {
   grep: { type: "string" },
   verbose: { type: "boolean" },
   record: { type: "string" },
+  "response-time": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -259,6 +262,7 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: 
     grep: str(v.grep),
     verbose: v.verbose === true,
     ...(str(v.record) === undefined ? {} : { record: recordOf(str(v.record)!, reference) }),
+    ...(str(v["response-time"]) === undefined ? {} : { responseTimeMs: integer(str(v["response-time"])!, "--response-time", 1, 3_600_000) }),
   };
 }
 

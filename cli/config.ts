@@ -40,6 +40,7 @@ interface RunSettings {
   load?: LoadShapeConfig;
   operations?: string[];
   grep?: string;
+  responseTimeMs?: number;
 }
 
 export interface AgentwireConfig extends RunSettings {
@@ -189,5 +190,6 @@ export function configValues(c: AgentwireConfig, profileFlag: string | undefined
   set("grep", s.grep);
   set("verbose", s.verbose);
   set("record", s.record);
+  set("response-time", s.responseTimeMs === undefined ? undefined : String(s.responseTimeMs));
   return v;
 }

@@ -17,6 +17,9 @@ Usage:
                                       --record writes every exchange of the contract and streams phases
                                       (not the load phase's), secrets as ***, bodies and each stream's events
                                       cut at 64 KiB, to <out>/exchanges.har|ndjson or FILE
+                [--response-time MS]      every answer of the contract phase that is not a stream must end
+                                      within MS (off by default); operations the document says wait (long
+                                      polls, joins, create-and-wait) are not judged
   agentwire reference [--server js|python] [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
   agentwire compare BASE HEAD [--out FILE] [--confidence 0.95] [--config FILE]
   agentwire compare HEAD --history DIR --baseline latest|RUN

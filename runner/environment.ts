@@ -44,7 +44,7 @@ async function load(): Promise<RunEnvironment> {
   return {
     settings,
     specs,
-    oracle: oracleFor(specs),
+    oracle: oracleFor(specs, { responseTimeMs: settings.responseTimeMs }),
     waive: (result) => ({ ...result, findings: applyWaivers(result.findings, waivers).findings }),
     waived: (spec, operationId, v) => waivers.some((w) => matches(w, { spec, operationId, ...v })),
   };

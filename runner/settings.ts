@@ -32,6 +32,8 @@ export interface RunSettings {
   verbose?: boolean;
   /** Every exchange goes to the run's parts, for the record the CLI writes (`--record`). */
   record?: boolean;
+  /** The response-time limit in ms (`--response-time`); the response_time check is off without it. */
+  responseTimeMs?: number;
   /** Set when this run is one shard of several (`--shard i/n`): Playwright then also writes a blob report. */
   shard?: string;
 }

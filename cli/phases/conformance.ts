@@ -82,6 +82,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
     ownerPid: process.pid,
     shard: config.shard,
     record: config.record !== undefined,
+    ...(config.responseTimeMs !== undefined ? { responseTimeMs: config.responseTimeMs } : {}),
   };
   resetParts(outDir);
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");

@@ -475,8 +475,8 @@ export const FAULTS: Fault[] = [
   {
     name: "slow-reads",
     apis: ["managed", "agent-server"],
-    rule: "Reading a thread answers promptly (every GET /threads/{thread_id} is held back 1.5 s), so the JSON endpoints' gate breaks.",
-    caughtBy: ["load_json_slo"],
+    rule: "Reading a thread answers promptly (every GET /threads/{thread_id} is held back 1.5 s), so the JSON endpoints' gate and a response-time limit break.",
+    caughtBy: ["load_json_slo", "response_time"],
     hooks: () => ({ match: any(on("GET", `${M}/threads/(?!count$)${ID}`), on("GET", `/threads/${ID}`)), delayMs: 1500 }),
   },
   {

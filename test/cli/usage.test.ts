@@ -71,6 +71,7 @@ describe("usage errors exit 2 with one line", { concurrency: 4 }, () => {
     ["--reference with --agent-server", () => ["run", "--agent-server", `http://127.0.0.1:${closed}`, "--reference", "python"], /--reference chooses the embedded reference/],
     ["--graph without a role", () => ["run", "--graph", "my_graph"], /--graph: expected ROLE=.*my_graph/],
     ["--graph with an unknown role", () => ["run", "--graph", "chat=my_graph"], /ROLE one of agent, deep, error, interrupt, subgraph/],
+    ["--response-time that is not a number of ms", () => ["run", "--response-time", "5s"], /--response-time: expected an integer from 1 to 3600000, got "5s"/],
     ["--record xml", () => ["run", "--record", "xml"], /--record: expected har, ndjson, or a file ending in \.har, \.ndjson or \.jsonl, got "xml"/],
     ["--record FILE in a folder that does not exist", () => ["run", "--record", "/nonexistent-dir/x.har"], /--record \/nonexistent-dir\/x\.har: cannot write in \/nonexistent-dir \(ENOENT\)/],
     ["--record FILE with --reference both", () => ["run", "--reference", "both", "--record", join(tmp.dir, "x.har")], /--record with --reference both/],

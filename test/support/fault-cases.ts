@@ -29,6 +29,8 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   { check: "operation_implemented", fault: "missing-route", unit: { spec: M, operationId: "bulkUpdateManagedDeepAgentThreads", family: "positive" } },
   { check: "undocumented_method_refused", fault: "undocumented-method-served", unit: { spec: M, methods: "/agents" } },
   { check: "allow_header_on_405", fault: "allow-lists-other-path", unit: { spec: M, methods: "/threads/count" } },
+  // One request per id, each held back 1.5 s by the fault: over a 1 s limit, far above the healthy answer.
+  { check: "response_time", fault: "slow-reads", unit: { spec: M, operationId: "getManagedDeepAgentThread", family: "unknown-ids", responseTimeMs: 1000 } },
   { check: "use_after_delete", fault: "resurrect-after-delete", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "resource_available_after_create", fault: "read-after-create-404", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "listed_after_create", fault: "list-omits-new", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
