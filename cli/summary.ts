@@ -4,7 +4,7 @@
  */
 import type { Leftover } from "../core/cleanup.ts";
 import type { SpecId, Target } from "../core/target.ts";
-import { WALK_BOUNDS } from "../contract/engine/walks.ts";
+import { WALK_BOUNDS } from "../contract/engine/walk-bounds.ts";
 import { linksOf } from "../contract/model/links.ts";
 import { lint } from "../contract/model/lint.ts";
 import type { Finding } from "../results/finding.ts";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SpecId, Target } from "../core/target.ts";
 import type { Waiver } from "../results/waivers.ts";
-import type { WalkBounds } from "../contract/engine/walks.ts";
+import type { WalkBounds } from "../contract/engine/walk-bounds.ts";
 
 export interface RunSettings {
   target: Target;

@@ -8,7 +8,7 @@ import type { Intent } from "../checks/types.ts";
 import type { ApiModel, Oracle } from "../oracle.ts";
 import type { Fixtures } from "./fixtures.ts";
 import type { Resources } from "./resources.ts";
-import type { WalkBounds } from "./walks.ts";
+import type { WalkBounds } from "./walk-bounds.ts";
 
 export type Waived = (spec: SpecId, operationId: string, violation: Violation) => boolean;
 

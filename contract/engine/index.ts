@@ -13,7 +13,7 @@ import type { EngineContext, Waived } from "./context.ts";
 import { agentServerFixtures, managedFixtures, type Fixtures } from "./fixtures.ts";
 import { unroutedFingerprint, type Fingerprint } from "./implemented.ts";
 import { Resources } from "./resources.ts";
-import type { WalkBounds } from "./walks.ts";
+import type { WalkBounds } from "./walk-bounds.ts";
 
 export interface EngineSettings {
   target: Target;

@@ -20,17 +20,8 @@ import { derivedSeed, exchange, type EngineContext } from "./context.ts";
 import { quickModelId } from "./fixtures.ts";
 import { requiredOnly } from "./prepare.ts";
 import { createdIdField } from "./resources.ts";
+import { WALK_BOUNDS } from "./walk-bounds.ts";
 import { walkScript, type WalkStep } from "./walk-script.ts";
-
-export interface WalkBounds {
-  /** Walks per API. */
-  walks: number;
-  /** Steps per walk, at most. */
-  steps: number;
-}
-
-/** smoke: a few short walks (a few seconds on the embedded reference); full: many longer ones. */
-export const WALK_BOUNDS: Record<"smoke" | "full", WalkBounds> = { smoke: { walks: 4, steps: 6 }, full: { walks: 40, steps: 12 } };
 
 export const WALKS_TITLE = "random walks";
 

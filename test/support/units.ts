@@ -8,7 +8,7 @@ import { familiesFor, runFamily } from "../../contract/engine/families.ts";
 import { FLOWS } from "../../contract/engine/flows.ts";
 import { pathsOf, runMethods } from "../../contract/engine/methods.ts";
 import { startEngine } from "../../contract/engine/index.ts";
-import type { WalkBounds } from "../../contract/engine/walks.ts";
+import type { WalkBounds } from "../../contract/engine/walk-bounds.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
 import type { Reference } from "../../reference/index.ts";
 import { Recorder, type UnitResult } from "../../results/recorder.ts";
