@@ -4,11 +4,13 @@
  */
 import type { Leftover } from "../core/cleanup.ts";
 import type { SpecId, Target } from "../core/target.ts";
+import { WALK_BOUNDS } from "../contract/engine/walk-bounds.ts";
+import { linksOf } from "../contract/model/links.ts";
 import { lint } from "../contract/model/lint.ts";
 import type { Finding } from "../results/finding.ts";
 import { describeMachine } from "../results/machine.ts";
 import { mergeResults, type UnitResult } from "../results/recorder.ts";
-import { blocksVerdict, SCHEMA_VERSION, verdictOf, type Gate, type LoadReport, type Summary } from "../results/summary.ts";
+import { blocksVerdict, SCHEMA_VERSION, verdictOf, type Gate, type LoadReport, type Summary, type WalkSummary } from "../results/summary.ts";
 import { multitaskVerdicts, operationVerdicts, streamVerdicts } from "../results/verdicts.ts";
 import { timeReport } from "../results/timing.ts";
 import { applyWaivers, staleWaivers, type Waiver } from "../results/waivers.ts";
@@ -80,6 +82,7 @@ export class RunRecord {
       },
       seed: this.config.seed,
       profile: this.config.profile,
+      walks: walkSummary(this.specs, this.config.profile),
       phases,
       operations: operationVerdicts(documentedOperations(this.specs), merged.operations, findings, merged.notJudged),
       lint: Object.entries(this.specs).flatMap(([spec, model]) => lint(model!.spec, model!.validator).map((i) => ({ spec, ...i }))),
@@ -97,6 +100,15 @@ export class RunRecord {
     };
     return { summary: { ...partialSummary, verdict: verdictOf(partialSummary) } };
   }
+}
+
+/** The walks' bounds in this profile, and the links they walk per document. */
+export function walkSummary(set: SpecSet, profile: "smoke" | "full"): WalkSummary {
+  const links = Object.entries(set).map(([spec, model]) => {
+    const all = linksOf(model!.spec, model!.operations);
+    return { spec, documented: all.filter((l) => l.origin === "document").length, inferred: all.filter((l) => l.origin === "inferred").length };
+  });
+  return { ...WALK_BOUNDS[profile], links };
 }
 
 const documentedOperations = (set: SpecSet) =>

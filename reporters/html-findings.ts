@@ -104,6 +104,9 @@ export function findingsSection(s: Summary, links: FindingLinks): string {
     const opsList = fs.length > 1 ? `<p class="ops">Seen on ${fs.length}: ${fs.map((f) => `<code>${esc(f.operationId)}</code>${f.streamMode ? ` [${esc(f.streamMode)}]` : ""}${f.strategy ? ` [${esc(f.strategy)}]` : ""}`).join(", ")}</p>` : "";
     return `<div class="fentry" data-check="${esc(f0.check)}"><p class="msg"><code>${esc(f0.check)}</code> ${esc(f0.message)}${f0.waived ? ` <span class="badge v-waived" title="${esc(f0.waived.reason)}">waived: ${esc(f0.waived.waiver)}</span>` : ` <span class="badge v-failed">open</span>`}</p>${opsList}${occurrences}</div>`;
   };
+  // A walk's finding: the whole sequence of requests that leads to it, as a script.
+  const sequence = (f: Finding) =>
+    f.sequence ? `<p class="seq">The sequence that leads to it, as a shell script:</p><div class="repro"><button type="button" class="copy" aria-label="copy the sequence">Copy</button><pre>${esc(f.sequence)}</pre></div>` : "";
   const occurrence = (f: Finding, expanded: boolean) => {
     const id = links.idOf(f);
     const cellIds = cellsOf(f).map((k) => cells.get(k)).filter(Boolean);
@@ -112,7 +115,7 @@ export function findingsSection(s: Summary, links: FindingLinks): string {
     const status = f.exchange?.status !== undefined ? `<dt>Status</dt><dd>${f.exchange.status}</dd>` : "";
     return `<details class="occ" id="${id}" data-spec="${esc(f.spec)}" data-check="${esc(f.check)}" data-verdict="${f.waived ? "waived" : "open"}" data-cells="${cellIds.join(" ")}"${expanded ? " open" : ""}><summary><code>${esc(f.operationId)}</code>${f.streamMode ? ` <span class="tag">${esc(f.streamMode)}</span>` : ""}${f.strategy ? ` <span class="tag">${esc(f.strategy)}</span>` : ""}</summary>
 <dl class="facts"><dt>Where</dt><dd>${esc(where)}</dd>${status}${seed}<dt>Fingerprint</dt><dd><code>${esc(f.fingerprint)}</code>${f.expiredWaiver ? ` · waiver ${esc(f.expiredWaiver.waiver)} expired on ${esc(f.expiredWaiver.expires)}` : ""}</dd><dt>Replay</dt><dd><code class="cmd">${esc(replayCommand(s, f))}</code></dd></dl>
-<div class="repro"><button type="button" class="copy" aria-label="copy the reproducer">Copy</button><pre>${esc(f.reproducer)}</pre></div></details>`;
+<div class="repro"><button type="button" class="copy" aria-label="copy the reproducer">Copy</button><pre>${esc(f.reproducer)}</pre></div>${sequence(f)}</details>`;
   };
   const openHtml = openGroups.length ? openGroups.map((g) => group(g, true, "check")).join("") : `<p class="ok-note">No open findings.</p>`;
   const waivedHtml = waivedGroups.length ? `<h3>Waived (${waived.length}) — known deviations, by waiver</h3>${waivedGroups.map((g) => group(g, false, "waiver")).join("")}` : "";

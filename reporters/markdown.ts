@@ -31,7 +31,7 @@ export function renderMarkdown(s: Summary, o: { title?: string; level?: number }
     for (const f of open.slice(0, MAX_FINDINGS)) out.push(`| \`${f.check}\` | ${f.spec} \`${f.operationId}\`${f.streamMode ? ` [${f.streamMode}]` : ""}${f.strategy ? ` [${f.strategy}]` : ""} | ${cell(f.message.slice(0, 200))}${f.expiredWaiver ? ` (waiver ${f.expiredWaiver.waiver} expired ${f.expiredWaiver.expires})` : ""} | \`${f.fingerprint}\` |`);
     if (open.length > MAX_FINDINGS) out.push("", `… and ${open.length - MAX_FINDINGS} more in summary.json.`);
     out.push("", "<details><summary>Reproducers</summary>", "");
-    for (const f of open.slice(0, MAX_FINDINGS)) out.push("```sh", `# ${f.check} ${f.operationId}${f.replay ? ` (replay ${formatReplay(f.replay)})` : ""}`, f.reproducer, "```");
+    for (const f of open.slice(0, MAX_FINDINGS)) out.push("```sh", `# ${f.check} ${f.operationId}${f.replay ? ` (replay ${formatReplay(f.replay)})` : ""}`, f.sequence ?? f.reproducer, "```");
     out.push("</details>");
   }
   if (unjudged.length) {

@@ -38,6 +38,8 @@ export interface Finding {
   exchange?: { request: HttpRequest; status?: number };
   /** A curl command that repeats the request, secrets replaced by environment variable references. */
   reproducer: string;
+  /** A finding of a sequence of requests (a random walk): the whole sequence as a shell script, ending with `reproducer`'s request. */
+  sequence?: string;
   /** Set when a listed waiver covers this finding: it is shown but does not fail the run. */
   waived?: { reason: string; waiver: string };
   /** Set when a waiver covers it but has expired: the finding is open. */

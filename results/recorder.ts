@@ -52,6 +52,8 @@ export interface EvidenceOptions {
   status?: number;
   /** The request opened an event stream (the reproducer keeps the connection open with curl -N). */
   stream?: boolean;
+  /** The sequence of requests that led to it, as a shell script. */
+  sequence?: string;
 }
 
 const findingKey = (f: Pick<Finding, "spec" | "operationId" | "check" | "streamMode" | "strategy" | "message">) =>
@@ -96,6 +98,7 @@ export class Recorder {
         ...optional("replay", options.replay),
         exchange: { request: redactRequest(request), ...optional("status", options.status) },
         reproducer: curl(request, { stream: options.stream }),
+        ...optional("sequence", options.sequence),
       };
       // The same breach seen through many generated inputs is one finding; the first reproducer is kept.
       const key = findingKey(finding);

@@ -237,6 +237,13 @@ export interface ThresholdGate {
   abortedAt?: number;
 }
 
+export interface WalkSummary {
+  walks: number;
+  steps: number;
+  /** Links between operations: declared by the document, and inferred where it declares none. */
+  links: { spec: string; documented: number; inferred: number }[];
+}
+
 export interface Summary {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -254,6 +261,8 @@ export interface Summary {
   };
   seed: number;
   profile: string;
+  /** The contract phase's random walks: how many per API, of how many steps at most, over how many links per document. */
+  walks?: WalkSummary;
   phases: { name: string; ran: boolean; durationMs: number; note?: string }[];
   operations: OperationResult[];
   lint: LintEntry[];

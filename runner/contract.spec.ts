@@ -35,7 +35,7 @@ const test = base.extend<{}, { engine: Engine | undefined }>({
       let engine: Engine | undefined;
       if (!targetDown(settings.outDir)) {
         const watch = stopwatch();
-        engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag, waived: env.waived });
+        engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag, ...(settings.walks ? { walks: settings.walks } : {}), waived: env.waived });
         setupTime = watch(`contract fixtures of worker ${workerInfo.workerIndex}`, "contract");
       }
       await use(engine);

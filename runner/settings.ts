@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SpecId, Target } from "../core/target.ts";
 import type { Waiver } from "../results/waivers.ts";
+import type { WalkBounds } from "../contract/engine/walk-bounds.ts";
 
 export interface RunSettings {
   target: Target;
@@ -15,6 +16,8 @@ export interface RunSettings {
   profile: "smoke" | "full";
   /** Generated examples per operation and family. */
   examples: number;
+  /** Random walks per API, and steps per walk at most. */
+  walks?: WalkBounds;
   /** Spec files by API. */
   specs: Partial<Record<SpecId, string>>;
   waiverFiles: string[];

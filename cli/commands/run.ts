@@ -24,7 +24,7 @@ import { checkOutFile, prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
 import { conformanceSoFar, runConformance } from "../phases/conformance.ts";
 import { resolveSpecs, resolveWaivers } from "../specs.ts";
-import { RunRecord, type PhaseName } from "../summary.ts";
+import { walkSummary, RunRecord, type PhaseName } from "../summary.ts";
 import { assertReachable, isEmbedded, resolveTarget } from "../target.ts";
 
 export async function run(config: RunConfig): Promise<number> {
@@ -48,6 +48,10 @@ export async function run(config: RunConfig): Promise<number> {
   const server = config.reference === "python" ? "python" : "js";
   const waivers = resolveWaivers(config, isEmbedded(config) ? server : undefined);
   const record = new RunRecord(config, specs.set, waivers.waivers);
+  if (config.only.includes("contract")) {
+    const w = walkSummary(specs.set, config.profile);
+    log(`random walks: ${w.walks} per API of up to ${w.steps} steps (seed ${config.seed}), over ${w.links.map((l) => `${l.documented + l.inferred} links of ${l.spec} (${l.documented} documented, ${l.inferred} inferred)`).join(", ")}`);
+  }
   const interrupt = new AbortController();
   let conformanceRunning = false;
   /** The reports of what was measured so far (the conformance runner's results are read from its parts). */

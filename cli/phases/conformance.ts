@@ -10,6 +10,7 @@ import type { Leftover } from "../../core/cleanup.ts";
 import { limits } from "../../core/limits.ts";
 import { lineRedactor } from "../../core/redact.ts";
 import type { Target } from "../../core/target.ts";
+import { WALK_BOUNDS } from "../../contract/engine/walk-bounds.ts";
 import { mergeResults, type UnitResult } from "../../results/recorder.ts";
 import { SETTINGS_FILE_ENV, writeSettings, type RunSettings } from "../../runner/settings.ts";
 import { readExchanges, readLeftovers, readResults, resetParts, targetDown } from "../../runner/shared.ts";
@@ -71,6 +72,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
     seed: config.seed,
     profile: config.profile,
     examples: EXAMPLES[config.profile],
+    walks: WALK_BOUNDS[config.profile],
     specs: input.specs,
     waiverFiles: input.waivers.files,
     inlineWaivers: input.config.inlineWaivers,

@@ -9,6 +9,8 @@ import type { Intent } from "../checks/types.ts";
 import type { ApiModel, Oracle } from "../oracle.ts";
 import type { Fixtures } from "./fixtures.ts";
 import type { Resources } from "./resources.ts";
+import type { WalkBounds } from "./walk-bounds.ts";
+
 
 export interface EngineContext {
   spec: SpecId;
@@ -27,6 +29,8 @@ export interface EngineContext {
   tag: string;
   /** True when a waiver in force waives a finding like this one. */
   waived(f: Waivable): boolean;
+  /** How many random walks, of how many steps at most (./walks.ts). */
+  walks?: WalkBounds;
 }
 
 /** Requests of one unit in flight at once: runs of a quick model take most of a unit's time, waiting on the target. */

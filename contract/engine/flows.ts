@@ -11,6 +11,7 @@ import type { SpecId } from "../../core/target.ts";
 import type { Intent } from "../checks/types.ts";
 import { exchange, type EngineContext } from "./context.ts";
 import { quickModelId, quickRunConfig } from "./fixtures.ts";
+import { runWalks, WALKS_TITLE } from "./walks.ts";
 
 export interface Flow {
   spec: SpecId;
@@ -310,4 +311,14 @@ const agentServerPagingFlow: Flow = {
   },
 };
 
-export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, agentServerFlow, agentServerPagingFlow];
+/** Random walks over each API's linked operations (./walks.ts), reported like a flow. */
+const walks = (spec: SpecId): Flow => ({
+  spec,
+  title: WALKS_TITLE,
+  async run(ctx) {
+    const why = await runWalks(ctx);
+    if (why) ctx.rec.skip({ unit: `${spec} › flow › ${WALKS_TITLE}`, spec, reason: why, cause: "not-applicable" });
+  },
+});
+
+export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, walks("managed-deep-agents"), agentServerFlow, agentServerPagingFlow, walks("agent-server")];

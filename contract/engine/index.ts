@@ -14,6 +14,7 @@ import type { EngineContext } from "./context.ts";
 import { agentServerFixtures, managedFixtures, type Fixtures } from "./fixtures.ts";
 import { unroutedFingerprint, type Fingerprint } from "./implemented.ts";
 import { Resources } from "./resources.ts";
+import type { WalkBounds } from "./walk-bounds.ts";
 
 export interface EngineSettings {
   target: Target;
@@ -22,6 +23,7 @@ export interface EngineSettings {
   seed: number;
   examples: number;
   tag: string;
+  walks?: WalkBounds;
   signal?: AbortSignal;
   /** True when a waiver in force waives a finding like this one (its failures are then not shrunk). */
   waived?: (f: Waivable) => boolean;
@@ -65,7 +67,7 @@ export async function startEngine(s: EngineSettings): Promise<Engine> {
     resources,
     context(spec, rec) {
       const st = state[spec]!;
-      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag, waived: s.waived ?? (() => false) };
+      return { spec, target: s.target, model: s.specs[spec]!, client: clients[spec]!, rec, oracle: s.oracle, fixtures: st.fixtures, resources, examples: s.examples, seed: s.seed, tag: s.tag, waived: s.waived ?? (() => false), ...(s.walks ? { walks: s.walks } : {}) };
     },
     unrouted: (spec) => state[spec]!.unrouted,
     cleanup: () => resources.cleanup(),

@@ -11,9 +11,11 @@ import type { SpecId } from "../../core/target.ts";
 
 type Removal = { method: "DELETE"; path: string; body?: unknown };
 
-type Creator = (response: any, request: HttpRequest) => Removal | Removal[] | undefined;
+/** What a successful answer made; `field` names the answer's top-level field that holds the new resource's id. */
+type Creator = ((response: any, request: HttpRequest) => Removal | Removal[] | undefined) & { field?: string };
 
-const byField = (field: string, collection: string): Creator => (r) => (typeof r?.[field] === "string" ? { method: "DELETE", path: `${collection}/${r[field]}` } : undefined);
+const byField = (field: string, collection: string): Creator =>
+  Object.assign((r: any) => (typeof r?.[field] === "string" ? { method: "DELETE" as const, path: `${collection}/${r[field]}` } : undefined), { field });
 
 /** A thread id in a request path (the suite only ever puts its own or freshly generated ids there). */
 const THREAD_IN_PATH = /\/threads\/([0-9a-fA-F-]{36})(?:[/?]|$)/;
@@ -46,6 +48,9 @@ const CREATORS: Record<SpecId, Record<string, Creator>> = {
     },
   },
 };
+
+/** The top-level field of the operation's answer that holds the id of a resource it made and the suite deletes. */
+export const createdIdField = (spec: SpecId, operationId: string): string | undefined => CREATORS[spec][operationId]?.field;
 
 export class Resources {
   private readonly created: { spec: SpecId; removal: Removal }[] = [];

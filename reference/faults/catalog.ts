@@ -382,6 +382,23 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
+    name: "clone-after-update-500",
+    apis: ["managed"],
+    rule: "A valid request never gets a 5xx: cloning an agent that was updated answers 500 (a state only a sequence of calls reaches).",
+    caughtBy: ["not_a_server_error"],
+    hooks: () => {
+      const updated = new Set<string>();
+      return {
+        match: any(on("PATCH", `${M}/agents/${ID}`), on("POST", `${M}/agents/${ID}/clone`)),
+        request: (r) => (r.method === "POST" && updated.has(r.path.replace(/\/clone$/, "")) ? jsonResponse(500, errorBody(500, "internal_error", "unreachable state when cloning an updated agent")) : r),
+        response: (res, req) => {
+          if (req.method === "PATCH" && res.status === 200) updated.add(req.path);
+          return res;
+        },
+      };
+    },
+  },
+  {
     name: "mcp-tools-empty",
     apis: ["managed"],
     rule: "Listing MCP tools returns the tools the server offers (an empty list is returned).",

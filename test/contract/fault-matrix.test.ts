@@ -3,6 +3,8 @@
  * reference: each case runs one unit (a family of one operation, or a flow) against both.
  */
 import { after, describe, test } from "node:test";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +19,7 @@ import { sharedReference } from "../support/reference.ts";
 import { CONTRACT_CASES } from "../support/fault-cases.ts";
 import { openOf, runContractUnit, type ContractUnit } from "../support/units.ts";
 
+const run = promisify(execFile);
 const M = "managed-deep-agents" as const;
 const A = "agent-server" as const;
 
@@ -42,7 +45,7 @@ describe("contract checks against reference faults", () => {
   });
 
   for (const c of CONTRACT_CASES) {
-    const where = "flow" in c.unit ? `flow "${c.unit.flow}"` : "methods" in c.unit ? `methods of ${c.unit.methods}` : `${c.unit.operationId} ${c.unit.family}`;
+    const where = "walks" in c.unit ? "random walks" : "flow" in c.unit ? `flow "${c.unit.flow}"` : "methods" in c.unit ? `methods of ${c.unit.methods}` : `${c.unit.operationId} ${c.unit.family}`;
     const unit: ContractUnit = "strict" in c.unit ? { ...c.unit, files: { [A]: strictSpec } } : c.unit;
     test(`${c.check} fails on ${c.fault} and passes on the healthy reference (${where})`, async () => {
       await refs.withFault(c.fault, async (faulty) => {
@@ -53,6 +56,12 @@ describe("contract checks against reference faults", () => {
         for (const f of found) {
           assert.match(f.reproducer, /^curl /, "every finding carries a curl reproducer");
           assert.doesNotMatch(f.reproducer, new RegExp(faulty.apiKey), "the key never appears in a reproducer");
+          if (f.sequence === undefined) continue;
+          // A walk's finding carries the walk as a script, which shows the same answer when run.
+          assert.doesNotMatch(f.sequence, new RegExp(faulty.apiKey));
+          // Asynchronously: the reference answers from this very process.
+          const { stdout: out } = await run("sh", ["-c", f.sequence], { env: { ...process.env, LANGSMITH_API_KEY: faulty.apiKey }, encoding: "utf8" });
+          assert.match(out, new RegExp(`^HTTP/1.1 ${f.exchange?.status} `, "m"), out);
         }
       });
     });

@@ -11,6 +11,8 @@ const A = "agent-server" as const;
 
 export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUnit }[] = [
   { check: "not_a_server_error", fault: "server-error", unit: { spec: M, operationId: "listManagedDeepAgents", family: "positive" } },
+  // Only a sequence reaches it (create, update, clone): the random walks find it and shrink it to those three.
+  { check: "not_a_server_error", fault: "clone-after-update-500", unit: { spec: M, flow: "random walks", walks: { walks: 30, steps: 12 } } },
   { check: "status_code_documented", fault: "undocumented-status", unit: { spec: M, operationId: "createManagedDeepAgent", family: "positive" } },
   { check: "content_type_documented", fault: "wrong-content-type", unit: { spec: M, operationId: "getManagedDeepAgent", family: "positive" } },
   { check: "response_schema", fault: "wrong-field-type", unit: { spec: M, operationId: "createManagedDeepAgent", family: "positive" } },

@@ -8,11 +8,12 @@ import { familiesFor, runFamily } from "../../contract/engine/families.ts";
 import { FLOWS } from "../../contract/engine/flows.ts";
 import { pathsOf, runMethods } from "../../contract/engine/methods.ts";
 import { startEngine } from "../../contract/engine/index.ts";
+import type { WalkBounds } from "../../contract/engine/walk-bounds.ts";
 import { BUNDLED_SPECS } from "../../contract/model/load.ts";
 import type { Reference } from "../../reference/index.ts";
 import { Recorder, type UnitResult } from "../../results/recorder.ts";
 import { loadSpecSet, oracleFor, type SpecFiles, type SpecSet } from "../../contract/oracle.ts";
-import { applyWaivers, loadWaivers } from "../../results/waivers.ts";
+import { applyWaivers, loadWaivers, waivedBy } from "../../results/waivers.ts";
 import { referenceWaivers } from "../../reference/waivers/index.ts";
 import { scenarioContext, type NamedScenario } from "../../streams/scenarios/context.ts";
 import { referenceTarget } from "../../cli/target.ts";
@@ -36,14 +37,14 @@ const waive = (r: UnitResult): UnitResult => ({ ...r, findings: applyWaivers(r.f
  */
 export type ContractUnit =
   | { spec: SpecId; operationId: string; family: Family; files?: SpecFiles; strict?: "content-location"; responseTimeMs?: number }
-  | { spec: SpecId; flow: string }
+  | { spec: SpecId; flow: string; walks?: WalkBounds }
   | { spec: SpecId; methods: string };
 
 export async function runContractUnit(ref: Reference, unit: ContractUnit, seed = 1234): Promise<UnitResult> {
   const all = await specs("files" in unit ? unit.files : undefined);
   const only: SpecSet = { [unit.spec]: all[unit.spec] };
   const oracle = oracleFor(only, "responseTimeMs" in unit ? { responseTimeMs: unit.responseTimeMs } : {});
-  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle, seed, examples: 10, tag: "agentwire-test" });
+  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle, seed, examples: 10, tag: "agentwire-test", ...("walks" in unit && unit.walks ? { walks: unit.walks } : {}), waived: waivedBy(waivers) });
   try {
     if (engine.problems[unit.spec]) throw engine.problems[unit.spec];
     const rec = new Recorder();
