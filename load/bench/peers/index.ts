@@ -44,6 +44,7 @@ export interface Budget {
   maxExamples: number;
   /** agentwire's phases. */
   only: string;
+  /** Schemathesis' wall-time cap per run. */
   capMs: number;
 }
 
@@ -70,8 +71,11 @@ async function schemathesisOn(exe: string, spec: SpecId, faults: string[], budge
   }
 }
 
+// agentwire ends by itself; its cap only guards against a hang (the budget's cap bounds Schemathesis,
+// which keeps generating, and stalled on a stream before).
+const AGENTWIRE_CAP_MS = 30 * 60_000;
 const agentwireOn = (spec: SpecId, fault: string | undefined, budget: Budget, out: string) =>
-  runAgentwire({ spec, profile: budget.profile, only: budget.only, fault, out, capMs: budget.capMs });
+  runAgentwire({ spec, profile: budget.profile, only: budget.only, fault, out, capMs: AGENTWIRE_CAP_MS });
 
 const timing = (r: { wallMs: number; requests: number; exit: number | null; capped: boolean; error?: string }) => ({
   wallMs: r.wallMs,

@@ -24,7 +24,7 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string): str
   if (r.speed.length) {
     lines.push(
       `Speed on the healthy reference, ${r.settings.repeats > 1 ? `medians of ${r.settings.repeats}` : "one run each"}: agentwire \`--profile ${r.settings.speed.profile} --only ${r.settings.speed.only}\` ` +
-        `(its wall time includes starting its own reference), Schemathesis \`--max-examples ${r.settings.speed.maxExamples}\`, each capped at ${s(r.settings.speed.capMs)}:`,
+        `(its wall time includes starting its own reference), Schemathesis \`--max-examples ${r.settings.speed.maxExamples}\` capped at ${s(r.settings.speed.capMs)}:`,
       "",
       "| document | agentwire | Schemathesis | req/s ratio |",
       "|---|---|---|---|",
