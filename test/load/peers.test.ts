@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, type PeerFinding } from "../../load/bench/peers/findings.ts";
+import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "../../load/bench/peers/findings.ts";
 import { schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
 import { replaceSection } from "../../scripts/readme.ts";
 
@@ -94,6 +94,7 @@ test("Schemathesis' JUnit report: one finding per failed check and operation, st
       ["error Network Error GET /auth-sessions/{session_id}", "error", "Network Error: Read timed out after 30.0 seconds"],
     ],
   );
+  assert.equal(schemathesisInternalErrors(JUNIT), 1);
 });
 
 test("a finding a fault caused is one no healthy run had; the same check elsewhere, or another check, counts", () => {

@@ -85,6 +85,9 @@ export function schemathesisFindings(junit: string, baseUrl: string): PeerFindin
   return dedupe(out);
 }
 
+/** Schemathesis' own internal errors in its JUnit report (not findings; test cases it could not finish). */
+export const schemathesisInternalErrors = (junit: string) => [...junit.matchAll(/<error\b[^>]*>\s*Runtime Error/g)].length;
+
 const dedupe = (fs: PeerFinding[]) => [...new Map(fs.map((f) => [f.key, f])).values()];
 
 /**

@@ -77,12 +77,13 @@ const AGENTWIRE_CAP_MS = 30 * 60_000;
 const agentwireOn = (spec: SpecId, fault: string | undefined, budget: Budget, out: string) =>
   runAgentwire({ spec, profile: budget.profile, only: budget.only, fault, out, capMs: AGENTWIRE_CAP_MS });
 
-const timing = (r: { wallMs: number; requests: number; exit: number | null; capped: boolean; error?: string }) => ({
+const timing = (r: { wallMs: number; requests: number; exit: number | null; capped: boolean; internalErrors?: number; error?: string }) => ({
   wallMs: r.wallMs,
   requests: r.requests,
   reqPerS: perS(r.requests, r.wallMs),
   exit: r.exit,
   capped: r.capped,
+  ...(r.internalErrors ? { internalErrors: r.internalErrors } : {}),
   ...(r.error ? { error: r.error } : {}),
 });
 
@@ -143,7 +144,7 @@ export async function runPeers(o: PeersOptions) {
       spec: f.spec,
       expectedChecks: f.caughtBy,
       agentwire: { detected: awCaused.length > 0, byExpectedCheck: awCaused.some((x) => f.caughtBy.includes(x.check)), findings: awCaused, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
-      schemathesis: { detected: stCaused.length > 0, findings: stCaused, exit: st.exit, capped: st.capped, ...(st.error ? { error: st.error } : {}) },
+      schemathesis: { detected: stCaused.length > 0, findings: stCaused, exit: st.exit, capped: st.capped, internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
     });
     o.log(`  ${f.name}: agentwire ${awCaused.length ? `reports it (${[...new Set(awCaused.map((x) => x.check))].join(", ")})` : "misses it"}; Schemathesis ${stCaused.length ? `reports it (${[...new Set(stCaused.map((x) => x.check))].join(", ")})` : "misses it"}`);
   }

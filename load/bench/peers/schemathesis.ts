@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, write
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { harEntries, schemathesisFindings, type PeerFinding } from "./findings.ts";
+import { harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "./findings.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VENV = join(here, "..", "..", "..", ".venv-peers");
@@ -68,6 +68,8 @@ export interface SchemathesisResult {
   /** Stopped at the wall-time cap. */
   capped: boolean;
   findings: PeerFinding[];
+  /** Its own internal errors ("Runtime Error"): test cases it could not finish, not findings. */
+  internalErrors: number;
   /** Why no report could be read (a crash, a kill before it wrote one). */
   error?: string;
 }
@@ -109,11 +111,11 @@ export async function runSchemathesis(exe: string, o: SchemathesisRun): Promise<
   closeSync(out);
   const wallMs = Math.round(performance.now() - started);
   try {
-    const findings = schemathesisFindings(readFileSync(join(o.dir, "junit.xml"), "utf8"), o.baseUrl);
+    const junit = readFileSync(join(o.dir, "junit.xml"), "utf8");
     const requests = harEntries(readFileSync(join(o.dir, "exchanges.har"), "utf8"));
-    return { wallMs, requests, exit, capped, findings };
+    return { wallMs, requests, exit, capped, findings: schemathesisFindings(junit, o.baseUrl), internalErrors: schemathesisInternalErrors(junit) };
   } catch (error) {
     const tail = readFileSync(join(o.dir, "console.txt"), "utf8").trim().split("\n").at(-1) ?? "";
-    return { wallMs, requests: 0, exit, capped, findings: [], error: `no report (${(error as Error).message.split("\n")[0]}); its last line: ${tail}` };
+    return { wallMs, requests: 0, exit, capped, findings: [], internalErrors: 0, error: `no report (${(error as Error).message.split("\n")[0]}); its last line: ${tail}` };
   }
 }

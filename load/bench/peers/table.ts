@@ -30,7 +30,9 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string): str
       "|---|---|---|---|",
       ...r.speed.map((x) => {
         const cell = (m: { wallMs: number; requests: number; reqPerS: number }, capped: boolean) => `${s(m.wallMs)}, ${n(m.requests)} requests, ${m.reqPerS} req/s${capped ? " (capped)" : ""}`;
-        return `| ${DOC[x.spec]} | ${cell(x.agentwire.median, x.agentwire.runs.some((q) => q.capped))} | ${cell(x.schemathesis.median, x.schemathesis.runs.some((q) => q.capped))} | ${x.ratio ?? "—"}× |`;
+        const internal = Math.max(0, ...x.schemathesis.runs.map((q) => q.internalErrors ?? 0));
+        const own = internal ? `; ${internal} test cases ended in its own internal error` : "";
+        return `| ${DOC[x.spec]} | ${cell(x.agentwire.median, x.agentwire.runs.some((q) => q.capped))} | ${cell(x.schemathesis.median, x.schemathesis.runs.some((q) => q.capped))}${own} | ${x.ratio ?? "—"}× |`;
       }),
       "",
     );
