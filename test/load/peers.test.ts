@@ -118,7 +118,9 @@ test("agentwire's findings as a user reads them: open ones by fingerprint, waive
 });
 
 test("requests are the HAR file's entries; the command line bounds the run and keeps the key to a header", () => {
-  assert.equal(harEntries(JSON.stringify({ log: { entries: [{}, {}, {}] } })), 3);
+  const har = JSON.stringify({ log: { entries: [1, 2, 3].map((i) => ({ request: { method: "GET" }, timings: { wait: i } })) } });
+  assert.equal(harEntries(har), 3);
+  assert.equal(harEntries(har.slice(0, har.lastIndexOf('"timings"') - 3)), 2, "a file cut short by a kill: its complete entries");
   const args = schemathesisArgs({ document: "specs/x.yaml", baseUrl: BASE, apiKey: "k", maxExamples: 5, workers: 4, seed: 1, capMs: 1000, exclude: ["streamRun"], dir: "/tmp/x" });
   assert.deepEqual(args.slice(args.indexOf("--phases"), args.indexOf("--phases") + 6), ["--phases", "examples,coverage,fuzzing,stateful", "--checks", "all", "--max-examples", "5"]);
   assert.ok(args.includes("X-Api-Key: k") && args.includes("--request-timeout") && args.includes("--exclude-operation-id"));

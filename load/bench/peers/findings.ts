@@ -99,8 +99,15 @@ export function causedByFault(healthy: PeerFinding[][], faulty: PeerFinding[]): 
   return dedupe(faulty.filter((f) => !seen.has(f.key)));
 }
 
-/** The number of exchanges in a HAR file (Schemathesis records every request it sent). */
+/**
+ * The number of exchanges in a HAR file (Schemathesis records every request it sent). A run killed at its
+ * cap leaves the file cut short: its complete entries are counted then.
+ */
 export function harEntries(har: string): number {
-  const parsed = JSON.parse(har) as { log?: { entries?: unknown[] } };
-  return parsed.log?.entries?.length ?? 0;
+  try {
+    const parsed = JSON.parse(har) as { log?: { entries?: unknown[] } };
+    return parsed.log?.entries?.length ?? 0;
+  } catch {
+    return [...har.matchAll(/"timings"\s*:/g)].length;
+  }
 }

@@ -10,7 +10,8 @@
  *   a finding none of that tool's healthy runs at the same budget had. What each tool reports on the healthy
  *   reference is kept too: the candidates for false alarms.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { join } from "node:path";
 import type { SpecId } from "../../../core/target.ts";
 import { findFault } from "../../../reference/faults/catalog.ts";
@@ -52,6 +53,20 @@ const document = (spec: SpecId) => join("specs", `${spec}.openapi.yaml`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const perS = (requests: number, ms: number) => Math.round((requests / ms) * 10000) / 10;
 
+/**
+ * The Agent Server document's event-stream operations, left out for Schemathesis: its stateful phase
+ * stalled on one of them (a stream that stays open with heartbeats never meets its read timeout, and an
+ * interrupt does not end it), losing the whole run's report. The Managed document's one stream ends with
+ * its run and stays in.
+ */
+export function streamingOperations(spec: SpecId): string[] {
+  if (spec !== "agent-server") return [];
+  const doc = parse(readFileSync(document(spec), "utf8")) as { paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, { content?: Record<string, unknown> }> }>> };
+  return Object.values(doc.paths).flatMap((item) =>
+    Object.values(item).flatMap((op) => (op?.operationId && Object.values(op.responses ?? {}).some((r) => r?.content?.["text/event-stream"]) ? [op.operationId] : [])),
+  );
+}
+
 /** Schemathesis on a fresh reference of its own (the same one agentwire's run starts), with the given faults. */
 async function schemathesisOn(exe: string, spec: SpecId, faults: string[], budget: Budget, o: PeersOptions, dir: string): Promise<SchemathesisResult> {
   const ref = await startReference({ faults });
@@ -64,6 +79,7 @@ async function schemathesisOn(exe: string, spec: SpecId, faults: string[], budge
       workers: o.workers,
       seed: o.seed,
       capMs: budget.capMs,
+      exclude: streamingOperations(spec),
       dir,
     });
   } finally {
@@ -151,7 +167,7 @@ export async function runPeers(o: PeersOptions) {
 
   return {
     settings: {
-      schemathesis: { version: schemathesisVersion(), phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: o.workers, seed: o.seed, requestTimeoutS: 30 },
+      schemathesis: { excluded: { "agent-server": streamingOperations("agent-server") }, version: schemathesisVersion(), phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: o.workers, seed: o.seed, requestTimeoutS: 30 },
       agentwire: { seed: 1, workers: "default (4 on the embedded reference)" },
       speed: o.speed,
       detect: o.detect,

@@ -18,7 +18,8 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string): str
   const st = r.settings.schemathesis;
   const lines = [
     `Measured ${date} on ${machine.cpus} vCPUs (${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node.replace(/^v/, "")}); Schemathesis ${st.version} ` +
-      `(\`--phases ${st.phases} --checks ${st.checks} --workers ${st.workers} --seed ${st.seed} --request-timeout ${st.requestTimeoutS}\`).`,
+      `(\`--phases ${st.phases} --checks ${st.checks} --workers ${st.workers} --seed ${st.seed} --request-timeout ${st.requestTimeoutS}\`; ` +
+      `on the Agent Server document without its ${st.excluded["agent-server"].length} event-stream operations).`,
     "",
   ];
   if (r.speed.length) {
