@@ -5,6 +5,7 @@ import { API_KEY_OPTIONS, apiKeyOf } from "./api-key.ts";
 import { dirname, resolve as resolvePath } from "node:path";
 import { DEFAULT_THRESHOLDS, thresholdsOf, type Threshold } from "../load/thresholds.ts";
 import { parseWaivers, type Waiver } from "../results/waivers.ts";
+import { RECORD_FORMATS, type RecordFormat } from "../reporters/record.ts";
 import { configValues, findConfig, type LoadedConfig } from "./config.ts";
 import { CliError } from "./exit-codes.ts";
 
@@ -56,6 +57,10 @@ export interface RunConfig {
   grep?: string;
   /** The per-test list on the console (`--verbose`). */
   verbose: boolean;
+  /** Record every exchange of the contract and streams phases (`--record`); the file defaults to <out>/exchanges.<format>. */
+  record?: { format: RecordFormat; file?: string };
+  /** The response-time limit of the contract phase in ms (`--response-time`); off when absent. */
+  responseTimeMs?: number;
 }
 
 export interface ReferenceConfig {
@@ -126,6 +131,8 @@ const RUN_OPTIONS = {
   operation: { type: "string", multiple: true },
   grep: { type: "string" },
   verbose: { type: "boolean" },
+  record: { type: "string" },
+  "response-time": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -254,6 +261,8 @@ function runConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv, loaded?: 
     operations: list(v.operation),
     grep: str(v.grep),
     verbose: v.verbose === true,
+    ...(str(v.record) === undefined ? {} : { record: recordOf(str(v.record)!, reference) }),
+    ...(str(v["response-time"]) === undefined ? {} : { responseTimeMs: integer(str(v["response-time"])!, "--response-time", 1, 3_600_000) }),
   };
 }
 
@@ -349,6 +358,16 @@ function phases(text: string | undefined): Phase[] {
   const items = splitList(text);
   if (items.length === 0) throw new CliError(`--only: expected a comma-separated list of ${PHASES.join(", ")}`);
   return items.map((p) => oneOf(p, PHASES, "--only"));
+}
+
+/** `--record har|ndjson`, or `--record FILE` whose extension names the format (.har, .ndjson or .jsonl). */
+function recordOf(text: string, reference: ReferenceChoice): NonNullable<RunConfig["record"]> {
+  if ((RECORD_FORMATS as readonly string[]).includes(text)) return { format: text as RecordFormat };
+  const ext = /\.(har|ndjson|jsonl)$/i.exec(text)?.[1]?.toLowerCase();
+  if (!ext) throw new CliError(`--record: expected har, ndjson, or a file ending in .har, .ndjson or .jsonl, got "${text}"`);
+  // Two runs would write one file: each reference's record goes to its own report folder instead.
+  if (reference === "both") throw new CliError("--record with --reference both: name the format only (har or ndjson); each reference's record goes to its own folder");
+  return { format: ext === "har" ? "har" : "ndjson", file: text };
 }
 
 /** `--graph ROLE=ID`, once per role. */

@@ -40,6 +40,7 @@ interface RunSettings {
   load?: LoadShapeConfig;
   operations?: string[];
   grep?: string;
+  responseTimeMs?: number;
 }
 
 export interface AgentwireConfig extends RunSettings {
@@ -58,6 +59,7 @@ export interface AgentwireConfig extends RunSettings {
   allowHosts?: string[];
   shard?: string;
   verbose?: boolean;
+  record?: string;
   regression?: Record<string, string>;
   confidence?: number;
 }
@@ -187,5 +189,7 @@ export function configValues(c: AgentwireConfig, profileFlag: string | undefined
   set("operation", s.operations);
   set("grep", s.grep);
   set("verbose", s.verbose);
+  set("record", s.record);
+  set("response-time", s.responseTimeMs === undefined ? undefined : String(s.responseTimeMs));
   return v;
 }

@@ -8,6 +8,10 @@ import { clientFor, type ApiClient } from "../core/client.ts";
 import { jsonBody } from "../core/exchange.ts";
 import type { SpecId, Target } from "../core/target.ts";
 
+/** The tag a run puts on everything it creates (metadata, names), and how to find it in a request it sent. */
+export const runTag = (seed: number, pid: number) => `agentwire-${seed}-${pid}`;
+export const RUN_TAG = /agentwire-\d+-\d+/;
+
 interface Search {
   spec: SpecId;
   /** Lists what carries the tag, as removals. */

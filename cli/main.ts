@@ -12,8 +12,15 @@ Usage:
                 [--only contract,streams,load] [--profile smoke|full] [--seed N|random] [--out DIR]
                 [--waivers FILE...] [--fault NAME...] [--allow-host HOST...] [--workers N] [--load-workers N] [--shard i/n]
                 [--reference js|python|both] [--graph ROLE=ID...] [--agent-server-key KEY]
-  agentwire reference [--server js|python] [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
                 [--config FILE] [--operation ID...] [--grep PATTERN] [--history DIR] [--summary-md FILE] [--verbose]
+                [--record har|ndjson|FILE.har|FILE.ndjson]
+                                      --record writes every exchange of the contract and streams phases
+                                      (not the load phase's), secrets as ***, bodies and each stream's events
+                                      cut at 64 KiB, to <out>/exchanges.har|ndjson or FILE
+                [--response-time MS]      every answer of the contract phase that is not a stream must end
+                                      within MS (off by default); operations the document says wait (long
+                                      polls, joins, create-and-wait) are not judged
+  agentwire reference [--server js|python] [--port N] [--api-key KEY] [--fault NAME...] [--workers N] [--list-faults]
   agentwire compare BASE HEAD [--out FILE] [--confidence 0.95] [--config FILE]
   agentwire compare HEAD --history DIR --baseline latest|RUN
                                       what changed between two runs (report folders or summary.json files):

@@ -2,7 +2,7 @@
  * --out is checked before anything runs: a folder the run can create and write in. Each missing folder is
  * made one at a time (Node's recursive mkdir never returns for some paths under /proc).
  */
-import { mkdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CliError } from "./exit-codes.ts";
 
@@ -36,4 +36,21 @@ export function prepareOutDir(dir: string): void {
   } catch (error) {
     throw new CliError(`--out ${dir}: cannot write there (${code(error)})`);
   }
+}
+
+/** A file the run writes at its end (--record FILE): its folder must exist and be writable, and the file must not be a folder. */
+export function checkOutFile(flag: string, file: string): void {
+  const at = resolve(file);
+  try {
+    accessSync(dirname(at), constants.W_OK);
+  } catch (error) {
+    throw new CliError(`${flag} ${file}: cannot write in ${dirname(at)} (${code(error)})`);
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(at).isDirectory();
+  } catch {
+    // not there yet: it will be created
+  }
+  if (isDir) throw new CliError(`${flag} ${file}: ${at} is a folder`);
 }

@@ -8,6 +8,7 @@ import { operations } from "./model/catalogue.ts";
 import { loadSpec } from "./model/load.ts";
 import type { LoadedSpec, Operation } from "./model/types.ts";
 import { createValidator, mediaEntryFor, responseFor, type Validator } from "./model/validator.ts";
+import { waitsFor } from "./model/waits.ts";
 
 export type SpecFiles = Partial<Record<SpecId, string>>;
 
@@ -34,7 +35,9 @@ export async function loadSpecSet(files: SpecFiles): Promise<SpecSet> {
 function responseContract(op: Operation, validator: Validator): ResponseContract {
   const check = (schemaRef: string | undefined, schema: unknown, value: unknown) =>
     schemaRef ? validator.validate(schemaRef, value) : schema !== undefined ? validator.validateSchema(schema as never, value) : undefined;
+  const waits = waitsFor(op);
   return {
+    ...(waits ? { waits } : {}),
     statuses: op.responses.map((r) => r.status),
     responseFor(status) {
       const r = responseFor(op, status);
@@ -54,8 +57,13 @@ function responseContract(op: Operation, validator: Validator): ResponseContract
 /** Judges one exchange of an operation against its document (every contract check). */
 export type Oracle = (spec: SpecId, operationId: string, exchange: Exchange, intent: Intent) => Violation[];
 
+export interface OracleOptions {
+  /** The response-time limit in ms (`--response-time`); the response_time check is off without it. */
+  responseTimeMs?: number;
+}
+
 /** Judges an exchange of an operation with every contract check; unknown operations are not judged. */
-export function oracleFor(set: SpecSet): Oracle {
+export function oracleFor(set: SpecSet, options: OracleOptions = {}): Oracle {
   const contracts = new Map<string, ResponseContract>();
   return (spec: SpecId, operationId: string, exchange: Exchange, intent: Intent): Violation[] => {
     const model = set[spec];
@@ -64,7 +72,7 @@ export function oracleFor(set: SpecSet): Oracle {
     const key = `${spec}|${operationId}`;
     let contract = contracts.get(key);
     if (!contract) contracts.set(key, (contract = responseContract(op, model.validator)));
-    return runChecks({ exchange, contract, intent });
+    return runChecks({ exchange, contract, intent, ...(options.responseTimeMs !== undefined ? { responseTimeMs: options.responseTimeMs } : {}) });
   };
 }
 

@@ -42,6 +42,10 @@ const registry = {
   operation_implemented: { kind: "exchange", rule: "Every documented operation is implemented: its valid requests are not answered like a path the target does not have." },
   undocumented_method_refused: { kind: "exchange", rule: "A method the document does not list for a path (GET, PUT, POST, PATCH, DELETE) is refused with a 4xx (a redirect is not judged)." },
   allow_header_on_405: { kind: "exchange", rule: "A 405 carries Allow (RFC 9110) naming every method the document lists for the path and none the target refuses there." },
+  response_time: {
+    kind: "exchange",
+    rule: "With a limit set (--response-time MS), every answer that is not a stream ends within it, from request sent to body end, except where the document says the operation waits (a long poll, a join, a run's final output).",
+  },
   // ── flow ──────────────────────────────────────────────────────────────────────────────────────────
   resource_available_after_create: { kind: "flow", rule: "A resource can be read as soon as its creation was answered." },
   listed_after_create: { kind: "flow", rule: "A created resource appears in the lists and searches that cover it." },
@@ -82,6 +86,7 @@ const registry = {
   managed_stream_modes_restricted: { kind: "lifecycle", rule: "The Managed run stream accepts only the values, updates and messages-tuple stream modes (400 otherwise)." },
   managed_assistant_id_rejected: { kind: "lifecycle", rule: "The Managed run stream rejects `assistant_id` with 400." },
   managed_resolve_interrupt: { kind: "lifecycle", rule: "resolve-interrupt resumes an interrupted thread, which then runs to idle." },
+  managed_approval_configured_tools: { kind: "lifecycle", rule: "With interrupt_config {\"<server>::<tool>\": true}, a run stops for approval before that tool and no other." },
   // ── multitask under load ──────────────────────────────────────────────────────────────────────────
   multitask_load_no_lost_runs: { kind: "multitask", rule: "Every accepted run is accounted for: it ends and is listed on its thread (only rollback may delete one)." },
   multitask_load_no_duplicate_runs: { kind: "multitask", rule: "No run twice: distinct ids, no repeats in the run list, no input executed twice." },

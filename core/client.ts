@@ -2,7 +2,8 @@
  * The suite's one API client. Requests are built with the API's credentials (the header its document's
  * security scheme names) and sent through a chain of small interceptors over the transport in ./http.ts:
  * a deadline on every request, the run's abort signal, waits that honour a rate limit's Retry-After, a
- * breaker that stops sending to a target that has stopped answering, request counting, and an observer.
+ * breaker that stops sending to a target that has stopped answering, request counting, an observer, and
+ * the run's record of exchanges (--record).
  * Redaction happens where anything is written (reproducers, reports), never here.
  */
 import type { Dispatcher } from "undici";
@@ -10,6 +11,7 @@ import type { Exchange, HttpRequest } from "./exchange.ts";
 import { jsonRequest, send as transport, TransportError, type SendOptions } from "./http.ts";
 import { limits } from "./limits.ts";
 import { sleep } from "./poll.ts";
+import { record, recording } from "./recording.ts";
 import { endpointOf, type Endpoint, type SpecId, type Target } from "./target.ts";
 
 export type Send = (req: HttpRequest, options?: SendOptions) => Promise<Exchange>;
@@ -153,6 +155,21 @@ export const observe =
     return x;
   };
 
+/** Hands every request sent, answered or not, to the process's record (--record); each 429 retry is its own. */
+const recordEach: Interceptor = (next) => async (req, o) => {
+  if (!recording()) return next(req, o);
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  try {
+    const x = await next(req, o);
+    record({ startedAt, durationMs: x.timings.endAt - x.timings.sentAt, request: req, response: x.response, ...(x.truncated ? { end: "window" } : {}) });
+    return x;
+  } catch (error) {
+    if (error instanceof TransportError) record({ startedAt, durationMs: performance.now() - t0, request: req, error: error.message });
+    throw error;
+  }
+};
+
 export interface ApiClientOptions extends Endpoint {
   /** Deadline of one request (default: the requestTimeoutMs limit). */
   timeoutMs?: number;
@@ -180,6 +197,7 @@ export class ApiClient {
       honourRateLimits(limits().rateLimitRetries, limits().rateLimitMaxWaitMs, limits().rateLimitBudgetMs),
       failFast,
       observe((x) => (this.requests++, options.onExchange?.(x))),
+      recordEach,
     ];
     this.send = compose(transport, ...interceptors);
   }

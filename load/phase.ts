@@ -3,6 +3,7 @@
  * meets the TTFT SLO, and a gate on that SLO; then concurrent runs on shared threads under every
  * multitask_strategy (./multitask/phase.ts). Agents and threads it creates are tagged and deleted afterwards.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { removeAll, type Leftover, type Removal } from "../core/cleanup.ts";
 import { clientFor, type ApiClient } from "../core/client.ts";
 import { setupCall } from "../core/setup.ts";
@@ -17,7 +18,7 @@ import type { LatencySummary } from "./metrics/histogram.ts";
 import type { SloSpec } from "./metrics/slo.ts";
 import { runMultitaskPhase } from "./multitask/phase.ts";
 import { runLoad } from "./driver/driver.ts";
-import type { CollectorShard } from "./metrics/collector.ts";
+import type { CollectorShard, LoadSummary, MetricsCollector } from "./metrics/collector.ts";
 import { sweep, type SweepResult, type SweepStep } from "./sweep.ts";
 import { DEFAULT_THRESHOLDS, judgeThresholds, LATENCY_METRICS, sweepSlo, thresholdsOf, type Threshold } from "./thresholds.ts";
 
@@ -109,16 +110,19 @@ export async function runLoadPhase(s: LoadPhaseSettings): Promise<LoadPhaseOutpu
     const thresholds = s.thresholds ?? thresholdsOf(DEFAULT_THRESHOLDS);
     const slo = sweepSloOf(thresholds);
     log(`load: ${spec === "managed-deep-agents" ? "managed" : "agent-server"} API, closed-loop sweep at concurrency ${profile.levels.join(", ")} (≤ ${profile.durationMs / 1000} s and ${profile.maxRequests} runs per step), SLO ${describeSlo({ error_rate: 0.01, ...slo })}`);
+    const loadBefore = loadavg()[0]!;
     const measured = await measureSweep(s, scenario, profile, slo, thresholds, created);
     if (!measured) return skip(log, "interrupted before the first step");
-    const { result, note, histograms } = measured;
-    const load = loadReport(spec, result, histograms);
+    const { result, note, histograms, aborted } = measured;
+    const load = { ...loadReport(spec, result, histograms), host: { cpus: availableParallelism(), loadAverage1m: [loadBefore, loadavg()[0]!] as [number, number] } };
     const first = result.steps[0]!;
-    const gates = [ttftGate(result, slo), ...judgeThresholds(thresholds, first.summary, `at concurrency ${first.concurrency}`)];
-    const aborted = gates.find((g) => g.threshold?.abortOnFail && !g.passed && !g.notJudged);
+    const judged = judgeThresholds(thresholds, first.summary, `at concurrency ${first.concurrency}`);
+    // The threshold that stopped the step keeps the verdict it had when it stopped it.
+    const gates = [ttftGate(result, slo), ...judged.map((g) => (aborted && g.name === aborted.name ? aborted : g))];
     if (aborted) {
-      log(`load: stopped after concurrency ${first.concurrency}: ${aborted.name} broke and has abort_on_fail`);
-      return { ran: true, load, gates, findings: [], leftovers, note: [note, `stopped early: ${aborted.name} broke (abort_on_fail)`].filter(Boolean).join("; ") };
+      const why = `${aborted.name} broke at ${aborted.threshold!.abortedAt} samples (abort_on_fail)`;
+      log(`load: stopped concurrency ${first.concurrency} early: ${why}`);
+      return { ran: true, load, gates, findings: [], leftovers, note: [note, `stopped early: ${why}`].filter(Boolean).join("; ") };
     }
     if (s.signal.aborted) return { ran: true, load, gates, findings: [], leftovers, note };
     const multitask = await runMultitaskPhase({ ...s, onThread: (id) => serverThreads.push(id) });
@@ -150,10 +154,15 @@ async function measureSweep(
   sweepSlo: SloSpec,
   thresholds: Threshold[],
   created: string[],
-): Promise<{ result: SweepResult; note?: string; histograms: CollectorShard["histograms"][] } | undefined> {
+): Promise<{ result: SweepResult; note?: string; histograms: CollectorShard["histograms"][]; aborted?: Gate } | undefined> {
   const measured: SweepStep[] = [];
   const histograms: CollectorShard["histograms"][] = [];
   let validatedSlo: SloSpec = sweepSlo;
+  // abort_on_fail: the thresholds are judged on the first step, and watched while it runs.
+  const watched = thresholds.filter((t) => t.abortOnFail);
+  let aborted: Gate | undefined;
+  const brokenOf = (summary: LoadSummary, concurrency: number) => judgeThresholds(watched, summary, `at concurrency ${concurrency}`).find((g) => !g.passed && !g.notJudged);
+  const stopped = (g: Gate, how: string): Gate => ({ ...g, threshold: { ...g.threshold!, abortedAt: g.threshold!.samples }, detail: `${g.detail}; abort_on_fail stopped ${how}` });
   try {
     const result = await sweep({
       slo: sweepSlo,
@@ -161,14 +170,32 @@ async function measureSweep(
       measure: async (concurrency, slo) => {
         validatedSlo = slo;
         if (s.signal.aborted) throw new Interrupted();
+        const first = measured.length === 0 && watched.length > 0;
+        const stop = new AbortController();
+        // As runs finish, a watched threshold that breaks (on at least its min_samples) stops the step: no run starts after it.
+        const onProgress = (sofar: MetricsCollector) => {
+          if (stop.signal.aborted) return;
+          const broken = brokenOf(sofar.summary(), concurrency);
+          if (!broken) return;
+          aborted = stopped(broken, `the step at ${broken.threshold!.samples} samples`);
+          stop.abort();
+        };
         // Every thread the load creates is remembered (from whichever worker made it), to delete it afterwards.
-        const out = await runLoad({ scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, workers: s.workers, onThread: (id) => created.push(id), shape: { kind: "closed", concurrency }, slo });
+        const out = await runLoad({
+          scenario, durationMs: profile.durationMs, maxRequests: profile.maxRequests, allowHosts: s.allowHosts, graceMs: 15_000, workers: s.workers,
+          onThread: (id) => created.push(id), shape: { kind: "closed", concurrency }, slo,
+          ...(first ? { stop: stop.signal, onProgress } : {}),
+        });
         const summary = out.summary;
         // A step cut short by the interrupt measured the interrupt, not the target: it is not kept.
         if (s.signal.aborted) throw new Interrupted();
         histograms.push(out.shard.histograms);
-        // abort_on_fail: a broken threshold ends the sweep at the step that broke it.
-        if (measured.length === 0 && judgeThresholds(thresholds.filter((t) => t.abortOnFail), summary, "").some((g) => !g.passed && !g.notJudged)) {
+        if (first && !aborted) {
+          // The last runs may have finished between two progress reports: judged once more on the whole step.
+          const broken = brokenOf(summary, concurrency);
+          if (broken) aborted = stopped(broken, "the sweep after this step");
+        }
+        if (aborted) {
           measured.push({ concurrency, summary, checks: summary.slo_checks, ok: summary.slo_ok });
           throw new Interrupted();
         }
@@ -186,7 +213,7 @@ async function measureSweep(
     const last = measured.at(-1)!;
     const within = last.ok ? last.concurrency : (measured.at(-2)?.concurrency ?? 0);
     const result: SweepResult = { maxConcurrencyWithinSlo: within, slo: validatedSlo, steps: measured };
-    return { result, histograms, note: s.signal.aborted ? `interrupted after concurrency ${last.concurrency}` : undefined };
+    return { result, histograms, aborted, note: s.signal.aborted ? `interrupted after concurrency ${last.concurrency}` : undefined };
   }
 }
 

@@ -21,6 +21,8 @@ export interface FrontOptions {
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "host", "content-length"]);
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const RESET = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
 export async function startFront(o: FrontOptions): Promise<{ url: string; stop(): Promise<void> }> {
   // Long runs may be silent for a while; the clients' own deadlines bound them, not the proxy. An idle
@@ -82,12 +84,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: FrontOptions
     if (!res.writableFinished) abort.abort();
   });
   const target = `${managed ? o.emulatorUrl : o.upstreamUrl}${pr.path}${url.search}`;
-  const upstream = await request(target, {
-    method: pr.method as "GET",
-    headers: Object.fromEntries(Object.entries(pr.headers).filter(([k]) => !HOP_BY_HOP.has(k))),
-    body: pr.method === "GET" || pr.method === "HEAD" ? undefined : pr.body,
-    signal: abort.signal,
-    dispatcher,
+  const forward = () =>
+    request(target, {
+      method: pr.method as "GET",
+      headers: Object.fromEntries(Object.entries(pr.headers).filter(([k]) => !HOP_BY_HOP.has(k))),
+      body: pr.method === "GET" || pr.method === "HEAD" ? undefined : pr.body,
+      signal: abort.signal,
+      dispatcher,
+    });
+  // A kept-alive connection the server has just closed resets the next request on it (the idle timer above
+  // can fire late on a busy machine). That is the reference's plumbing, not the server's answer: an
+  // idempotent request (RFC 9110 §9.2.2) is sent once more, on a fresh connection, as clients do.
+  const upstream = await forward().catch((error: NodeJS.ErrnoException) => {
+    if (IDEMPOTENT.has(pr.method) && !abort.signal.aborted && RESET.has(error.code ?? "")) return forward();
+    throw error;
   });
   const headers = flattenHeaders(upstream.headers);
 

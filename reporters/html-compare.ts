@@ -33,6 +33,8 @@ ${findingList("fixed", `Fixed findings (${c.findings.fixed.length})`, c.findings
 ${findingList("unchanged", `Unchanged findings (${c.findings.unchanged.length})`, c.findings.unchanged, false)}
 ${changes(c)}
 <section id="latency"><h2>Latency: HEAD against BASE (${Math.round(c.confidence * 100)} % confidence)</h2>
+<p>A percentile changed only when its whole interval lies beyond its margin (${Math.round(c.equivalence.relative * 100)} % of BASE, at least a few ms, or its limit when smaller); each level of concurrency weighs the same.</p>
+${c.notes.map((n) => `<p class="note">Note: ${esc(n)}.</p>`).join("")}
 <p class="legend"><span><svg width="14" height="14" viewBox="0 0 14 14"><circle cx="7" cy="7" r="5" fill="#0072B2"/></svg> BASE (solid line, circles)</span><span><svg width="14" height="14" viewBox="0 0 14 14"><rect x="2" y="2" width="10" height="10" fill="#D55E00"/></svg> HEAD (dashed line, squares)</span></p>
 <div class="charts">${c.metrics.map((m) => metric(m, runs)).join("")}</div></section>
 </body></html>

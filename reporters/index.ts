@@ -9,7 +9,7 @@ import type { SideBySide } from "../results/side-by-side.ts";
 import type { Summary } from "../results/summary.ts";
 import { renderHtml } from "./html.ts";
 import { renderJunit, renderJunitSideBySide } from "./junit.ts";
-import { renderMarkdown } from "./markdown.ts";
+import { renderMarkdown, renderSideBySideMarkdown } from "./markdown.ts";
 import { renderSideBySideHtml } from "./side-by-side.ts";
 
 export function writeReports(summary: Summary, outDir: string): void {
@@ -28,8 +28,8 @@ export function writeSideBySide(x: SideBySide, outDir: string): void {
 }
 
 /** The Markdown summary for CI: to `file` when given, appended to `stepSummary` ($GITHUB_STEP_SUMMARY) when set. */
-export function writeMarkdownSummary(summary: Summary, file: string | undefined, stepSummary: string | undefined): void {
-  const text = redact(renderMarkdown(summary));
+export function writeMarkdownSummary(summary: Summary | SideBySide, file: string | undefined, stepSummary: string | undefined): void {
+  const text = redact("kind" in summary && summary.kind === "side-by-side" ? renderSideBySideMarkdown(summary) : renderMarkdown(summary as Summary));
   if (file) writeFileSync(file, text);
   if (stepSummary) appendFileSync(stepSummary, text);
 }

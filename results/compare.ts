@@ -2,9 +2,11 @@
  * `agentwire compare BASE HEAD`: what changed between two runs (two releases, staging and production, two
  * servers). Findings are matched by fingerprint (new / fixed / unchanged); operation, stream and gate
  * verdicts that changed are listed; each load latency metric is judged on the HDR histograms both runs
- * saved (summary.json `load.steps[].histograms`), pooled over the concurrency levels both measured: a
- * bootstrap confidence interval of the difference of p50, p95 and p99, and a Mann-Whitney rank test, give a
- * verdict per metric — better, worse, or no detectable change at the chosen confidence.
+ * saved (summary.json `load.steps[].histograms`), over the concurrency levels both measured, each level
+ * weighing the same: a bootstrap confidence interval of the difference of p50, p95 and p99, and a rank
+ * test (Mann-Whitney, stratified by level), give a verdict per metric — better, worse, or no detectable change at the chosen confidence. A change must also
+ * matter: a percentile counts only when its whole interval lies beyond a practical-equivalence margin
+ * (EQUIVALENCE), since on thousands of samples a rank test finds differences of a tenth of a millisecond.
  *
  * compare.json holds a `Compare` document. Its shape is versioned (`schemaVersion`) and only ever grows:
  * readers (the HTML compare page) may rely on every field documented here.
@@ -29,6 +31,8 @@ export interface Compare {
   reasons: string[];
   /** Confidence of the intervals and of the rank test (e.g. 0.95). */
   confidence: number;
+  /** The practical-equivalence rule: how large a change must be to count at all. */
+  equivalence: Equivalence;
   base: CompareRun;
   head: CompareRun;
   /** `reopened`: unchanged ones that BASE waived and HEAD has open (e.g. their waiver expired). */
@@ -41,6 +45,8 @@ export interface Compare {
   gates: { name: string; base: GateOutcome | null; head: GateOutcome | null }[];
   /** One entry per latency metric, in LOAD_LATENCY_METRICS order. */
   metrics: MetricComparison[];
+  /** What the verdicts cannot see, e.g. the suite's own machine much busier during one run's load phase. */
+  notes: string[];
 }
 
 /** Which run a side is, as its summary says. */
@@ -83,10 +89,10 @@ export interface MetricComparison {
   verdict: MetricVerdict;
   /** Why it was not judged (no histograms, too few samples, no common concurrency level). */
   reason?: string;
-  /** The concurrency levels pooled (measured by both runs). */
+  /** The concurrency levels compared (measured by both runs, with samples of this metric in both), each weighing the same. */
   concurrency: number[];
   samples: { base: number; head: number };
-  /** Mann-Whitney U test of HEAD against BASE (normal approximation with tie correction, two-sided). */
+  /** Mann-Whitney U test of HEAD against BASE, stratified by level (van Elteren; normal approximation with tie correction, two-sided). */
   rankTest?: { u: number; z: number; pValue: number };
   percentiles: PercentileComparison[];
 }
@@ -102,6 +108,8 @@ export interface PercentileComparison {
   relative: number | null;
   /** Bootstrap confidence interval of diff, ms. */
   ci: [number, number];
+  /** Practical-equivalence margin, ms: the change counts only when `ci` lies wholly above +margin or below −margin. */
+  margin: number;
   /** The configured limit for this percentile (`regression:` in the config), as written. */
   limit?: string;
   /** True when the metric is worse and this percentile's change is beyond its limit: compare fails. */
@@ -115,6 +123,26 @@ export interface CompareOptions {
   /** Resamples of the bootstrap. */
   resamples?: number;
 }
+
+/** How large a change must be to be called better or worse (compare.json `equivalence`). */
+export interface Equivalence {
+  rule: string;
+  /** Share of BASE's percentile. */
+  relative: number;
+  /** Per metric, ms: the margin is never below it. */
+  floorMs: Record<LoadLatencyMetric, number>;
+}
+
+/**
+ * Differences smaller than 10 % of BASE's percentile (the default regression limit), or than a floor of a
+ * few ms (1 ms for the per-token gaps, which are ~10 ms on the references), are no practical change; a
+ * percentile with a stricter `regression:` limit uses that limit instead, so a limit can always be detected.
+ */
+export const EQUIVALENCE: Equivalence = {
+  rule: "a percentile changed only when its whole confidence interval lies beyond ±margin, margin = max(relative × BASE's percentile, floorMs[metric]), or the percentile's regression limit when that is smaller; a metric is worse (better) when the rank test is significant in that direction and at least one percentile changed that way; ITL's gaps count as many as the runs they came from (they move together within a run)",
+  relative: 0.1,
+  floorMs: { ttft_ms: 5, itl_ms: 1, tpot_ms: 1, e2e_ms: 5, time_to_headers_ms: 5, time_to_first_event_ms: 5 },
+};
 
 /** Applied when the config names none: a detectable rise of more than 10 % of a p95 latency fails. */
 export const DEFAULT_REGRESSION: Record<string, string> = Object.fromEntries(LOAD_LATENCY_METRICS.map((m) => [`${m}.p95`, "+10%"]));
@@ -143,6 +171,7 @@ export function compareSummaries(base: Summary, head: Summary, sources: { base: 
     verdict: reasons.length ? "fail" : "pass",
     reasons,
     confidence,
+    equivalence: EQUIVALENCE,
     base: runOf(base, sources.base),
     head: runOf(head, sources.head),
     findings,
@@ -150,7 +179,23 @@ export function compareSummaries(base: Summary, head: Summary, sources: { base: 
     streams: changes(base.streams, head.streams, (s) => `${s.spec} ${s.operationId} ${s.streamMode} ${s.check}`, (s) => s.verdict).map(([k, b, h]) => ({ spec: k.spec, operationId: k.operationId, streamMode: k.streamMode, check: k.check, base: b, head: h })),
     gates,
     metrics,
+    notes: hostNotes(base, head),
   };
+}
+
+/**
+ * Latencies measured on a machine whose other work changes measure that work too (the target and the
+ * suite share it on the embedded reference): said when one run's load phase saw the machine much busier.
+ */
+function hostNotes(base: Summary, head: Summary): string[] {
+  const b = base.load?.host;
+  const h = head.load?.host;
+  if (!b || !h) return [];
+  const perCore = (x: NonNullable<typeof b>) => (x.loadAverage1m[0] + x.loadAverage1m[1]) / 2 / x.cpus;
+  const [lb, lh] = [perCore(b), perCore(h)];
+  if (Math.max(lb, lh) < 0.75 || Math.max(lb, lh) < 1.5 * Math.min(lb, lh)) return [];
+  const busier = lb > lh ? "BASE" : "HEAD";
+  return [`the machine running the suite was much busier during ${busier}'s load phase (load average ${(lb * b.cpus).toFixed(1)} on ${b.cpus} cores vs ${(lh * h.cpus).toFixed(1)} on ${h.cpus}): latency changes may be the machine's, not the target's`];
 }
 
 const runOf = (s: Summary, source: string): CompareRun => ({ source, startedAt: s.startedAt, verdict: s.verdict, seed: s.seed, profile: s.profile, targets: s.targets, tool: s.tool });
@@ -218,12 +263,66 @@ export function samplesOf(encoded: string): number[] {
   return out;
 }
 
-/** The samples of one metric over the given concurrency levels. */
-function pooled(s: Summary, metric: LoadLatencyMetric, levels: number[]): number[] {
-  return (s.load?.steps ?? [])
-    .filter((st) => levels.includes(st.concurrency) && st.histograms[metric])
-    .flatMap((st) => samplesOf(st.histograms[metric]!))
-    .sort((a, b) => a - b);
+/**
+ * One run's samples of a metric per concurrency level, sorted, and how many of them are independent: one
+ * per streamed run for every metric but ITL, whose gaps come ~20 to a run and share its fate (a pause of
+ * the server stretches all of them), so they count as many as the runs that had any.
+ */
+function perLevel(s: Summary, metric: LoadLatencyMetric, levels: number[]): { samples: number[]; independent: number }[] {
+  return levels.map((c) => {
+    const st = (s.load?.steps ?? []).find((x) => x.concurrency === c && x.histograms[metric]);
+    const samples = st ? samplesOf(st.histograms[metric]!) : [];
+    return { samples, independent: metric === "itl_ms" ? Math.min(samples.length, st?.runs.ok ?? 0) : samples.length };
+  });
+}
+
+/**
+ * The samples of several concurrency levels as one mixture in which each level weighs the same. Pooled
+ * as they come, a level would weigh by its number of runs, and a closed loop runs more of them where the
+ * target is fast: a HEAD slower at high concurrency would put less weight there and hide its regression.
+ */
+class Mixture {
+  /** Every sample, sorted, with its level and, per level, where its samples are. */
+  readonly sorted: number[];
+  private readonly level: Uint32Array;
+  private readonly members: Uint32Array[];
+  /** `draws`: samples drawn per level in a resample, its independent ones (fewer than its samples where they cluster by run). */
+  constructor(
+    readonly levels: number[][],
+    private readonly draws: number[] = levels.map((l) => l.length),
+  ) {
+    const all = levels.flatMap((xs, l) => xs.map((v) => [v, l] as const)).sort((a, b) => a[0] - b[0]);
+    this.sorted = all.map(([v]) => v);
+    this.level = Uint32Array.from(all.map(([, l]) => l));
+    this.members = levels.map((_, l) => Uint32Array.from(all.flatMap(([, x], i) => (x === l ? [i] : []))));
+  }
+
+  get size(): number {
+    return this.sorted.length;
+  }
+
+  /** The p-th percentile of the equal-weight mixture; `counts`: how often each sample was drawn (a resample), else once. */
+  at(p: number, counts?: Uint32Array): number {
+    const k = this.levels.length;
+    let seen = 0;
+    for (let i = 0; i < this.sorted.length; i++) {
+      seen += counts ? counts[i]! / (k * this.draws[this.level[i]!]!) : 1 / (k * this.levels[this.level[i]!]!.length);
+      if (seen >= p / 100 - 1e-9) return this.sorted[i]!;
+    }
+    return this.sorted.at(-1)!;
+  }
+
+  /**
+   * A resample: each level's independent count of samples drawn with replacement within that level (a
+   * stratified bootstrap; drawing fewer than there are widens the interval as clustered samples should).
+   */
+  resample(counts: Uint32Array, rng: () => number): Uint32Array {
+    counts.fill(0);
+    this.members.forEach((m, l) => {
+      for (let i = 0; i < this.draws[l]!; i++) counts[m[Math.floor(rng() * m.length)]!]!++;
+    });
+    return counts;
+  }
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -236,63 +335,94 @@ function compareMetric(metric: LoadLatencyMetric, base: Summary, head: Summary, 
   const notJudged = (reason: string, samples = { base: 0, head: 0 }): MetricComparison => ({ metric, verdict: "not judged", reason, concurrency, samples, percentiles: [] });
   if (!base.load?.steps || !head.load?.steps) return notJudged(`${!base.load?.steps ? "BASE" : "HEAD"} saved no load histograms (run the load phase, agentwire ≥ this version)`);
   if (!concurrency.length) return notJudged("the runs measured no concurrency level in common");
-  const xs = pooled(base, metric, concurrency);
-  const ys = pooled(head, metric, concurrency);
-  const samples = { base: xs.length, head: ys.length };
-  if (xs.length < MIN_COMPARE_SAMPLES || ys.length < MIN_COMPARE_SAMPLES) return notJudged(`fewer than ${MIN_COMPARE_SAMPLES} samples (BASE ${xs.length}, HEAD ${ys.length})`, samples);
+  // A level only one run has samples of (e.g. all its runs failed) has nothing to compare.
+  const [bl, hl] = [perLevel(base, metric, concurrency), perLevel(head, metric, concurrency)];
+  const both = concurrency.map((_, i) => i).filter((i) => bl[i]!.independent && hl[i]!.independent);
+  const xs = new Mixture(both.map((i) => bl[i]!.samples), both.map((i) => bl[i]!.independent));
+  const ys = new Mixture(both.map((i) => hl[i]!.samples), both.map((i) => hl[i]!.independent));
+  const used = both.map((i) => concurrency[i]!);
+  const samples = { base: xs.size, head: ys.size };
+  if (xs.size < MIN_COMPARE_SAMPLES || ys.size < MIN_COMPARE_SAMPLES) {
+    // The figures are still worth reading (a gate on them may have broken); they are no verdict.
+    const p95 = xs.size && ys.size ? `; p95 ${fmtMs(xs.at(95))} → ${fmtMs(ys.at(95))}` : "";
+    return { ...notJudged(`fewer than ${MIN_COMPARE_SAMPLES} samples (BASE ${xs.size}, HEAD ${ys.size})${p95}`, samples), concurrency: used };
+  }
 
   const alpha = 1 - confidence;
-  const rankTest = mannWhitney(xs, ys);
+  const rankTest = stratifiedRankTest(both.map((i) => [bl[i]!.samples, hl[i]!.samples, (bl[i]!.samples.length + hl[i]!.samples.length) / (bl[i]!.independent + hl[i]!.independent)]));
   // Seeded: the same two runs always compare the same way.
-  const rng = seededRandom(0x5eed ^ xs.length ^ (ys.length << 8));
+  const rng = seededRandom(0x5eed ^ xs.size ^ (ys.size << 8));
   const percentiles = (Object.entries(PERCENTILES) as [PercentileComparison["percentile"], number][]).map(([name, p]): PercentileComparison => {
-    const bv = at(xs, p);
-    const hv = at(ys, p);
+    const bv = xs.at(p);
+    const hv = ys.at(p);
     const ci = bootstrapDiff(xs, ys, p, resamples, alpha, rng);
-    return { percentile: name, base: bv, head: hv, diff: hv - bv, relative: bv > 0 ? (hv - bv) / bv : null, ci, ...(regression[`${metric}.${name}`] ? { limit: regression[`${metric}.${name}`] } : {}) };
+    const limit = regression[`${metric}.${name}`];
+    return { percentile: name, base: bv, head: hv, diff: hv - bv, relative: bv > 0 ? (hv - bv) / bv : null, ci, margin: marginOf(metric, bv, limit), ...(limit ? { limit } : {}) };
   });
-  // A change is detectable when the rank test says the distributions differ and a percentile's interval excludes 0 on that side.
+  // A change is detectable when the rank test says the distributions differ and a percentile's interval lies beyond its margin on that side.
   const significant = rankTest.pValue < alpha;
   const verdict: MetricVerdict =
-    significant && rankTest.z > 0 && percentiles.some((p) => p.ci[0] > 0) ? "worse" : significant && rankTest.z < 0 && percentiles.some((p) => p.ci[1] < 0) ? "better" : "no detectable change";
-  for (const p of percentiles) if (p.limit !== undefined) p.beyondLimit = verdict === "worse" && p.ci[0] > 0 && beyond(p, p.limit);
-  return { metric, verdict, concurrency, samples, rankTest, percentiles };
+    significant && rankTest.z > 0 && percentiles.some((p) => p.ci[0] > p.margin)
+      ? "worse"
+      : significant && rankTest.z < 0 && percentiles.some((p) => p.ci[1] < -p.margin)
+        ? "better"
+        : "no detectable change";
+  for (const p of percentiles) if (p.limit !== undefined) p.beyondLimit = verdict === "worse" && p.ci[0] > p.margin && p.diff > (limitMs(p.limit, p.base) ?? Infinity);
+  return { metric, verdict, concurrency: used, samples, rankTest, percentiles };
 }
 
-/** "+10%": relative to BASE; "+50": in ms. */
-function beyond(p: PercentileComparison, limit: string): boolean {
+/** The margin of EQUIVALENCE for one percentile, in ms. */
+function marginOf(metric: LoadLatencyMetric, base: number, limit: string | undefined): number {
+  const margin = Math.max(EQUIVALENCE.relative * base, EQUIVALENCE.floorMs[metric]);
+  const l = limit === undefined ? undefined : limitMs(limit, base);
+  return l === undefined ? margin : Math.min(margin, l);
+}
+
+/** A limit in ms at BASE's value: "+10%" relative to it, "+50" in ms. */
+function limitMs(limit: string, base: number): number | undefined {
   const m = /^\+(\d+(?:\.\d+)?)(%?)$/.exec(limit);
-  if (!m) return false;
-  const n = Number(m[1]);
-  return m[2] ? p.relative !== null && p.relative > n / 100 : p.diff > n;
+  if (!m) return undefined;
+  return m[2] ? (Number(m[1]) / 100) * base : Number(m[1]);
 }
 
-/** Percentile bootstrap of at(head, p) − at(base, p): resampled by counting draws, O(n) per resample. */
-function bootstrapDiff(xs: number[], ys: number[], p: number, resamples: number, alpha: number, rng: () => number): [number, number] {
+
+/** Percentile bootstrap of the difference of the mixtures' p-th percentiles, resampled within each level by counting draws: O(n) per resample. */
+function bootstrapDiff(xs: Mixture, ys: Mixture, p: number, resamples: number, alpha: number, rng: () => number): [number, number] {
   const diffs = new Float64Array(resamples);
-  const cx = new Uint32Array(xs.length);
-  const cy = new Uint32Array(ys.length);
-  for (let r = 0; r < resamples; r++) diffs[r] = resampledAt(ys, cy, p, rng) - resampledAt(xs, cx, p, rng);
+  const cx = new Uint32Array(xs.size);
+  const cy = new Uint32Array(ys.size);
+  for (let r = 0; r < resamples; r++) diffs[r] = ys.at(p, ys.resample(cy, rng)) - xs.at(p, xs.resample(cx, rng));
   diffs.sort();
   return [at(diffs, (alpha / 2) * 100), at(diffs, (1 - alpha / 2) * 100)];
 }
 
-/** The p-th percentile of a resample (with replacement) of sorted `xs`, without sorting the resample. */
-function resampledAt(xs: number[], counts: Uint32Array, p: number, rng: () => number): number {
-  const n = xs.length;
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[Math.floor(rng() * n)]!++;
-  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-  let seen = 0;
-  for (let i = 0; i < n; i++) {
-    seen += counts[i]!;
-    if (seen >= rank) return xs[i]!;
+/**
+ * The rank test over several levels (van Elteren's stratified Wilcoxon): each level's rank sum of HEAD
+ * against BASE, weighted by 1 / (its samples + 1), so that every level counts alike. With one level it is
+ * the Mann-Whitney U test. `u` is the sum of the levels' U. A level whose samples come several to a run
+ * (ITL) has its variance inflated by that many (the design effect when a run's samples move together).
+ */
+export function stratifiedRankTest(levels: [xs: number[], ys: number[], samplesPerIndependent?: number][]): { u: number; z: number; pValue: number } {
+  let u = 0;
+  let t = 0;
+  let variance = 0;
+  for (const [xs, ys, cluster = 1] of levels) {
+    const r = rankSum(xs, ys);
+    const w = 1 / (xs.length + ys.length + 1);
+    u += r.u;
+    t += w * (r.u - r.mean);
+    // Samples that cluster by run vary together: at most `cluster` times the variance of independent ones.
+    variance += w * w * r.variance * Math.max(1, cluster);
   }
-  return xs[n - 1]!;
+  const z = variance > 0 ? t / Math.sqrt(variance) : 0;
+  return { u, z, pValue: variance > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1 };
 }
 
 /** Two-sided Mann-Whitney U of ys against xs (both sorted); z > 0 when ys tend to be larger. */
-export function mannWhitney(xs: number[], ys: number[]): { u: number; z: number; pValue: number } {
+export const mannWhitney = (xs: number[], ys: number[]) => stratifiedRankTest([[xs, ys]]);
+
+/** U of ys against xs, with its mean and its variance (tie-corrected) under no difference. */
+function rankSum(xs: number[], ys: number[]): { u: number; mean: number; variance: number } {
   const n1 = xs.length;
   const n2 = ys.length;
   const all = [...xs.map((v) => ({ v, g: 0 })), ...ys.map((v) => ({ v, g: 1 }))].sort((a, b) => a.v - b.v);
@@ -310,9 +440,8 @@ export function mannWhitney(xs: number[], ys: number[]): { u: number; z: number;
   const u = rankSumY - (n2 * (n2 + 1)) / 2;
   const n = n1 + n2;
   const mean = (n1 * n2) / 2;
-  const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
-  const z = variance > 0 ? (u - mean) / Math.sqrt(variance) : 0;
-  return { u, z, pValue: variance > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1 };
+  const variance = n > 1 ? ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1))) : 0;
+  return { u, mean, variance };
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */

@@ -109,6 +109,8 @@ export interface LoadReport {
   /** The distribution of each metric of `metrics` (same keys) at that step. */
   distributions?: Record<string, PercentilePoints>;
   maxConcurrencyWithinSlo: number | null;
+  /** How busy the machine running the suite was around the sweep: its cores and 1-minute load average before and after (compare warns when two runs differ). */
+  host?: { cpus: number; loadAverage1m: [number, number] };
   slo?: { ttft_p95_ms?: number; error_rate?: number; [objective: string]: number | undefined };
   sweep?: SweepPoint[];
   /** Concurrent runs on shared threads under each multitask_strategy; absent when that part did not run. */
@@ -231,6 +233,8 @@ export interface ThresholdGate {
   samples: number;
   minSamples: number;
   abortOnFail: boolean;
+  /** abort_on_fail fired: the step was stopped when this many samples had broken the threshold (actual and samples are then as of that moment). */
+  abortedAt?: number;
 }
 
 export interface Summary {

@@ -3,12 +3,14 @@
  * "<api> › <operationId> › <family>", so the report reads as a conformance matrix; then the stateful flows.
  * A unit that cannot be judged says why (skipped, with the reason) and is never a pass.
  */
-import { expect, test, type TestInfo } from "@playwright/test";
+import { expect, test as base, type TestInfo } from "@playwright/test";
 import { TransportError } from "../core/http.ts";
+import { recordingUnit } from "../core/recording.ts";
 import { SetupError } from "../core/setup.ts";
 import type { SpecId } from "../core/target.ts";
 import { FLOWS } from "../contract/engine/flows.ts";
 import { familiesFor, runFamily } from "../contract/engine/families.ts";
+import { startsRuns } from "../contract/engine/fixtures.ts";
 import { startEngine, type Engine } from "../contract/engine/index.ts";
 import { pathsOf, runMethods } from "../contract/engine/methods.ts";
 import { formatReplay } from "../results/finding.ts";
@@ -22,19 +24,27 @@ const env = await loadRunEnvironment();
 const { settings } = env;
 const served: Record<SpecId, boolean> = { "managed-deep-agents": Boolean(settings.target.managedUrl), "agent-server": Boolean(settings.target.agentServerUrl) };
 
-let engine: Engine | undefined;
 /** The time this worker spent preparing its fixtures, reported with its first unit. */
 let setupTime: UnitTiming | undefined;
-test.beforeAll(async ({}, testInfo) => {
-  if (engine || targetDown(settings.outDir)) return;
-  const watch = stopwatch();
-  engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag });
-  setupTime = watch(`contract fixtures of worker ${testInfo.workerIndex}`, "contract");
-});
-test.afterAll(async () => {
-  // Everything this worker created, and nothing else, is deleted; what could not be is reported.
-  const cleaned = await engine?.cleanup();
-  if (cleaned) appendLeftovers(settings.outDir, cleaned.left);
+// The engine is a worker fixture, not a beforeAll hook: Playwright splits the tests of a file with all-hooks
+// into one fixed, equal-count batch per worker, which left two workers idle while two others ran every
+// operation that starts runs; without hooks each test is dispatched to whichever worker is free.
+const test = base.extend<{}, { engine: Engine | undefined }>({
+  engine: [
+    async ({}, use, workerInfo) => {
+      let engine: Engine | undefined;
+      if (!targetDown(settings.outDir)) {
+        const watch = stopwatch();
+        engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag });
+        setupTime = watch(`contract fixtures of worker ${workerInfo.workerIndex}`, "contract");
+      }
+      await use(engine);
+      // Everything this worker created, and nothing else, is deleted; what could not be is reported.
+      const cleaned = await engine?.cleanup();
+      if (cleaned) appendLeftovers(settings.outDir, cleaned.left);
+    },
+    { scope: "worker" },
+  ],
 });
 
 async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
@@ -51,7 +61,7 @@ async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
 }
 
 /** Runs one unit and reports it; a unit that cannot be judged says why (a suite error still fails the test). */
-async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | undefined, kind: { family: string } | { flow: string }, body: (e: Engine, rec: Recorder) => Promise<string | undefined>) {
+async function unit(engine: Engine | undefined, testInfo: TestInfo, spec: SpecId, operationId: string | undefined, kind: { family: string } | { flow: string }, body: (e: Engine, rec: Recorder) => Promise<string | undefined>) {
   const watch = stopwatch();
   const rec = new Recorder();
   const where = { unit: testInfo.titlePath.slice(1).join(" › "), spec, ...(operationId ? { operationId } : {}) };
@@ -68,6 +78,7 @@ async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | unde
   if (down) skipped = notJudged(`the target is unusable: ${down}`);
   else if (problem) skipped = setupFailed(problem);
   else {
+    recordingUnit(where.unit);
     try {
       const why = await body(engine!, rec);
       if (why) skipped = notJudged(why, "not-applicable");
@@ -80,6 +91,8 @@ async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | unde
         await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(env.waive(rec.result())), contentType: "application/json" });
         throw error;
       }
+    } finally {
+      recordingUnit(undefined);
     }
   }
   const timing = watch(where.unit, "contract");
@@ -87,20 +100,21 @@ async function unit(testInfo: TestInfo, spec: SpecId, operationId: string | unde
   await report(testInfo, { ...rec.result(), timings: [timing] }, skipped);
 }
 
-for (const [spec, model] of Object.entries(env.specs) as [SpecId, NonNullable<(typeof env.specs)[SpecId]>][]) {
-  if (!served[spec]) continue;
-  // The methods a path's document does not list are probed in a unit of the path's first operation.
-  const paths = new Map(pathsOf(model).map((p) => [p.operations[0]!.operationId, p]));
-  for (const op of model.operations) {
-    test.describe(`${spec} › ${op.operationId}`, () => {
-      for (const family of familiesFor(op)) {
-        test(family, ({}, testInfo) => unit(testInfo, spec, op.operationId, { family }, (e, rec) => runFamily(e.context(spec, rec), op, family, e.unrouted(spec))));
-      }
-      const path = paths.get(op.operationId);
-      if (path) test("methods", ({}, testInfo) => unit(testInfo, spec, op.operationId, { family: "methods" }, (e, rec) => runMethods(e.context(spec, rec), path)));
-    });
-  }
-  for (const flow of FLOWS.filter((f) => f.spec === spec)) {
-    test(`${spec} › flow › ${flow.title}`, ({}, testInfo) => unit(testInfo, spec, undefined, { flow: flow.title }, async (e, rec) => void (await flow.run(e.context(spec, rec)))));
-  }
+const specs = (Object.entries(env.specs) as [SpecId, NonNullable<(typeof env.specs)[SpecId]>][]).filter(([spec]) => served[spec]);
+// The methods a path's document does not list are probed in a unit of the path's first operation.
+const paths = new Map(specs.flatMap(([spec, model]) => pathsOf(model).map((p) => [`${spec} ${p.operations[0]!.operationId}`, p] as const)));
+// Units that wait on runs go first, so the long ones do not end up alone at the end of the run.
+const operations = specs.flatMap(([spec, model]) => model.operations.map((op) => ({ spec, op })));
+operations.sort((a, b) => Number(startsRuns(b.spec, b.op.operationId)) - Number(startsRuns(a.spec, a.op.operationId)));
+for (const { spec, op } of operations) {
+  test.describe(`${spec} › ${op.operationId}`, () => {
+    for (const family of familiesFor(op)) {
+      test(family, ({ engine }, testInfo) => unit(engine, testInfo, spec, op.operationId, { family }, (e, rec) => runFamily(e.context(spec, rec), op, family, e.unrouted(spec))));
+    }
+    const path = paths.get(`${spec} ${op.operationId}`);
+    if (path) test("methods", ({ engine }, testInfo) => unit(engine, testInfo, spec, op.operationId, { family: "methods" }, (e, rec) => runMethods(e.context(spec, rec), path)));
+  });
+}
+for (const flow of FLOWS.filter((f) => served[f.spec])) {
+  test(`${flow.spec} › flow › ${flow.title}`, ({ engine }, testInfo) => unit(engine, testInfo, flow.spec, undefined, { flow: flow.title }, async (e, rec) => void (await flow.run(e.context(flow.spec, rec)))));
 }

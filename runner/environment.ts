@@ -1,12 +1,13 @@
 /** What every Playwright worker loads once: settings, the documents, the oracle and the waivers. */
 import { onBreakerTrip } from "../core/client.ts";
+import { recordTo } from "../core/recording.ts";
 import { redact, registerSecret } from "../core/redact.ts";
 import { targetSecrets } from "../core/target.ts";
 import { loadSpecSet, oracleFor, type Oracle, type SpecSet } from "../contract/oracle.ts";
 import type { UnitResult } from "../results/recorder.ts";
 import { applyWaivers, loadWaivers } from "../results/waivers.ts";
 import { readSettings, type RunSettings } from "./settings.ts";
-import { markTargetDown } from "./shared.ts";
+import { appendExchange, markTargetDown } from "./shared.ts";
 
 export interface RunEnvironment {
   settings: RunSettings;
@@ -34,12 +35,13 @@ async function load(): Promise<RunEnvironment> {
   }
   // A target this worker stopped sending to is unusable for every process of the run.
   onBreakerTrip((reason) => markTargetDown(settings.outDir, reason));
+  if (settings.record) recordTo((e) => appendExchange(settings.outDir, e));
   const specs = await loadSpecSet(settings.specs);
   const waivers = [...settings.waiverFiles.flatMap(loadWaivers), ...(settings.inlineWaivers ?? [])];
   return {
     settings,
     specs,
-    oracle: oracleFor(specs),
+    oracle: oracleFor(specs, { responseTimeMs: settings.responseTimeMs }),
     waive: (result) => ({ ...result, findings: applyWaivers(result.findings, waivers).findings }),
   };
 }

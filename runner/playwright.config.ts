@@ -32,8 +32,10 @@ export default defineConfig({
     // A shard's Playwright report is merged with the others' by `agentwire merge`.
     ...(settings.shard ? [["blob", { outputDir: blobDir(settings.outDir) }] as ["blob", { outputDir: string }]] : []),
   ],
+  // Streams first: each scenario is one long sequential group, best started early; the contract's many short
+  // units then fill the workers as they free up.
   projects: [
-    { name: "contract", testMatch: "contract.spec.ts" },
     { name: "streams", testMatch: "streams.spec.ts" },
+    { name: "contract", testMatch: "contract.spec.ts" },
   ],
 });

@@ -27,6 +27,10 @@ export interface RunSettings {
   ownerPid: number;
   /** Playwright's per-test list on the console instead of one progress line per phase. */
   verbose?: boolean;
+  /** Every exchange goes to the run's parts, for the record the CLI writes (`--record`). */
+  record?: boolean;
+  /** The response-time limit in ms (`--response-time`); the response_time check is off without it. */
+  responseTimeMs?: number;
   /** Set when this run is one shard of several (`--shard i/n`): Playwright then also writes a blob report. */
   shard?: string;
 }

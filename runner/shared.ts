@@ -2,12 +2,14 @@
  * What the processes of one conformance run tell each other, through files in the run's private parts
  * folder: each test's result as it ends (so a run stopped hard keeps what was measured), that the target
  * is unusable (every process then stops sending), each stream scenario's result (a worker restarted after
- * a failing test does not run the scenario again), and what a cleanup could not delete.
+ * a failing test does not run the scenario again), what a cleanup could not delete, and (with --record)
+ * every exchange, in a file per process.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Leftover } from "../core/cleanup.ts";
+import type { RecordedExchange } from "../core/recording.ts";
 import type { UnitResult } from "../results/recorder.ts";
 
 const partsDir = (outDir: string) => join(outDir, ".parts");
@@ -75,3 +77,15 @@ export function appendLeftovers(outDir: string, left: Leftover[]): void {
   if (left.length) append(file(outDir, "leftovers.jsonl"), left);
 }
 export const readLeftovers = (outDir: string): Leftover[] => lines<Leftover[]>(file(outDir, "leftovers.jsonl")).flat();
+
+/** Each process appends to its own part, so no two writers share a file. */
+export const appendExchange = (outDir: string, e: RecordedExchange) => append(file(outDir, `exchanges-${process.pid}.jsonl`), e);
+
+/** The exchanges of every process of the run, in the order they were sent. */
+export function readExchanges(outDir: string): RecordedExchange[] {
+  const dir = partsDir(outDir);
+  const parts = existsSync(dir) ? readdirSync(dir).filter((f) => /^exchanges-\d+\.jsonl$/.test(f)).sort() : [];
+  const all = parts.flatMap((p) => lines<RecordedExchange>(join(dir, p)));
+  // ISO timestamps of one clock sort as text; sort is stable, so a process's own order breaks ties.
+  return all.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+}

@@ -4,6 +4,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { TransportError } from "../core/http.ts";
+import { recordingUnit } from "../core/recording.ts";
 import { SetupError } from "../core/setup.ts";
 import { AGENT_SERVER_STREAM_SCENARIOS } from "../streams/scenarios/agent-server.ts";
 import { LIFECYCLE_SCENARIOS } from "../streams/scenarios/lifecycle.ts";
@@ -33,6 +34,7 @@ async function judged(scenario: NamedScenario): Promise<UnitResult> {
   const down = targetDown(outDir);
   if (down) rec.skip({ ...where, reason: `the target is unusable: ${down}`, cause: "target" });
   else {
+    recordingUnit(scenario.title);
     try {
       await scenario.run(scenarioContext({ target: env.settings.target, rec, oracle: env.oracle, tag: env.settings.tag }));
     } catch (error) {
@@ -42,6 +44,8 @@ async function judged(scenario: NamedScenario): Promise<UnitResult> {
         rec.setupFailed(where, error);
       } else if (error instanceof TransportError) rec.skip({ ...where, reason: error.message, cause: "target" });
       else rec.skip({ ...where, reason: `the suite failed: ${(error as Error).message}`, cause: "suite" });
+    } finally {
+      recordingUnit(undefined);
     }
   }
   // Each finding names its scenario, so the report's replay command can run just that one again.

@@ -6,6 +6,7 @@ import type { CheckName } from "../core/checks.ts";
 import type { Violation } from "../results/finding.ts";
 import type { HttpRequest } from "../core/exchange.ts";
 import { limits } from "../core/limits.ts";
+import { EventTape, record } from "../core/recording.ts";
 import { waitOnTarget } from "../core/target-time.ts";
 import { openSse } from "./sse/reader.ts";
 import type { SseEnd, SseEvent, SseLimits } from "./sse/types.ts";
@@ -80,26 +81,39 @@ export async function judgeStream(req: HttpRequest, x: StreamExpectation, option
 
 async function judge(req: HttpRequest, x: StreamExpectation, options: JudgeOptions): Promise<JudgedStream> {
   const l = limits();
-  const stream = await openSse(req, { deadlineMs: l.streamDeadlineMs, maxEvents: l.maxEvents, idleTimeoutMs: l.streamIdleMs, ...options.limits });
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  let stream;
+  try {
+    stream = await openSse(req, { deadlineMs: l.streamDeadlineMs, maxEvents: l.maxEvents, idleTimeoutMs: l.streamIdleMs, ...options.limits });
+  } catch (error) {
+    record({ startedAt, durationMs: performance.now() - t0, request: req, error: (error as Error).message });
+    throw error;
+  }
   const sentAt = stream.sentAt;
   const headersMs = stream.headersAt - sentAt;
+  const answer = { status: stream.status, headers: stream.headers };
   if (stream.status >= 300) {
     const body = await stream.text();
     const end = await stream.end;
+    record({ startedAt, durationMs: end.endAt - sentAt, request: req, response: { ...answer, body } });
     return { status: stream.status, headers: stream.headers, body, rules: new Map(), timings: { headersMs, endMs: end.endAt - sentAt }, end, head: [], events: 0, output: { textById: new Map() } };
   }
   const rules = streamRules(x);
   const head: JudgedStream["head"] = [];
   const log: JudgedStream["log"] = options.keepLog ? [] : undefined;
   const output: StreamedOutput = { textById: new Map() };
+  const tape = new EventTape();
   for await (const e of stream.events()) {
     collectOutput(e, output);
+    tape.add(e);
     for (const r of rules) r.event(e);
     if (head.length < HEAD) head.push({ event: e.event, id: e.id, data: e.data.slice(0, 300) });
     log?.push({ id: e.id, event: e.event, data: e.data });
     options.onEvent?.(e, () => stream.abort());
   }
   const end = await stream.end;
+  record({ startedAt, durationMs: end.endAt - sentAt, request: req, response: answer, events: tape.events, eventCount: tape.count, end: end.reason });
   const outcome = { status: stream.status, headers: stream.headers, sentAt, end, framingIssues: stream.framingIssues };
   return {
     status: stream.status,

@@ -1,12 +1,12 @@
 /**
  * `agentwire run --reference both`: the same run against the JS and then the Python reference, each in its
  * own process with its own reports in <out>/js and <out>/python, then one side-by-side summary.json,
- * index.html and junit.xml in <out>. Exits like `run`, on the worse of the two.
+ * index.html and junit.xml in <out> (and one --summary-md covering both). Exits like `run`, on the worse of the two.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeSideBySide } from "../../reporters/index.ts";
+import { writeMarkdownSummary, writeSideBySide } from "../../reporters/index.ts";
 import { sideBySide } from "../../results/side-by-side.ts";
 import type { Summary } from "../../results/summary.ts";
 import type { RunConfig } from "../args.ts";
@@ -16,16 +16,23 @@ import { PACKAGE_ROOT } from "../package-info.ts";
 
 const REFERENCES = ["js", "python"] as const;
 
-/** This invocation's arguments for one reference: its own --reference and --out. */
-function argsFor(reference: string, outDir: string): string[] {
+/** Flags each reference's run gets its own value of. */
+const OWN = ["--reference", "--out", "--summary-md"];
+
+/**
+ * This invocation's arguments for one reference: its own --reference and --out, and its own Markdown
+ * summary in its folder (the one asked for covers both, and is written here). `--history` passes as is:
+ * each run adds its summary, named after its reference.
+ */
+function argsFor(reference: string, outDir: string, summaryMd: boolean): string[] {
   const args = process.argv.slice(2);
   const kept: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === "--reference" || a === "--out") i++;
-    else if (!a.startsWith("--reference=") && !a.startsWith("--out=")) kept.push(a);
+    if (OWN.includes(a)) i++;
+    else if (!OWN.some((f) => a.startsWith(`${f}=`))) kept.push(a);
   }
-  return [...kept, "--reference", reference, "--out", outDir];
+  return [...kept, "--reference", reference, "--out", outDir, ...(summaryMd ? ["--summary-md", join(outDir, "summary.md")] : [])];
 }
 
 export async function runBoth(config: RunConfig): Promise<number> {
@@ -45,7 +52,9 @@ export async function runBoth(config: RunConfig): Promise<number> {
     if (interrupted) break;
     log(`\n── ${reference} reference ──`);
     const outDir = join(config.outDir, reference);
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, "bin", "agentwire.mjs"), ...argsFor(reference, outDir)], { stdio: ["ignore", "inherit", "inherit"] });
+    // The job page gets the one summary of both, not one per reference.
+    const { GITHUB_STEP_SUMMARY: _, ...env } = process.env;
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, "bin", "agentwire.mjs"), ...argsFor(reference, outDir, Boolean(config.summaryMd))], { stdio: ["ignore", "inherit", "inherit"], env });
     children.add(child);
     const code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? EXIT.interrupted : 70))));
     children.delete(child);
@@ -59,6 +68,12 @@ export async function runBoth(config: RunConfig): Promise<number> {
   const combined = sideBySide(summaries);
   writeSideBySide(combined, config.outDir);
   log(`\nboth references: ${Object.entries(combined.references).map(([r, s]) => `${r} ${s.verdict.toUpperCase()}`).join(", ")} — ${join(config.outDir, "index.html")}`);
+  try {
+    writeMarkdownSummary(combined, config.summaryMd, process.env.GITHUB_STEP_SUMMARY);
+    if (config.summaryMd) log(`summary-md: ${config.summaryMd} (both references; each one's own in its folder as summary.md)`);
+  } catch (error) {
+    log(`note: the Markdown summary could not be written: ${(error as Error).message}`);
+  }
   if (interrupted || combined.interrupted) return EXIT.interrupted;
   if (codes.some((c) => c !== EXIT.conforms && c !== EXIT.findings)) return Math.max(...codes);
   return combined.verdict === "pass" ? EXIT.conforms : EXIT.findings;

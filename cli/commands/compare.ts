@@ -63,9 +63,10 @@ function render(c: Compare): string[] {
   for (const o of c.operations) lines.push(`operation ${o.spec} ${o.operationId}: ${o.base ?? "—"} → ${o.head ?? "—"}`);
   for (const s of c.streams) lines.push(`stream ${s.operationId} ${s.streamMode} ${s.check}: ${s.base ?? "—"} → ${s.head ?? "—"}`);
   for (const g of c.gates) lines.push(`gate ${g.name}: ${g.base ?? "—"} → ${g.head ?? "—"}`);
-  lines.push(`latency (${Math.round(c.confidence * 100)} % confidence; Δ = HEAD − BASE with its bootstrap interval):`);
+  lines.push(`latency (${Math.round(c.confidence * 100)} % confidence; Δ = HEAD − BASE with its bootstrap interval; a change counts only when its interval lies beyond ±${fmtPct(c.equivalence.relative).slice(1)} of BASE, at least a few ms, or its limit):`);
   lines.push(`  ${"metric".padEnd(24)}${"p50 Δ".padEnd(30)}${"p95 Δ".padEnd(30)}${"p99 Δ".padEnd(30)}verdict`);
   for (const m of c.metrics) lines.push(`  ${m.metric.padEnd(24)}${m.percentiles.length ? m.percentiles.map((p) => cell(p).padEnd(30)).join("") : "".padEnd(90)}${verdictText(m)}`);
+  for (const n of c.notes) lines.push(`note: ${n}`);
   lines.push(`verdict: ${c.verdict === "pass" ? "PASS" : "FAIL"}${c.reasons.length ? ` — ${c.reasons.join("; ")}` : c.metrics.some((m) => m.verdict === "worse") ? " (changes within their limits)" : ""}`);
   return lines;
 }

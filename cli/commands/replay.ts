@@ -11,7 +11,7 @@ import { CHECKS } from "../../core/checks.ts";
 import { ApiClient } from "../../core/client.ts";
 import type { Exchange, HttpRequest } from "../../core/exchange.ts";
 import { redact } from "../../core/redact.ts";
-import { endpointOf, type SpecId } from "../../core/target.ts";
+import { endpointOf, type SpecId, type Target } from "../../core/target.ts";
 import type { Intent } from "../../contract/checks/types.ts";
 import { keyHeaderOf, oracleFor } from "../../contract/oracle.ts";
 import { formatReplay, type Finding } from "../../results/finding.ts";
@@ -19,6 +19,7 @@ import { fingerprintOf } from "../../results/fingerprint.ts";
 import type { Summary } from "../../results/summary.ts";
 import type { ReplayArgs } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
+import { leftoversOf, RUN_TAG } from "../leftovers.ts";
 import { resolveSpecs } from "../specs.ts";
 import { resolveTarget } from "../target.ts";
 
@@ -53,6 +54,7 @@ export async function replay(config: ReplayArgs): Promise<number> {
       throw new CliError(`no usable answer: ${(error as Error).message}`, EXIT.unreachable);
     }
     log(`< ${exchange.response.status} ${exchange.response.headers["content-type"] ?? ""} ${exchange.response.body.slice(0, 500)}`);
+    if (!embedded && request.method !== "GET" && exchange.response.status < 300) await removeCreated(resolved.target, request, log);
     const intent = intentOf(finding);
     const violations = oracleFor(specs.set)(finding.spec, finding.operationId, exchange, intent).filter((v) => v.check === finding.check);
     const prints = violations.map((v) => ({ ...v, fingerprint: fingerprintOf({ ...v, spec: finding.spec, operationId: finding.operationId, streamMode: finding.streamMode, strategy: finding.strategy }) }));
@@ -76,6 +78,14 @@ export async function replay(config: ReplayArgs): Promise<number> {
   } finally {
     await resolved.stop();
   }
+}
+
+/** What an accepted replay made on someone's target is deleted, found by the run's tag it carries, as a run does. */
+async function removeCreated(target: Target, request: HttpRequest, log: (line: string) => void) {
+  const tag = RUN_TAG.exec(request.body ?? "")?.[0];
+  if (!tag) return log("note: the request was accepted and carries no run tag: anything it made is not looked for");
+  const left = await leftoversOf(target, tag, [], undefined);
+  log(left.length ? `left on the target (delete by hand): ${left.map((l) => `${l.method} ${l.path} (${l.reason})`).join("; ")}` : `deleted what carries the tag ${tag}`);
 }
 
 function readSummary(from: string): Summary {

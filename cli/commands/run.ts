@@ -8,6 +8,7 @@ import { trippedBreaker } from "../../core/client.ts";
 import { limits } from "../../core/limits.ts";
 import { redact, registerSecret } from "../../core/redact.ts";
 import type { SpecId } from "../../core/target.ts";
+import { responseTimeNotJudged } from "../../contract/checks/timing.ts";
 import { keyHeaderOf } from "../../contract/oracle.ts";
 import { runLoadPhase } from "../../load/phase.ts";
 import { writeMarkdownSummary, writeReports } from "../../reporters/index.ts";
@@ -18,8 +19,8 @@ import type { RunConfig } from "../args.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { onInterrupt, signalGroups } from "../interrupt.ts";
 import { appendHistory } from "../history.ts";
-import { leftoversOf } from "../leftovers.ts";
-import { prepareOutDir } from "../out-dir.ts";
+import { leftoversOf, runTag } from "../leftovers.ts";
+import { checkOutFile, prepareOutDir } from "../out-dir.ts";
 import { packageInfo } from "../package-info.ts";
 import { conformanceSoFar, runConformance } from "../phases/conformance.ts";
 import { resolveSpecs, resolveWaivers } from "../specs.ts";
@@ -37,6 +38,7 @@ export async function run(config: RunConfig): Promise<number> {
   registerSecret(config.apiKey);
   registerSecret(config.agentServerKey);
   prepareOutDir(config.outDir);
+  if (config.record?.file) checkOutFile("--record", config.record.file);
   log(`agentwire ${packageInfo().version} — seed ${config.seed} (same inputs again: --seed ${config.seed}), profile ${config.profile}`);
 
   // Every file is read before anything starts, so a bad one is exit 2 without waiting for a target.
@@ -73,7 +75,7 @@ export async function run(config: RunConfig): Promise<number> {
     const header = keyHeaderOf(model);
     if (header) keyHeaders[spec] = header;
   }
-  const tag = `agentwire-${config.seed}-${process.pid}`;
+  const tag = runTag(config.seed, process.pid);
   const resolved = await resolveTarget(config, server, keyHeaders, log);
   record.target = resolved.target;
   record.faults = resolved.faults;
@@ -94,6 +96,12 @@ export async function run(config: RunConfig): Promise<number> {
       conformanceRunning = true;
       const out = await runConformance({ config, target: resolved.target, specs: specs.files, waivers, projects: conformance, tag, signal: interrupt.signal, log });
       record.conformance = out.result;
+      // Off, or on but not for the operations the document says wait: said, never silently absent.
+      if (conformance.includes("contract")) {
+        const served = { "managed-deep-agents": resolved.target.managedUrl, "agent-server": resolved.target.agentServerUrl };
+        const models = Object.fromEntries(Object.entries(specs.set).filter(([spec]) => served[spec as SpecId]));
+        out.result.notJudged.push(...responseTimeNotJudged(models, config.responseTimeMs, config.operations));
+      }
       conformanceRunning = false;
       record.leftovers.push(...out.leftovers);
       // After an interrupt a failing target says nothing: the interrupt (and the reference it stops) explains it.

@@ -12,12 +12,13 @@ import { lineRedactor } from "../../core/redact.ts";
 import type { Target } from "../../core/target.ts";
 import { mergeResults, type UnitResult } from "../../results/recorder.ts";
 import { SETTINGS_FILE_ENV, writeSettings, type RunSettings } from "../../runner/settings.ts";
-import { readLeftovers, readResults, resetParts, targetDown } from "../../runner/shared.ts";
+import { readExchanges, readLeftovers, readResults, resetParts, targetDown } from "../../runner/shared.ts";
+import { writeRecord } from "../../reporters/record.ts";
 import type { Waiver } from "../../results/waivers.ts";
 import type { RunConfig } from "../args.ts";
 import { CliError } from "../exit-codes.ts";
 import { trackGroup, untrackGroup } from "../interrupt.ts";
-import { PACKAGE_ROOT } from "../package-info.ts";
+import { PACKAGE_ROOT, packageInfo } from "../package-info.ts";
 import type { SpecFiles } from "../specs.ts";
 
 export interface ConformanceInput {
@@ -78,6 +79,8 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
     tag: input.tag,
     ownerPid: process.pid,
     shard: config.shard,
+    record: config.record !== undefined,
+    ...(config.responseTimeMs !== undefined ? { responseTimeMs: config.responseTimeMs } : {}),
   };
   resetParts(outDir);
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");
@@ -120,6 +123,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   }
 
   const output = conformanceSoFar(outDir);
+  if (config.record) saveRecord(config.record, outDir, input.log);
   const { result } = output;
   const reported = result.operations.length + result.notJudged.length + result.streams.length + result.findings.length;
   if (!input.signal.aborted) {
@@ -130,6 +134,19 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   }
   return output;
 }
+
+/** What the workers recorded, merged in the order it was sent, into the one file --record names. */
+function saveRecord(record: NonNullable<RunConfig["record"]>, outDir: string, log: (line: string) => void): void {
+  const file = recordFile(record, outDir);
+  try {
+    const n = writeRecord(record.format, file, readExchanges(outDir), packageInfo());
+    log(`record: ${n} exchanges of the contract and streams phases in ${file}`);
+  } catch (error) {
+    log(`note: the record of exchanges could not be written to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export const recordFile = (record: NonNullable<RunConfig["record"]>, outDir: string) => record.file ?? join(outDir, `exchanges.${record.format}`);
 
 /**
  * One Playwright --grep for the units asked for: `--operation ID` selects that operation's units (titled

@@ -1,6 +1,7 @@
 /** Every per-exchange contract check, in report order. */
 import { authEnforced, negativeDataRejected, positiveDataAccepted, unknownIdNotFound } from "./intent.ts";
 import { contentTypeDocumented, notAServerError, responseHeadersDocumented, responseSchema, statusCodeDocumented } from "./response.ts";
+import { responseTime } from "./timing.ts";
 import type { Check, CheckInput } from "./types.ts";
 import type { Violation } from "../../results/finding.ts";
 
@@ -14,6 +15,7 @@ export const EXCHANGE_CHECKS: Check[] = [
   negativeDataRejected,
   authEnforced,
   unknownIdNotFound,
+  responseTime,
 ];
 
 export function runChecks(input: CheckInput, checks: Check[] = EXCHANGE_CHECKS): Violation[] {

@@ -20,6 +20,8 @@ export interface ResponseContract {
   validateBody(status: number, mediaType: string, body: unknown): string[] | undefined;
   /** Validates a header value against its documented schema; undefined when none. */
   validateHeader(status: number, name: string, value: string): string[] | undefined;
+  /** Why the document says the operation waits (a long poll, a join), quoting it; undefined when it does not. */
+  waits?: string;
 }
 
 /** Why the request was sent, which decides what a correct answer is. */
@@ -36,6 +38,8 @@ export interface CheckInput {
   exchange: Exchange;
   contract: ResponseContract;
   intent: Intent;
+  /** The run's response-time limit in ms (`--response-time`); undefined when it is off. */
+  responseTimeMs?: number;
 }
 
 export type Check = ((input: CheckInput) => Violation[]) & { readonly checkName: CheckName };

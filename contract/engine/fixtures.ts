@@ -61,6 +61,9 @@ const RUN_OPERATIONS: Record<SpecId, Set<string>> = {
   ]),
 };
 
+/** True when the operation starts a run (or needs a finished one): the units that wait longest on a target. */
+export const startsRuns = (spec: SpecId, operationId: string) => RUN_OPERATIONS[spec].has(operationId);
+
 const NO_PAID_RUNS = {
   "managed-deep-agents": "starts a run (a model call) on the target: name the agent runs may use with --agent-id",
   "agent-server": "starts a run (a model call) on the target: name the assistant or graph runs may use with --graph agent=ID",

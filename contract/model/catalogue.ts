@@ -46,6 +46,7 @@ export function operations(spec: LoadedSpec): Operation[] {
         path,
         pointer: opPtr,
         summary: op.summary,
+        ...(op.description ? { description: op.description } : {}),
         tags: op.tags ?? [],
         deprecated: op.deprecated === true,
         parameters,
@@ -77,6 +78,7 @@ function collectParameters(doc: Doc, list: (OpenAPIV3_1.ParameterObject | Ref)[]
       style,
       explode: p.value.explode ?? style === "form",
       deprecated: p.value.deprecated === true,
+      ...(p.value.description ? { description: p.value.description } : {}),
     }];
   });
 }

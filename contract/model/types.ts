@@ -72,6 +72,7 @@ export interface Parameter {
   style: string;
   explode: boolean;
   deprecated: boolean;
+  description?: string;
 }
 
 export interface MediaTypeEntry {
@@ -126,6 +127,7 @@ export interface Operation {
   /** Pointer to the operation object, e.g. "#/paths/~1threads/post". */
   pointer: string;
   summary?: string;
+  description?: string;
   tags: string[];
   deprecated: boolean;
   /** Path-level and operation-level parameters merged (operation wins), $refs resolved. */

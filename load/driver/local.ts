@@ -54,6 +54,7 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
     } catch (error) {
       if (hardStop.signal.aborted) collector.addFailure("cut-at-cap");
       else collector.addFailure("setup", (error as Error).message);
+      progress();
       return;
     }
     try {
@@ -73,6 +74,7 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
         observe: o.observe,
       });
       collector.add(timeline);
+      progress();
     } finally {
       threads.release(threadId);
     }
@@ -91,7 +93,13 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
     running.add(p);
     return p;
   };
-  const canStart = () => performance.now() < stopAt && started < o.maxRequests;
+  const canStart = () => performance.now() < stopAt && started < o.maxRequests && !o.stop?.aborted;
+  let lastProgress = -Infinity;
+  const progress = () => {
+    if (!o.onProgress || performance.now() - lastProgress < (o.progressMs ?? 100)) return;
+    lastProgress = performance.now();
+    o.onProgress(collector);
+  };
 
   const hardTimer = setTimeout(() => hardStop.abort(), hardStopAt - performance.now());
   try {
@@ -99,7 +107,7 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
     else {
       const shape = o.shape;
       for (const offset of poissonArrivals(shape.ratePerSec, o.durationMs, o.rampUpMs ?? 0, shape.seed ?? 1)) {
-        if (started >= o.maxRequests) break;
+        if (started >= o.maxRequests || o.stop?.aborted) break;
         const intendedAt = t0 + offset;
         const wait = intendedAt - performance.now();
         if (wait > 0) await sleep(wait);
@@ -124,7 +132,7 @@ export async function runLocal(o: LoadOptions, beforeStart?: () => Promise<void>
     dropped,
     offered: started + dropped,
     peakInFlight,
-    stoppedBy: started >= o.maxRequests ? "max-requests" : "duration",
+    stoppedBy: o.stop?.aborted ? "stopped" : started >= o.maxRequests ? "max-requests" : "duration",
     wallMs,
     summary: collector.summary(),
     shard: collector.encode(),

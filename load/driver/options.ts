@@ -2,7 +2,7 @@
  * What a load is told and what it reports, shared by the in-thread driver (local.ts) and the split across
  * worker threads (split.ts).
  */
-import type { CollectorShard, LoadSummary } from "../metrics/collector.ts";
+import type { CollectorShard, LoadSummary, MetricsCollector } from "../metrics/collector.ts";
 import type { SloSpec } from "../metrics/slo.ts";
 import { assertAllowedTarget } from "./safety.ts";
 import type { LoadScenario } from "./scenario.ts";
@@ -41,6 +41,14 @@ export interface LoadOptions {
   observe?: EventObserver;
   /** Told the id of every thread the load creates (to delete them afterwards), from whichever worker made it. */
   onThread?: (threadId: string) => void;
+  /** Ends the load early (abort_on_fail): no run starts once it fires; the runs already open finish as usual. */
+  stop?: AbortSignal;
+  /**
+   * Told the figures so far as runs finish (at most every `progressMs`, default 100 ms; split loads: the
+   * workers' figures merged), so a caller can fire `stop` within the load.
+   */
+  onProgress?: (sofar: MetricsCollector) => void;
+  progressMs?: number;
   /**
    * Worker threads the streams are split across (default 1: this thread). Each runs its share of the users
    * (or of the arrival rate), the thread pool and the request cap; their histograms merge exactly.
@@ -58,7 +66,8 @@ export interface DriverResult {
   /** Runs the arrival process scheduled (open loop: started + dropped). */
   offered: number;
   peakInFlight: number;
-  stoppedBy: "duration" | "max-requests";
+  /** "stopped": `stop` fired before a cap was reached. */
+  stoppedBy: "duration" | "max-requests" | "stopped";
   wallMs: number;
   summary: LoadSummary;
   /** Mergeable form of the measurements (see MetricsCollector.decode). */

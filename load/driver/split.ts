@@ -4,7 +4,7 @@
  * HDR histograms and counters merge exactly (MetricsCollector.merge); nothing is averaged.
  */
 import { Worker } from "node:worker_threads";
-import { MetricsCollector } from "../metrics/collector.ts";
+import { MetricsCollector, type CollectorShard } from "../metrics/collector.ts";
 import type { DriverResult, LoadOptions, LoadShape } from "./options.ts";
 import type { ThreadPolicy } from "./threads.ts";
 import type { WorkerLoad, WorkerMessage } from "./worker.ts";
@@ -41,7 +41,7 @@ export function shares(total: number, parts: number): number[] {
 
 /** Each worker's options; fewer workers than asked when there is not enough work for each to have some. */
 export function splitOptions(o: LoadOptions, workers: number): WorkerLoad["options"][] {
-  const { scenario: _s, observe: _o, onThread: _t, workers: _w, ...rest } = o;
+  const { scenario: _s, observe: _o, onThread: _t, workers: _w, stop: _stop, onProgress: _p, ...rest } = o;
   const pool = typeof o.threads === "object" ? o.threads.pool : Infinity;
   const users = o.shape.kind === "closed" ? o.shape.concurrency : Infinity;
   const n = Math.max(1, Math.min(workers, o.maxRequests, users, pool));
@@ -67,6 +67,16 @@ export async function runSplit(o: LoadOptions, workers: number): Promise<DriverR
   const parts = splitOptions(o, workers);
   const threads = parts.map(() => takeWorker());
   let healthy = false;
+  // Each worker's latest figures; merged, they are the load's so far.
+  const sofar: (CollectorShard | undefined)[] = parts.map(() => undefined);
+  const progress = () => {
+    const shards = sofar.filter((x): x is CollectorShard => x !== undefined);
+    const merged = MetricsCollector.decode(shards[0]!, o.slo);
+    for (const x of shards.slice(1)) merged.merge(x);
+    o.onProgress!(merged);
+  };
+  const stopAll = () => threads.forEach((w) => w.postMessage({ type: "stop" }));
+  o.stop?.addEventListener("abort", stopAll, { once: true });
   try {
     const results = await new Promise<DriverResult[]>((resolve, reject) => {
       const done: DriverResult[] = [];
@@ -76,18 +86,21 @@ export async function runSplit(o: LoadOptions, workers: number): Promise<DriverR
       threads.forEach((w, i) => {
         w.on("message", (m: WorkerMessage) => {
           if (m.type === "thread") o.onThread?.(m.id);
+          else if (m.type === "progress") (sofar[i] = m.shard), progress();
           else if (m.type === "ready" && ++ready === threads.length) for (const t of threads) t.postMessage({ type: "go" });
           else if (m.type === "error") fail(m.message);
           else if (m.type === "done" && done.push(m.result) === threads.length) (clearTimeout(late), resolve(done));
         });
         w.on("error", (e) => fail(`a load worker failed: ${e.message}`));
         w.on("exit", (code) => fail(`a load worker exited with code ${code}`));
-        w.postMessage({ type: "load", options: parts[i]!, spec } satisfies WorkerLoad);
+        w.postMessage({ type: "load", options: parts[i]!, spec, progress: Boolean(o.onProgress) } satisfies WorkerLoad);
+        if (o.stop?.aborted) w.postMessage({ type: "stop" });
       });
     });
     healthy = true;
     return merge(o, results);
   } finally {
+    o.stop?.removeEventListener("abort", stopAll);
     // A worker that failed, or whose load failed, may be mid-load: it is stopped, never reused.
     for (const w of threads) {
       if (healthy) park(w);
@@ -109,7 +122,7 @@ function merge(o: LoadOptions, results: DriverResult[]): DriverResult {
     offered: sum((r) => r.offered),
     // Per-worker peaks added: an upper bound of the streams open at once.
     peakInFlight: sum((r) => r.peakInFlight),
-    stoppedBy: started >= o.maxRequests ? "max-requests" : "duration",
+    stoppedBy: results.some((r) => r.stoppedBy === "stopped") ? "stopped" : started >= o.maxRequests ? "max-requests" : "duration",
     // The workers start together, so the load took as long as the longest of them.
     wallMs: Math.max(...results.map((r) => r.wallMs)),
     summary: collector.summary(),

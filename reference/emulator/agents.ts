@@ -1,5 +1,5 @@
 /**
- * Agents. Each agent is an upstream assistant (agent id = assistant_id) of graph `deep` or `deep_hitl`; its
+ * Agents. Each agent is an upstream assistant (agent id = assistant_id) of graph `deep`, `deep_hitl` or `deep_echo_hitl`; its
  * record lives in the assistant's `context` (not its metadata: the Agent Server copies assistant metadata
  * into every streamed message, context it does not), and its workspace in metadata.tenant_id. Its model
  * settings are derived from the record for each run, never stored as the assistant's configurable: the

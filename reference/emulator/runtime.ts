@@ -23,13 +23,34 @@ export function configurableFor(o: { configurable: Record<string, unknown>; mode
 }
 
 interface ToolsLike {
+  tools?: { name?: string }[];
   interrupt_config?: Record<string, boolean>;
 }
 
-/** `deep_hitl` (approval before tools) when any tool of the agent or its subagents requires an interrupt. */
-export function graphFor(tools: ToolsLike | undefined, subagents: { tools?: ToolsLike }[]): "deep" | "deep_hitl" {
+/**
+ * The tool an interrupt_config key names: `{mcp_server_url}::{tool_name}` with any further `::` parts
+ * ignored, or a bare tool name (as the document's ToolsConfig describes the key).
+ */
+export const toolOfKey = (key: string): string => {
+  const parts = key.split("::");
+  return parts.length > 1 ? parts[1]! : key;
+};
+
+/** The tool the reference runtime offers from the local MCP server; an agent that lists it calls it. */
+export const REFERENCE_MCP_TOOL = "echo";
+
+/**
+ * The reference graph of an agent, so that approval is asked before exactly the tools its interrupt_config
+ * (its own, or a subagent's) sets to true: `deep_hitl` when that names write_todos (the deep agent's own
+ * tool, which it always calls), `deep_echo_hitl` when it names the reference MCP tool and the agent lists
+ * that tool (the agent then calls it, and stops before it only), else `deep` (no tool it calls needs approval).
+ */
+export function graphFor(tools: ToolsLike | undefined, subagents: { tools?: ToolsLike }[]): "deep" | "deep_hitl" | "deep_echo_hitl" {
   const all = [tools, ...subagents.map((s) => s.tools)];
-  return all.some((t) => Object.values(t?.interrupt_config ?? {}).some((v) => v === true)) ? "deep_hitl" : "deep";
+  const approved = new Set(all.flatMap((t) => Object.entries(t?.interrupt_config ?? {}).filter(([, v]) => v === true).map(([k]) => toolOfKey(k))));
+  if (approved.has("write_todos")) return "deep_hitl";
+  const listed = all.some((t) => t?.tools?.some((x) => x?.name === REFERENCE_MCP_TOOL));
+  return approved.has(REFERENCE_MCP_TOOL) && listed ? "deep_echo_hitl" : "deep";
 }
 
 /** The IANA zone of X-User-Timezone or user_timezone; unknown or absent values fall back to UTC (documented). */

@@ -316,6 +316,22 @@ export const FAULTS: Fault[] = [
     caughtBy: ["managed_resolve_interrupt"],
     hooks: () => ({ match: on("POST", `${M}/threads/${ID}/resolve-interrupt`), request: () => ({ status: 204, headers: {}, body: Buffer.alloc(0) }) }),
   },
+  {
+    name: "approval-wrong-tool",
+    apis: ["managed"],
+    rule: "interrupt_config asks approval before exactly the tools it names (a named MCP tool is taken for write_todos, so approval is asked before write_todos instead).",
+    caughtBy: ["managed_approval_configured_tools"],
+    hooks: () => ({
+      match: any(on("POST", `${M}/agents`), on("PATCH", `${M}/agents/${ID}`)),
+      request: (r) => {
+        const body = readJson(r.body);
+        const config = body?.tools?.interrupt_config;
+        if (!config || typeof config !== "object" || Array.isArray(config)) return r;
+        const swapped = Object.fromEntries(Object.entries(config).map(([k, v]) => (v === true && k.includes("::") ? ["write_todos", true] : [k, v])));
+        return { ...r, body: Buffer.from(JSON.stringify({ ...body, tools: { ...body.tools, interrupt_config: swapped } })) };
+      },
+    }),
+  },
 
   {
     name: "read-after-create-404",
@@ -442,8 +458,8 @@ export const FAULTS: Fault[] = [
   {
     name: "slow-reads",
     apis: ["managed", "agent-server"],
-    rule: "Reading a thread answers promptly (every GET /threads/{thread_id} is held back 1.5 s), so the JSON endpoints' gate breaks.",
-    caughtBy: ["load_json_slo"],
+    rule: "Reading a thread answers promptly (every GET /threads/{thread_id} is held back 1.5 s), so the JSON endpoints' gate and a response-time limit break.",
+    caughtBy: ["load_json_slo", "response_time"],
     hooks: () => ({ match: any(on("GET", `${M}/threads/(?!count$)${ID}`), on("GET", `/threads/${ID}`)), delayMs: 1500 }),
   },
   {

@@ -6,6 +6,7 @@ const file = (name: string, symbol: string) => `${fileURLToPath(new URL(`./graph
 export const GRAPHS = {
   deep: file("deep", "deepAgent"),
   deep_hitl: file("deep", "deepHitl"),
+  deep_echo_hitl: file("deep", "deepEchoHitl"),
   agent: file("agent", "graph"),
   subgraph: file("subgraph", "graph"),
   error: file("error", "graph"),

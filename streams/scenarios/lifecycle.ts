@@ -164,6 +164,13 @@ const onDisconnect = (mode: "cancel" | "continue"): NamedScenario => ({
         },
       });
       if (!rid) return;
+      // A run that had already ended when the client left (a slow path in front of a quick run) says nothing
+      // about on_disconnect: not judged rather than a claim about cancelling.
+      const atLeave = await getRun(ctx, tid, rid);
+      if (mode === "cancel" && (atLeave === "success" || atLeave === "error")) {
+        ctx.rec.stream({ spec: AGENT_SERVER, operationId: THREAD_STREAM, streamMode: `on_disconnect=${mode}` }, "on_disconnect_cancel", { notJudged: `the run had already ended (${atLeave}) when the client left, so leaving could not cancel it` });
+        return;
+      }
       const final = (await runUntilEnd(ctx, tid, rid)).at(-1);
       const want = mode === "cancel" ? "interrupted" : "success";
       ctx.verdict(AGENT_SERVER, THREAD_STREAM, `on_disconnect=${mode}`, `on_disconnect_${mode}`, final === want ? [] : [`after the client left, the run ended ${final}, expected ${want}`], req);

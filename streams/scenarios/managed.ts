@@ -136,4 +136,61 @@ const resolveInterrupt: NamedScenario = {
     }),
 };
 
-export const MANAGED_SCENARIOS: NamedScenario[] = [...MANAGED_MODES.map(modeScenario), combined, refusals, resolveInterrupt];
+/**
+ * The tools a stream's interrupts ask approval for: the action requests of each `__interrupt__` value (the
+ * JS middleware spells them actionRequests). Undefined when no interrupt names its tools.
+ */
+export function approvalsAsked(events: { event: string; data: string }[]): string[] | undefined {
+  const names: string[] = [];
+  let named = false;
+  for (const e of events) {
+    if (e.event !== "updates") continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(e.data);
+    } catch {
+      continue; // event_payloads reports data that is not JSON
+    }
+    const interrupts = (data as { __interrupt__?: unknown })?.__interrupt__;
+    for (const i of Array.isArray(interrupts) ? interrupts : []) {
+      const value = (i as { value?: Record<string, unknown> })?.value;
+      const requests = value?.action_requests ?? value?.actionRequests;
+      if (!Array.isArray(requests)) continue;
+      named = true;
+      for (const r of requests) names.push(String((r as { name?: unknown })?.name));
+    }
+  }
+  return named ? names : undefined;
+}
+
+/** The reference's MCP tool, which its agents call when they list it (only the embedded reference is run here). */
+const MCP_TOOL = "echo";
+
+const approvalForConfiguredTool: NamedScenario = {
+  title: "managed › approval for the configured tool only",
+  spec: MANAGED,
+  checks: [...STREAMED, "managed_approval_configured_tools"],
+  requires: embeddedOnly("an agent that calls a given MCP tool"),
+  run: (ctx) => {
+    const server = ctx.target.mcpUrl ?? "https://127.0.0.1/mcp";
+    // The document's own example spells the key with the server's name after the tool (extra parts ignored).
+    const key = `${server}::${MCP_TOOL}::reference`;
+    const tools = { tools: [{ name: MCP_TOOL, mcp_server_url: server, mcp_server_name: "reference" }], interrupt_config: { [key]: true } };
+    return withAgent(ctx, { tools }, async (agentId) => {
+      const threadId = await newThread(ctx, agentId);
+      const req = streamReq(ctx.request(MANAGED, "POST", `/threads/${threadId}/runs/stream`, { agent_id: agentId, input: userMessage(), stream_mode: ["updates"] }));
+      const streamed = await ctx.stream(MANAGED, STREAM_OP, "updates", req, { modes: ["updates"], subgraphs: false, idsRequired: false, expectError: false, ...MANAGED_TUPLE_KEYS }, { keepLog: true });
+      if (streamed.status < 300) {
+        const asked = approvalsAsked(streamed.log ?? []);
+        const problems: string[] = [];
+        if (!asked?.length) problems.push(`the run of an agent that calls ${MCP_TOOL} did not stop for approval before it, though interrupt_config sets ${JSON.stringify(key)} to true`);
+        const others = [...new Set((asked ?? []).filter((n) => n !== MCP_TOOL))];
+        if (others.length) problems.push(`the run asked approval for ${others.join(", ")}, which interrupt_config does not name (it names only ${MCP_TOOL})`);
+        ctx.verdict(MANAGED, STREAM_OP, "updates", "managed_approval_configured_tools", problems, req);
+      }
+      await ctx.call(MANAGED, "deleteManagedDeepAgentThread", ctx.request(MANAGED, "DELETE", `/threads/${threadId}`));
+    });
+  },
+};
+
+export const MANAGED_SCENARIOS: NamedScenario[] = [...MANAGED_MODES.map(modeScenario), combined, refusals, resolveInterrupt, approvalForConfiguredTool];

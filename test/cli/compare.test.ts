@@ -51,6 +51,19 @@ test("--history keeps each run; --baseline latest is the newest run other than H
   assert.ok(existsSync(join(tmp.dir, "c.json")));
 });
 
+test("history of --reference both: an entry per reference, and --baseline latest is the last run against HEAD's reference", () => {
+  const history = join(tmp.dir, "history-both");
+  const ref = (reference: "js" | "python") => ({ targets: { embedded: true, reference, faults: [] } });
+  const js1 = appendHistory(history, join(report("b-js1", "2026-12-03T09:00:00.000Z", 3, ref("js")), "summary.json"));
+  const py1 = appendHistory(history, join(report("b-py1", "2026-12-03T09:02:00.000Z", 3, ref("python")), "summary.json"));
+  const js2 = appendHistory(history, join(report("b-js2", "2026-12-03T10:00:00.000Z", 3, ref("js")), "summary.json"));
+  const py2 = appendHistory(history, join(report("b-py2", "2026-12-03T10:02:00.000Z", 3, ref("python")), "summary.json"));
+  assert.deepEqual([js1, py1], ["2026-12-03T09-00-00-000Z-seed1-js", "2026-12-03T09-02-00-000Z-seed1-python"]);
+  assert.equal(baselineFile(history, "latest", js2), join(history, `${js1}.json`));
+  assert.equal(baselineFile(history, "latest", py2), join(history, `${py1}.json`));
+  assert.throws(() => baselineFile(join(tmp.dir, "history-both"), "latest", "2026-12-03T08-00-00-000Z-seed1-nope"), /no earlier run against the same reference/);
+});
+
 test("unusable input is one error line, exit 2", async () => {
   const a = report("x", "2026-12-01T10:00:00.000Z", 7);
   const both = join(tmp.dir, "both");

@@ -47,6 +47,21 @@ describe("config file", () => {
     assert.deepEqual([o.seed, o.only, o.agentId, o.apiKey], [9, ["streams"], "a2", "from-flag"]);
   });
 
+  test("record: a format or a file, as --record takes it; the flag overrides it", () => {
+    assert.deepEqual(run("record: har\n").record, { format: "har" });
+    assert.deepEqual(run("record: out/x.ndjson\n").record, { format: "ndjson", file: "out/x.ndjson" });
+    assert.deepEqual(run("record: har\n", ["--record", "ndjson"]).record, { format: "ndjson" });
+    assert.match(refused("record: xml\n"), /^.*record: expected /);
+  });
+
+  test("responseTimeMs: off when absent, a limit in ms, set by a profile too; the flag overrides it", () => {
+    assert.equal(run("seed: 1\n").responseTimeMs, undefined);
+    assert.equal(run("responseTimeMs: 5000\n").responseTimeMs, 5000);
+    assert.equal(run("responseTimeMs: 5000\n", ["--response-time", "800"]).responseTimeMs, 800);
+    assert.equal(run("profiles:\n  bench: { base: full, responseTimeMs: 3000 }\n", ["--profile", "bench"]).responseTimeMs, 3000);
+    assert.match(refused("responseTimeMs: fast\n"), /responseTimeMs/);
+  });
+
   test("the default thresholds are the old SLO; a config's replace them; a named profile adds its own and picks its base", () => {
     assert.deepEqual(parseCommand(["run"], {}).name === "run" && (parseCommand(["run", "--config", configFile("seed: 1\n")], {}) as { config: RunConfig }).config.thresholds.map((t) => `${t.metric} ${t.expression}`), ["ttft_ms p(95)<=2000", "error_rate rate<=0.01"]);
     const text = `thresholds:\n  ttft_ms: ["p(95)<1500", { threshold: "p(99)<4000", abort_on_fail: true }]\n  goodput: ["value>1"]\n  min_samples: 4\nprofiles:\n  nightly: { base: full, thresholds: { e2e_ms: ["avg<900"] }, load: { levels: [1, 4] } }\n`;

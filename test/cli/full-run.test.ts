@@ -22,6 +22,8 @@ test("a whole run against the reference exits 0 with a complete summary", async 
   // Every applicable unit was judged, and nothing the run made is left on the target.
   assert.deepEqual(s.notJudged.filter((n: { cause: string }) => n.cause !== "not-applicable"), []);
   assert.deepEqual(s.leftovers, []);
+  // Speed is judged only when asked: the run says response_time is off rather than leaving it out.
+  assert.match(s.notJudged.find((n: { unit: string }) => n.unit === "response_time")?.reason ?? "", /^off: /);
   const count = (spec: string) => s.operations.filter((o: { spec: string }) => o.spec === spec).length;
   assert.equal(count("managed-deep-agents"), 28);
   assert.equal(count("agent-server"), 63);

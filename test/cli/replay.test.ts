@@ -1,5 +1,5 @@
 /** agentwire replay: a finding's exact request, re-sent to the reference with the run's fault and without it. */
-import { after, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { fingerprintOf } from "../../results/fingerprint.ts";
 import type { Finding } from "../../results/finding.ts";
 import { summary } from "../support/summary.ts";
 import { errorLines, runCli, tempDir } from "./harness.ts";
+import { sharedReference } from "../support/reference.ts";
 
 const tmp = tempDir("agentwire-replay-test-");
 after(() => tmp.remove());
@@ -45,4 +46,28 @@ test("replay of a stream finding names the unit and the run that repeats it; an 
   const none = await runCli(["replay", "ffffffff", "--from", join(tmp.dir, "run")]);
   assert.equal(none.code, 2);
   assert.match(errorLines(none.stderr)[0]!, /no finding ffffffff/);
+});
+
+describe("replay against a target of the user's", () => {
+  const refs = sharedReference();
+  test("what an accepted replay made is found by the run's tag and deleted", async () => {
+    const server = refs.healthy.agentServerUrl;
+    const tag = "agentwire-7-4242";
+    const where = { check: "response_schema" as const, spec: "agent-server" as const, operationId: "create_thread_threads_post", message: "201 body: /created_at: must be string" };
+    const created: Finding = {
+      ...where,
+      fingerprint: fingerprintOf(where),
+      unit: { family: "positive" },
+      exchange: { request: { method: "POST", url: `${base}/threads`, headers: { "content-type": "application/json" }, body: JSON.stringify({ metadata: { agentwire: tag } }) }, status: 200 },
+      reproducer: "curl",
+    };
+    mkdirSync(join(tmp.dir, "remote"));
+    writeFileSync(join(tmp.dir, "remote", "summary.json"), JSON.stringify(summary({ targets: { embedded: false, faults: [], agentServer: base }, findings: [created] })));
+    const r = await runCli(["replay", created.fingerprint, "--from", join(tmp.dir, "remote"), "--agent-server", server]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /gone: response_schema holds/);
+    assert.match(r.stdout, new RegExp(`deleted what carries the tag ${tag}`));
+    const left = await fetch(`${server}/threads/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ metadata: { agentwire: tag } }) });
+    assert.deepEqual(await left.json(), []);
+  });
 });

@@ -102,6 +102,25 @@ test("run --only load --fault slow-first-token breaks the TTFT gate (exit 1), wi
   assert.ok(compared.reasons.some((reason: string) => /ttft/i.test(reason)), compared.reasons.join("; "));
 });
 
+test("abort_on_fail stops the first step as soon as its threshold breaks on min_samples, and the gate says at how many", async (t) => {
+  const out = tempDir("agentwire-cli-test-");
+  t.after(() => out.remove());
+  // A step that would run for 30 s and 60 runs: only the abort ends it after 3.
+  const config = join(out.dir, "agentwire.config.yaml");
+  writeFileSync(config, `thresholds:\n  ttft_ms: [{ threshold: "p(95)<1", abort_on_fail: true }]\n  min_samples: 3\nload: { levels: [1, 2], durationMs: 30000, maxRequests: 60 }\n`);
+  const r = await runCli(["run", "--config", config, "--only", "load", "--seed", "1", "--out", out.dir]);
+  assert.equal(r.code, 1, r.stderr.slice(-2000));
+  const summary = readSummary(out.dir);
+  // At concurrency 1 no run is open when it fires: exactly min_samples runs, one step, nothing after it.
+  assert.deepEqual(summary.load.steps.map((s: { concurrency: number; runs: { finished: number } }) => [s.concurrency, s.runs.finished]), [[1, 3]]);
+  assert.equal(summary.load.multitask, undefined);
+  const gate = summary.gates.find((g: { name: string }) => g.name === "threshold ttft_ms p(95)<1");
+  assert.deepEqual([gate.passed, gate.threshold.abortedAt, gate.threshold.samples], [false, 3, 3]);
+  assert.match(gate.detail, /\(3 samples\); threshold p\(95\)<1; abort_on_fail stopped the step at 3 samples/);
+  assert.match(r.stderr, /load: stopped concurrency 1 early: threshold ttft_ms p\(95\)<1 broke at 3 samples \(abort_on_fail\)/);
+  assert.match(summary.phases.find((p: { name: string }) => p.name === "load").note, /stopped early/);
+});
+
 test("run --only load --fault multitask-swapped fails on the multitask outcomes (exit 1, with reproducers)", async (t) => {
   const out = tempDir("agentwire-cli-test-");
   t.after(() => out.remove());

@@ -106,3 +106,15 @@ test("methods the document does not list: a 4xx passes; a 405 needs Allow naming
   assert.match(probe("PUT", 405, "POST", ["PUT"])[0]!, /leaves out the documented GET/);
   assert.match(probe("PUT", 405, "GET, PATCH, DELETE", ["PUT", "PATCH", "DELETE"])[0]!, /names PATCH, DELETE, which this path refuses with 405/);
 });
+
+test("response_time: off without a limit; over the limit a finding; not judged where the document says the operation waits, or on a stream", () => {
+  const slow = { ...x(201, { id: "a" }, { "x-req": "7" }), timings: { sentAt: 100, headersAt: 150, endAt: 1600 } };
+  const timed = (e: Exchange, limit: number | undefined, c: ResponseContract = contract) =>
+    runChecks({ exchange: e, contract: c, intent: { kind: "valid" }, ...(limit === undefined ? {} : { responseTimeMs: limit }) }).map((v) => v.message);
+  assert.deepEqual(timed(slow, undefined), [], "off by default");
+  assert.deepEqual(timed(slow, 2000), [], "within the limit (from sent to body end: 1500 ms)");
+  assert.deepEqual(timed(slow, 1000), ["answered 201 in 1500 ms (request sent to body end), over the limit of 1000 ms"]);
+  assert.deepEqual(timed(slow, 1000, { ...contract, waits: 'its summary says "and wait"' }), []);
+  assert.deepEqual(timed({ ...slow, response: { ...slow.response, headers: { "content-type": "text/event-stream" } } }, 1000).filter((m) => /limit/.test(m)), []);
+  assert.deepEqual(timed({ ...slow, truncated: true }, 1000).filter((m) => /limit/.test(m)), []);
+});

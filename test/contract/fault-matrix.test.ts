@@ -58,6 +58,15 @@ describe("contract checks against reference faults", () => {
     });
   }
 
+  test("content_location_resolves judges every documented Content-Location of a run made on a thread: created, streamed, waited for", async () => {
+    const unit = { spec: A, flow: "assistant, thread and run lifecycle" } as const;
+    await refs.withFault("wrong-content-location", async (faulty) => {
+      const bad = await runContractUnit(faulty, unit);
+      const ops = [...new Set(openOf(bad, "content_location_resolves").map((f) => f.operationId))].sort();
+      assert.deepEqual(ops, ["create_run_threads__thread_id__runs_post", "stream_run_threads__thread_id__runs_stream_post", "wait_run_threads__thread_id__runs_wait_post"]);
+    });
+  });
+
   test("the document's request examples are sent as valid input, and a refused one is reported as example:NAME", async () => {
     const unit = { spec: M, operationId: "createManagedDeepAgent", family: "positive" } as const;
     await refs.withFault("rejects-valid-input", async (faulty) => {

@@ -103,6 +103,27 @@ test("split across two worker threads: the same runs, tokens and samples as in o
   assert.deepEqual([again.workers, again.summary.runs.ok, again.summary.output_tokens], [2, 4, 12]);
 });
 
+test("stop ends a load within it: told the figures as runs finish, no run starts once it fires; in one thread and split", async () => {
+  for (const workers of [1, 2]) {
+    const stop = new AbortController();
+    const seen: number[] = [];
+    // Far from its caps: only the stop can end it soon. Runs of ~100 ms, so a stop message to a worker arrives within the run.
+    const r = await runLoad({
+      scenario: agent({ tokens: 5, delayMs: 20 }), shape: { kind: "closed", concurrency: 2 }, durationMs: 60_000, maxRequests: 100_000, workers, stop: stop.signal, progressMs: 0,
+      onProgress: (sofar) => {
+        seen.push(sofar.finished);
+        if (sofar.finished >= 5) stop.abort();
+      },
+    });
+    assertCountedOnce(r);
+    assert.equal(r.stoppedBy, "stopped", `workers ${workers}`);
+    assert.ok(seen.length > 0 && seen.every((n, i) => i === 0 || n >= seen[i - 1]!), `progress ${seen}`);
+    // In one thread the runs open when it fired finish and none starts after (one per user at most). Split,
+    // the stop reaches a worker by message, a run or so later on a busy machine: still far from any cap.
+    assert.ok(r.started >= 5 && r.started <= (workers === 1 ? 5 + 2 : 20), `workers ${workers}: started ${r.started}`);
+  }
+});
+
 test("how a load is split: shares add up, arrival rates add up with distinct seeds, never more workers than work", () => {
   assert.deepEqual(shares(7, 3), [3, 2, 2]);
   const base = { scenario: agent(), durationMs: 1000, maxRequests: 100 };

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ApiError } from "../../reference/emulator/errors.ts";
 import { applyTreeInput, nextRevision, readTree } from "../../reference/emulator/files.ts";
-import { configurableFor, graphFor, scriptedSettings, timezone } from "../../reference/emulator/runtime.ts";
+import { configurableFor, graphFor, toolOfKey, scriptedSettings, timezone } from "../../reference/emulator/runtime.ts";
 import { CreateAgentRequest, StreamRunRequest } from "../../reference/emulator/schemas.ts";
 import { check, int, parseBody, queryParam } from "../../reference/emulator/validate.ts";
 
@@ -84,9 +84,17 @@ describe("emulator runtime settings", () => {
     assert.deepEqual(configurableFor({ configurable: { fake_tokens: 1, x: 2 }, modelId: "scripted:tokens=3", timezone: "UTC" }), { fake_tokens: 3, x: 2, user_timezone: "UTC" });
   });
 
-  test("interrupts anywhere in the agent select the approval graph", () => {
-    assert.equal(graphFor({ interrupt_config: { a: false } }, []), "deep");
-    assert.equal(graphFor(undefined, [{ tools: { interrupt_config: { a: true } } }]), "deep_hitl");
+  test("approval is asked before exactly the tools interrupt_config names, by server::tool or bare name", () => {
+    assert.equal(graphFor({ interrupt_config: { write_todos: false } }, []), "deep");
+    assert.equal(graphFor(undefined, [{ tools: { interrupt_config: { write_todos: true } } }]), "deep_hitl");
+    const echo = { tools: [{ name: "echo" }] };
+    assert.equal(graphFor({ ...echo, interrupt_config: { "https://127.0.0.1:1/mcp::echo": true } }, []), "deep_echo_hitl");
+    assert.equal(graphFor({ ...echo, interrupt_config: { "https://127.0.0.1:1/mcp/::echo::Reference": true } }, []), "deep_echo_hitl");
+    assert.equal(graphFor({ ...echo, interrupt_config: { echo: true } }, []), "deep_echo_hitl");
+    // A tool the agent calls but the config does not name, or one it does not list, asks no approval.
+    assert.equal(graphFor({ ...echo, interrupt_config: { "https://127.0.0.1:1/mcp::add": true } }, []), "deep");
+    assert.equal(graphFor({ interrupt_config: { "https://127.0.0.1:1/mcp::echo": true } }, []), "deep");
+    assert.equal(toolOfKey("https://tools.langchain.com::tavily_web_search::Fleet"), "tavily_web_search");
   });
 
   test("unknown time zones fall back to UTC", () => {

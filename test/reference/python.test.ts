@@ -14,7 +14,7 @@ import { startPythonUpstream, type Upstream } from "../../reference/python/launc
 
 const launcher = fileURLToPath(new URL("../../reference/python/launch.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const GRAPH_IDS = ["agent", "subgraph", "error", "interrupt", "deep", "deep_hitl"];
+const GRAPH_IDS = ["agent", "subgraph", "error", "interrupt", "deep", "deep_hitl", "deep_echo_hitl"];
 
 let upstream: Upstream;
 before(async () => {
@@ -158,6 +158,14 @@ test("deep_hitl stops for approval before write_todos", async () => {
   const thread = await newThread();
   const events = await stream(thread, { assistant_id: "deep_hitl", input: { messages: [{ role: "user", content: "hi" }] }, stream_mode: ["updates"] });
   assert.match(events.at(-1)!.data, /"__interrupt__".*write_todos/);
+  assert.equal((await getJson(`/threads/${thread}`)).status, "interrupted");
+});
+
+test("deep_echo_hitl stops for approval before echo, and only echo", async () => {
+  const thread = await newThread();
+  const events = await stream(thread, { assistant_id: "deep_echo_hitl", input: { messages: [{ role: "user", content: "hi" }] }, stream_mode: ["updates"] });
+  const interrupt = JSON.parse(events.at(-1)!.data).__interrupt__ as { value: { action_requests: { name: string }[] } }[];
+  assert.deepEqual(interrupt.flatMap((i) => i.value.action_requests.map((r) => r.name)), ["echo"]);
   assert.equal((await getJson(`/threads/${thread}`)).status, "interrupted");
 });
 

@@ -22,6 +22,9 @@ test("the compare page lists new and fixed findings and overlays both runs' dist
     assert.equal((chart.match(/data-run="base"/g) ?? []).length, points, m.metric);
     assert.equal((chart.match(/data-run="head"/g) ?? []).length, points, m.metric);
   }
+  // The margin rule is stated, and a note about the machine is shown.
+  assert.match(html, /beyond its margin \(10 % of BASE/);
+  assert.match(renderCompareHtml({ ...c, notes: ["the machine <was> busier"] }), /<p class="note">Note: the machine &lt;was&gt; busier\.<\/p>/);
   // Without the summaries there is nothing to overlay, and the page says so.
   assert.match(renderCompareHtml(c), /the summaries were not at hand/);
 });

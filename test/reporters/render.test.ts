@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderHtml } from "../../reporters/html.ts";
 import { renderJunit } from "../../reporters/junit.ts";
-import { renderMarkdown } from "../../reporters/markdown.ts";
+import { renderMarkdown, renderSideBySideMarkdown } from "../../reporters/markdown.ts";
+import { sideBySide } from "../../results/side-by-side.ts";
 import { verdictOf } from "../../results/summary.ts";
 import { summary } from "../support/summary.ts";
 
@@ -83,6 +84,15 @@ test("JUnit for CI: a timestamp, per-operation times, waived and not-implemented
   assert.match(xml, /name="getManagedDeepAgent \(GET \/agents\/\{agent_id\}\)" time="1.234"><skipped message="waived: w \(known\)"\/>/);
   assert.match(xml, /name="listManagedDeepAgents[^"]*"><skipped message="not implemented: /);
   assert.match(xml, /name="threshold ttft_ms p\(95\)&lt;1500"><error message="not judged: judged on 1 samples/);
+});
+
+test("--reference both: one Markdown summary with the verdict of both, then each reference's own, named", () => {
+  const js = summary({ targets: { embedded: true, reference: "js", faults: [] }, verdict: "pass", findings: [] });
+  const python = summary({ targets: { embedded: true, reference: "python", faults: [] } });
+  const md = renderSideBySideMarkdown(sideBySide([js, python]));
+  assert.match(md, /^## agentwire, both references: ❌ FAIL\n\njs PASS · python FAIL/);
+  assert.match(md, /\n### js reference: ✅ PASS\n[\s\S]*\n### python reference: ❌ FAIL\n[\s\S]*#### Open findings \(1\)[\s\S]*`0123456789abcdef`/);
+  assert.equal(md.match(/#### Open findings/g)?.length, 1, "only python has open findings");
 });
 
 test("the Markdown summary has the verdict, the gates and the open findings with fingerprint and reproducer", () => {

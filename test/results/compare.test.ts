@@ -58,6 +58,73 @@ test("two runs from the same distribution: no detectable change, exit-worthy not
   assert.equal(c.metrics.find((m) => m.metric === "itl_ms")!.verdict, "not judged");
 });
 
+test("a change too small to matter on many samples: significant to the rank test, yet no detectable change; the rule is in compare.json", () => {
+  // Thousands of TTFTs; HEAD 3 % slower: the rank test notices, nobody else would.
+  const base = withSteps([step(1, { ttft_ms: latencies(3000, 300, 21) })]);
+  const head = withSteps([step(1, { ttft_ms: latencies(3000, 309, 22) })]);
+  const c = compareSummaries(base, head, src, tool);
+  const ttft = c.metrics.find((m) => m.metric === "ttft_ms")!;
+  assert.ok(ttft.rankTest!.pValue < 0.05 && ttft.rankTest!.z > 0, `the rank test sees it: ${JSON.stringify(ttft.rankTest)}`);
+  assert.ok(ttft.percentiles.some((p) => p.ci[0] > 0), "an interval lies above zero");
+  assert.equal(ttft.verdict, "no detectable change");
+  for (const p of ttft.percentiles) assert.equal(p.margin, Math.max(0.1 * p.base, 5));
+  assert.equal(c.verdict, "pass", c.reasons.join("; "));
+  assert.deepEqual([c.equivalence.relative, c.equivalence.floorMs.itl_ms, c.equivalence.floorMs.ttft_ms], [0.1, 1, 5]);
+  assert.match(c.equivalence.rule, /whole confidence interval lies beyond ±margin/);
+  // The same shift made large (+30 %) is worse; the other way round, better.
+  const slow = withSteps([step(1, { ttft_ms: latencies(3000, 390, 22) })]);
+  assert.equal(compareSummaries(base, slow, src, tool).metrics.find((m) => m.metric === "ttft_ms")!.verdict, "worse");
+  assert.equal(compareSummaries(slow, base, src, tool).metrics.find((m) => m.metric === "ttft_ms")!.verdict, "better");
+});
+
+test("ITL gaps count as many as the runs they came from: a tail that moved in a few runs is no detectable change; a shift of every run is", () => {
+  // 40 runs of 25 gaps around 10 ms. In HEAD, 3 runs had a pause: their gaps are all 20 ms longer.
+  const runs = (n: number, seed: number, slowRuns = 0, shift = 0) => Array.from({ length: n }, (_, r) => latencies(25, 10, seed + r).map((x) => x + (r < slowRuns ? 20 : 0) + shift)).flat();
+  const base = withSteps([step(1, { itl_ms: runs(40, 100) })]);
+  const paused = withSteps([step(1, { itl_ms: runs(40, 300, 3) })]);
+  const itl = compareSummaries(base, paused, src, tool).metrics.find((m) => m.metric === "itl_ms")!;
+  assert.equal(itl.samples.head, 1000);
+  assert.equal(itl.verdict, "no detectable change", JSON.stringify(itl.percentiles));
+  // Counted as 1000 independent gaps, the same tail would be "worse".
+  const p99 = itl.percentiles.find((p) => p.percentile === "p99")!;
+  assert.ok(p99.diff > 5, `the p99 moved: ${JSON.stringify(p99)}`);
+  const slower = withSteps([step(1, { itl_ms: runs(40, 300, 0, 3) })]);
+  assert.equal(compareSummaries(base, slower, src, tool).metrics.find((m) => m.metric === "itl_ms")!.verdict, "worse");
+});
+
+test("each concurrency level weighs the same: a HEAD slower at high concurrency, which therefore ran fewer runs there, is worse", () => {
+  // A closed loop runs fewer runs where the target is slow: pooled as they come, HEAD's slow level would weigh less and look faster.
+  const base = withSteps([step(1, { ttft_ms: latencies(30, 300, 41) }), step(8, { ttft_ms: latencies(40, 1000, 42) })]);
+  const head = withSteps([step(1, { ttft_ms: latencies(30, 300, 43) }), step(8, { ttft_ms: latencies(25, 1400, 44) })]);
+  const ttft = compareSummaries(base, head, src, tool).metrics.find((m) => m.metric === "ttft_ms")!;
+  assert.deepEqual([ttft.concurrency, ttft.samples], [[1, 8], { base: 70, head: 55 }]);
+  assert.equal(ttft.verdict, "worse", JSON.stringify(ttft.percentiles));
+  assert.ok(ttft.rankTest!.z > 0, JSON.stringify(ttft.rankTest));
+  const p95 = ttft.percentiles.find((p) => p.percentile === "p95")!;
+  assert.ok(p95.diff > 200 && p95.ci[0] > 0, JSON.stringify(p95));
+});
+
+test("a note when one run's load phase had the machine much busier; none when alike", () => {
+  const at = (load: [number, number]) => summary({ load: { metrics: {}, maxConcurrencyWithinSlo: 1, steps: [], host: { cpus: 2, loadAverage1m: load } } });
+  assert.deepEqual(compareSummaries(at([1.8, 2.2]), at([2, 2.4]), src, tool).notes, []);
+  assert.deepEqual(compareSummaries(at([0.2, 0.4]), at([0.5, 0.9]), src, tool).notes, [], "an idle machine either way");
+  const [note] = compareSummaries(at([14, 16]), at([3, 5]), src, tool).notes;
+  assert.match(note!, /much busier during BASE's load phase \(load average 15\.0 on 2 cores vs 4\.0 on 2\)/);
+});
+
+test("a regression limit stricter than the margin is the margin: a limit can always be detected", () => {
+  const base = withSteps([step(1, { ttft_ms: latencies(2000, 300, 31) })]);
+  const head = withSteps([step(1, { ttft_ms: latencies(2000, 312, 32) })]);
+  assert.equal(compareSummaries(base, head, src, tool).metrics.find((m) => m.metric === "ttft_ms")!.verdict, "no detectable change");
+  const strict = compareSummaries(base, head, src, tool, { regression: { "ttft_ms.p50": "+1%" } });
+  const ttft = strict.metrics.find((m) => m.metric === "ttft_ms")!;
+  const p50 = ttft.percentiles.find((p) => p.percentile === "p50")!;
+  assert.equal(p50.margin, p50.base * 0.01);
+  assert.equal(ttft.verdict, "worse");
+  assert.equal(p50.beyondLimit, true);
+  assert.equal(strict.verdict, "fail");
+});
+
 test("a first token held back: TTFT worse beyond its limit, named; e2e within a loose limit does not fail", () => {
   const base = withSteps([step(1, { ttft_ms: latencies(30, 300, 13), e2e_ms: latencies(30, 600, 14) })]);
   const head = withSteps([step(1, { ttft_ms: latencies(30, 3300, 15), e2e_ms: latencies(30, 640, 16) })]);

@@ -27,6 +27,8 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   { check: "operation_implemented", fault: "missing-route", unit: { spec: M, operationId: "bulkUpdateManagedDeepAgentThreads", family: "positive" } },
   { check: "undocumented_method_refused", fault: "undocumented-method-served", unit: { spec: M, methods: "/agents" } },
   { check: "allow_header_on_405", fault: "allow-lists-other-path", unit: { spec: M, methods: "/threads/count" } },
+  // One request per id, each held back 1.5 s by the fault: over a 1 s limit, far above the healthy answer.
+  { check: "response_time", fault: "slow-reads", unit: { spec: M, operationId: "getManagedDeepAgentThread", family: "unknown-ids", responseTimeMs: 1000 } },
   { check: "use_after_delete", fault: "resurrect-after-delete", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "resource_available_after_create", fault: "read-after-create-404", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "listed_after_create", fault: "list-omits-new", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
@@ -58,6 +60,7 @@ export const STREAM_CASES: { check: CheckName; fault: string; scenario: string }
   { check: "managed_stream_modes_restricted", fault: "accepts-any-stream-mode", scenario: "managed › refuses other stream modes and assistant_id" },
   { check: "managed_assistant_id_rejected", fault: "accepts-assistant-id", scenario: "managed › refuses other stream modes and assistant_id" },
   { check: "managed_resolve_interrupt", fault: "resolve-interrupt-noop", scenario: "managed › interrupt then resolve-interrupt" },
+  { check: "managed_approval_configured_tools", fault: "approval-wrong-tool", scenario: "managed › approval for the configured tool only" },
   { check: "run_status_forward_only", fault: "run-status-regresses", scenario: "agent-server › run status only moves forward" },
   { check: "thread_status_lifecycle", fault: "thread-stays-busy", scenario: "agent-server › thread status follows its runs" },
   { check: "cancel_interrupts_run", fault: "cancel-ignored", scenario: "agent-server › cancel interrupts a running run" },

@@ -30,16 +30,20 @@ export const targetOf = (ref: Reference): Target => referenceTarget(ref);
 
 const waive = (r: UnitResult): UnitResult => ({ ...r, findings: applyWaivers(r.findings, waivers).findings });
 
-/** A family of one operation (optionally against other documents, or a stricter copy the test makes), or a flow. */
+/**
+ * A family of one operation (optionally against other documents, a stricter copy the test makes, or with a
+ * response-time limit), or a flow.
+ */
 export type ContractUnit =
-  | { spec: SpecId; operationId: string; family: Family; files?: SpecFiles; strict?: "content-location" }
+  | { spec: SpecId; operationId: string; family: Family; files?: SpecFiles; strict?: "content-location"; responseTimeMs?: number }
   | { spec: SpecId; flow: string }
   | { spec: SpecId; methods: string };
 
 export async function runContractUnit(ref: Reference, unit: ContractUnit, seed = 1234): Promise<UnitResult> {
   const all = await specs("files" in unit ? unit.files : undefined);
   const only: SpecSet = { [unit.spec]: all[unit.spec] };
-  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle: oracleFor(only), seed, examples: 10, tag: "agentwire-test" });
+  const oracle = oracleFor(only, "responseTimeMs" in unit ? { responseTimeMs: unit.responseTimeMs } : {});
+  const engine = await startEngine({ target: targetOf(ref), specs: only, oracle, seed, examples: 10, tag: "agentwire-test" });
   try {
     if (engine.problems[unit.spec]) throw engine.problems[unit.spec];
     const rec = new Recorder();
