@@ -83,6 +83,9 @@ export function schemathesisArgs(o: SchemathesisRun): string[] {
     "--workers", String(o.workers),
     // Above the documents' longest documented wait (a 25 s long poll), so it is not a network error.
     "--request-timeout", "30",
+    // No example database: each run starts from its seed alone, never from failures an earlier run (on
+    // another target, with another fault) stored, and leaves no .schemathesis/ folder behind.
+    "--generation-database", "none",
     ...(o.exclude ?? []).flatMap((id) => ["--exclude-operation-id", id]),
     "--report", "junit,har", "--report-junit-path", join(o.dir, "junit.xml"), "--report-har-path", join(o.dir, "exchanges.har"),
     "--no-color",
