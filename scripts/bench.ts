@@ -4,9 +4,11 @@
  * against a synthetic source with an exact schedule (and k6 on the same source), and the wall time and
  * requests per second of a conformance run of both documents against the embedded reference.
  *
- * The report part renders synthetic summaries of 60 and 2,000 findings and opens them in Chromium.
+ * The report part renders synthetic summaries of 60 and 2,000 findings and opens them in Chromium. The
+ * peers part (only when named) runs agentwire beside Schemathesis on the reference and its faults.
  *
- *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance,report] [--profile full|smoke] [--repeats N]
+ *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance,report,peers] [--profile full|smoke] [--repeats N]
+ *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,13 +17,21 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCalibration } from "../load/bench/calibration.ts";
 import { runDriverBench } from "../load/bench/driver.ts";
+import { DEFAULT_FAULTS, runPeers, type PeersResult } from "../load/bench/peers/index.ts";
+import { PeerSetupError } from "../load/bench/peers/schemathesis.ts";
+import { renderPeers } from "../load/bench/peers/table.ts";
+import { FAULT_NAMES } from "../reference/faults/catalog.ts";
 import { describeMachine } from "../results/machine.ts";
 import type { Summary } from "../results/summary.ts";
 import { benchParser } from "../streams/sse/bench.ts";
 import { benchReport } from "./bench-report.ts";
+import { README, replaceSection } from "./readme.ts";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" } },
+  options: {
+    quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" },
+    faults: { type: "string" }, "all-faults": { type: "boolean" }, "peer-cap": { type: "string" }, "no-speed": { type: "boolean" }, readme: { type: "boolean" },
+  },
 });
 const parts = (values.only ?? "parser,calibration,driver,conformance,report").split(",");
 const quick = values.quick === true;
@@ -78,6 +88,42 @@ if (parts.includes("conformance")) {
 if (parts.includes("report")) {
   log(`The HTML report: size, render time and time to first paint in Chromium, ${repeats} times…`);
   results.report = await benchReport({ repeats, log });
+}
+
+if (parts.includes("peers")) {
+  const faults = values["all-faults"] ? FAULT_NAMES : (values.faults?.split(",").filter(Boolean) ?? DEFAULT_FAULTS);
+  const unknown = faults.filter((f) => !FAULT_NAMES.includes(f));
+  if (unknown.length) {
+    console.error(`agentwire bench: unknown fault ${unknown.join(", ")} (agentwire reference --list-faults names them)`);
+    process.exit(2);
+  }
+  // Every peer run takes minutes: one repetition unless --repeats asks for more.
+  const peerRepeats = values.repeats ? repeats : 1;
+  const capMs = Number(values["peer-cap"] ?? 300) * 1000;
+  log(`agentwire beside Schemathesis on the reference: speed on both documents${values["no-speed"] ? " (skipped)" : ""}, detection of ${faults.length} faults…`);
+  try {
+    const peers: PeersResult = await runPeers({
+      faults,
+      repeats: peerRepeats,
+      speed: { profile: "full", maxExamples: 100, only: "contract", capMs },
+      detect: { profile: "smoke", maxExamples: 5, only: "contract,streams", capMs: 120_000 },
+      workers: 4,
+      seed: 1,
+      speedOff: values["no-speed"] === true,
+      dir: join(out, "peers"),
+      log,
+    });
+    results.peers = peers;
+    const table = renderPeers(peers, describeMachine(), new Date().toISOString().slice(0, 10));
+    writeFileSync(join(out, "peers.md"), `${table}\n`);
+    log(table);
+    if (values.readme) writeFileSync(README, replaceSection(readFileSync(README, "utf8"), "peers", table));
+  } catch (error) {
+    if (!(error instanceof PeerSetupError)) throw error;
+    console.error(`agentwire bench: ${error.message}`);
+    results.peers = { error: error.message };
+    process.exitCode = 1;
+  }
 }
 
 writeFileSync(join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);

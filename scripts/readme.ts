@@ -27,17 +27,23 @@ function checkTable(): string {
 
 const SECTIONS: Record<string, () => string> = { checks: checkTable, faults: faultTable };
 
-/** The README with every generated section replaced by its current rendering. */
+/** The text with its generated section `name` replaced by `body`. */
+export function replaceSection(text: string, name: string, body: string): string {
+  const begin = `<!-- generated: ${name} -->`;
+  const end = `<!-- end: ${name} -->`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no "${begin}" … "${end}" section`);
+  return `${text.slice(0, from + begin.length)}\n${body}\n${text.slice(to)}`;
+}
+
+/**
+ * The README with every section generated from the code replaced by its current rendering. (The `peers`
+ * section is written from a measurement instead, by `npm run bench -- --only peers --readme`.)
+ */
 export function renderReadme(text: string): string {
   let out = text;
-  for (const [name, render] of Object.entries(SECTIONS)) {
-    const begin = `<!-- generated: ${name} -->`;
-    const end = `<!-- end: ${name} -->`;
-    const from = out.indexOf(begin);
-    const to = out.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`README.md has no "${begin}" … "${end}" section`);
-    out = `${out.slice(0, from + begin.length)}\n${render()}\n${out.slice(to)}`;
-  }
+  for (const [name, render] of Object.entries(SECTIONS)) out = replaceSection(out, name, render());
   return out;
 }
 

@@ -1,0 +1,124 @@
+/**
+ * Schemathesis, the peer of the benchmark: installed pinned (requirements.txt beside this file) into its
+ * own project-local virtual environment, `.venv-peers/`, apart from the Python reference's, and run on one
+ * document against one target with a wall-time cap. It lives only here: nothing of the product uses it.
+ */
+import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "./findings.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const VENV = join(here, "..", "..", "..", ".venv-peers");
+const REQUIREMENTS = join(here, "requirements.txt");
+const MARKER = join(VENV, ".requirements.sha256");
+const run = promisify(execFile);
+
+/** The pinned version (from requirements.txt). */
+export const schemathesisVersion = () => /^schemathesis==(\S+)/m.exec(readFileSync(REQUIREMENTS, "utf8"))?.[1] ?? "unknown";
+
+export class PeerSetupError extends Error {}
+
+/** Builds `.venv-peers/` when it is missing or requirements.txt changed; returns the `schemathesis` executable. */
+export async function ensureSchemathesis(log: (line: string) => void): Promise<string> {
+  const exe = join(VENV, "bin", "schemathesis");
+  const wanted = createHash("sha256").update(readFileSync(REQUIREMENTS)).digest("hex");
+  if (existsSync(exe) && existsSync(MARKER) && readFileSync(MARKER, "utf8") === wanted) return exe;
+  log(`Installing Schemathesis (load/bench/peers/requirements.txt) into ${VENV}`);
+  await step("python3 3.11 or newer is needed to install Schemathesis", "python3", ["-c", "import sys; sys.exit(sys.version_info < (3, 11))"]);
+  rmSync(VENV, { recursive: true, force: true });
+  await step("python3 could not create a virtual environment for Schemathesis (is the venv module installed?)", "python3", ["-m", "venv", VENV]);
+  await step("pip could not install Schemathesis", join(VENV, "bin", "python"), ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", REQUIREMENTS]);
+  writeFileSync(MARKER, wanted);
+  return exe;
+}
+
+async function step(failure: string, file: string, args: string[]): Promise<void> {
+  try {
+    await run(file, args, { maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string };
+    const detail = e.code === "ENOENT" ? `${file} not found on PATH` : (e.stderr ?? "").trim().split("\n").at(-1) || e.message;
+    throw new PeerSetupError(`${failure}: ${detail}`);
+  }
+}
+
+export interface SchemathesisRun {
+  document: string;
+  baseUrl: string;
+  apiKey: string;
+  maxExamples: number;
+  workers: number;
+  seed: number;
+  /** Wall-time cap: SIGINT then (Schemathesis writes its reports on an interrupt), a minute later SIGKILL. */
+  capMs: number;
+  /** Operations left out, by operationId (none by default). */
+  exclude?: string[];
+  /** Where its reports and console output go. */
+  dir: string;
+}
+
+export interface SchemathesisResult {
+  wallMs: number;
+  requests: number;
+  exit: number | null;
+  /** Stopped at the wall-time cap. */
+  capped: boolean;
+  findings: PeerFinding[];
+  /** Its own internal errors ("Runtime Error"): test cases it could not finish, not findings. */
+  internalErrors: number;
+  /** Why no report could be read (a crash, a kill before it wrote one). */
+  error?: string;
+}
+
+const PHASES = "examples,coverage,fuzzing,stateful";
+
+export function schemathesisArgs(o: SchemathesisRun): string[] {
+  return [
+    "run", o.document, "--url", o.baseUrl, "-H", `X-Api-Key: ${o.apiKey}`,
+    "--phases", PHASES, "--checks", "all", "--max-examples", String(o.maxExamples), "--seed", String(o.seed),
+    "--workers", String(o.workers),
+    // Above the documents' longest documented wait (a 25 s long poll), so it is not a network error.
+    "--request-timeout", "30",
+    // No example database: each run starts from its seed alone, never from failures an earlier run (on
+    // another target, with another fault) stored, and leaves no .schemathesis/ folder behind.
+    "--generation-database", "none",
+    ...(o.exclude ?? []).flatMap((id) => ["--exclude-operation-id", id]),
+    "--report", "junit,har", "--report-junit-path", join(o.dir, "junit.xml"), "--report-har-path", join(o.dir, "exchanges.har"),
+    "--no-color",
+  ];
+}
+
+export async function runSchemathesis(exe: string, o: SchemathesisRun): Promise<SchemathesisResult> {
+  mkdirSync(o.dir, { recursive: true });
+  const out = openSync(join(o.dir, "console.txt"), "w");
+  const started = performance.now();
+  let capped = false;
+  const exit = await new Promise<number | null>((resolve) => {
+    const child = spawn(exe, schemathesisArgs(o), { stdio: ["ignore", out, out] });
+    const cap = setTimeout(() => {
+      capped = true;
+      child.kill("SIGINT");
+    }, o.capMs);
+    const kill = setTimeout(() => child.kill("SIGKILL"), o.capMs + 60_000);
+    child.on("error", () => resolve(null));
+    child.on("exit", (code) => {
+      clearTimeout(cap);
+      clearTimeout(kill);
+      resolve(code);
+    });
+  });
+  closeSync(out);
+  const wallMs = Math.round(performance.now() - started);
+  const read = (name: string) => (existsSync(join(o.dir, name)) ? readFileSync(join(o.dir, name), "utf8") : "");
+  const junit = read("junit.xml");
+  const requests = harEntries(read("exchanges.har") || "{}");
+  if (!junit.includes("<testsuites")) {
+    const tail = read("console.txt").trim().split("\n").at(-1)?.trim() ?? "";
+    return { wallMs, requests, exit, capped, findings: [], internalErrors: 0, error: `no JUnit report (killed before it wrote one); its last line: ${tail}` };
+  }
+  return { wallMs, requests, exit, capped, findings: schemathesisFindings(junit, o.baseUrl), internalErrors: schemathesisInternalErrors(junit) };
+}
