@@ -21,14 +21,10 @@ export interface FrontOptions {
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "host", "content-length"]);
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
-const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
-const RESET = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
 export async function startFront(o: FrontOptions): Promise<{ url: string; stop(): Promise<void> }> {
-  // Long runs may be silent for a while; the clients' own deadlines bound them, not the proxy. An idle
-  // connection is dropped well before the servers behind drop theirs (uvicorn and Node: 5 s), so a request is
-  // never sent on a connection the server is closing (a reset the front could only answer with 502).
-  const dispatcher = new Agent({ bodyTimeout: 0, headersTimeout: 0, keepAliveTimeout: 2_000, keepAliveMaxTimeout: 2_000 });
+  // Long runs may be silent for a while; the clients' own deadlines bound them, not the proxy.
+  const dispatcher = new Agent({ bodyTimeout: 0, headersTimeout: 0 });
   const open = new Set<() => void>();
   const server = createServer((req, res) => {
     handle(req, res, o, dispatcher, open).catch((error) => {
@@ -84,20 +80,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: FrontOptions
     if (!res.writableFinished) abort.abort();
   });
   const target = `${managed ? o.emulatorUrl : o.upstreamUrl}${pr.path}${url.search}`;
-  const forward = () =>
-    request(target, {
-      method: pr.method as "GET",
-      headers: Object.fromEntries(Object.entries(pr.headers).filter(([k]) => !HOP_BY_HOP.has(k))),
-      body: pr.method === "GET" || pr.method === "HEAD" ? undefined : pr.body,
-      signal: abort.signal,
-      dispatcher,
-    });
-  // A kept-alive connection the server has just closed resets the next request on it (the idle timer above
-  // can fire late on a busy machine). That is the reference's plumbing, not the server's answer: an
-  // idempotent request (RFC 9110 §9.2.2) is sent once more, on a fresh connection, as clients do.
-  const upstream = await forward().catch((error: NodeJS.ErrnoException) => {
-    if (IDEMPOTENT.has(pr.method) && !abort.signal.aborted && RESET.has(error.code ?? "")) return forward();
-    throw error;
+  // Each request goes on a connection of its own: a kept-alive one the server is closing just then (uvicorn
+  // drops idle ones after 5 s, and a busy machine fires timers late) resets the next request on it, and the
+  // front could only answer 502, a finding about plumbing. A loopback connect costs a fraction of a millisecond.
+  const upstream = await request(target, {
+    method: pr.method as "GET",
+    headers: Object.fromEntries(Object.entries(pr.headers).filter(([k]) => !HOP_BY_HOP.has(k))),
+    body: pr.method === "GET" || pr.method === "HEAD" ? undefined : pr.body,
+    signal: abort.signal,
+    dispatcher,
+    reset: true,
   });
   const headers = flattenHeaders(upstream.headers);
 

@@ -68,7 +68,8 @@ for (const scenario of scenarios) {
         : await judged(scenario);
     });
 
-    for (const check of [...scenario.checks, "exchanges" as const]) {
+    // The exchanges first: an interrupted run then keeps what each scenario that ran had sent.
+    for (const check of ["exchanges" as const, ...scenario.checks]) {
       test(check, async ({}, testInfo) => {
         // Set when the scenario stopped short: a requirement this target does not meet, its setup failed, or an error.
         const stopped = result.notJudged[0];

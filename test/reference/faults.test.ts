@@ -91,6 +91,25 @@ const CASES: Record<string, Case> = {
     healthy: (s) => s === 400,
     broken: (s) => s === 200,
   },
+  "approval-wrong-tool": {
+    observe: async (r) => {
+      const tools = { tools: [{ name: "echo", mcp_server_url: "https://probe.example.com/mcp", mcp_server_name: "probe" }], interrupt_config: { "https://probe.example.com/mcp::echo": true } };
+      return Object.keys((await api(r).post("/agents", { name: "probe", tools })).json.tools?.interrupt_config ?? {});
+    },
+    healthy: (keys) => keys.length === 1 && keys[0] === "https://probe.example.com/mcp::echo",
+    broken: (keys) => keys.length === 1 && keys[0] === "write_todos",
+  },
+  "clone-after-update-500": {
+    observe: async (r) => {
+      const agent = (await api(r).post("/agents", { name: "probe" })).json;
+      const clone = async () => (await api(r).post(`/agents/${agent.id}/clone`, {})).status;
+      const before = await clone();
+      await api(r).patch(`/agents/${agent.id}`, { name: "probe, renamed" });
+      return [before, await clone()];
+    },
+    healthy: ([before, after]) => before === 201 && after === 201,
+    broken: ([before, after]) => before === 201 && after === 500,
+  },
   "attention-count-off": {
     observe: async (r) => {
       const { agent } = await agentAndThread(r);
