@@ -19,13 +19,13 @@ import { runCalibration } from "../load/bench/calibration.ts";
 import { runDriverBench } from "../load/bench/driver.ts";
 import { DEFAULT_FAULTS, runPeers, type PeersResult } from "../load/bench/peers/index.ts";
 import { PeerSetupError } from "../load/bench/peers/schemathesis.ts";
-import { renderPeers } from "../load/bench/peers/table.ts";
+import { earlierSpeed, renderPeers } from "../load/bench/peers/table.ts";
 import { FAULT_NAMES } from "../reference/faults/catalog.ts";
 import { describeMachine } from "../results/machine.ts";
 import type { Summary } from "../results/summary.ts";
 import { benchParser } from "../streams/sse/bench.ts";
 import { benchReport } from "./bench-report.ts";
-import { README, replaceSection } from "./readme.ts";
+import { README, replaceSection, sectionOf } from "./readme.ts";
 
 const { values } = parseArgs({
   options: {
@@ -114,7 +114,9 @@ if (parts.includes("peers")) {
       log,
     });
     results.peers = peers;
-    const table = renderPeers(peers, describeMachine(), new Date().toISOString().slice(0, 10));
+    // A run without the speed part keeps the README's earlier speed rows, said to be from that run.
+    const earlier = peers.speed.length ? undefined : earlierSpeed(sectionOf(readFileSync(README, "utf8"), "peers") ?? "");
+    const table = renderPeers(peers, describeMachine(), new Date().toISOString().slice(0, 10), earlier);
     writeFileSync(join(out, "peers.md"), `${table}\n`);
     log(table);
     if (values.readme) writeFileSync(README, replaceSection(readFileSync(README, "utf8"), "peers", table));

@@ -37,6 +37,14 @@ export function replaceSection(text: string, name: string, body: string): string
   return `${text.slice(0, from + begin.length)}\n${body}\n${text.slice(to)}`;
 }
 
+/** The body of the text's generated section `name`, if it has one. */
+export function sectionOf(text: string, name: string): string | undefined {
+  const begin = `<!-- generated: ${name} -->`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(`<!-- end: ${name} -->`);
+  return from < 0 || to < from ? undefined : text.slice(from + begin.length, to).trim();
+}
+
 /**
  * The README with every section generated from the code replaced by its current rendering. (The `peers`
  * section is written from a measurement instead, by `npm run bench -- --only peers --readme`.)

@@ -6,7 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "../../load/bench/peers/findings.ts";
 import { schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
-import { replaceSection } from "../../scripts/readme.ts";
+import { faultScope, readDocument, resolveOperation, type FaultScope } from "../../load/bench/peers/scope.ts";
+import { earlierSpeed } from "../../load/bench/peers/table.ts";
+import { findFault } from "../../reference/faults/catalog.ts";
+import { replaceSection, sectionOf } from "../../scripts/readme.ts";
 
 const BASE = "http://127.0.0.1:4010/v1/deepagents";
 
@@ -81,8 +84,13 @@ AST constructor recursion depth mismatch (before=66, after=62)</error>
   </testsuite>
 </testsuites>`;
 
+const MANAGED = readDocument("specs/managed-deep-agents.openapi.yaml");
+const AGENT_SERVER = readDocument("specs/agent-server.openapi.yaml");
+const scopeOf = (name: string, doc = MANAGED) => faultScope(findFault(name)!, doc);
+const names = (s: FaultScope) => (s.by === "operation" ? s.names : s.by);
+
 test("Schemathesis' JUnit report: one finding per failed check and operation, stateful ones by their request's path", () => {
-  const fs = schemathesisFindings(JUNIT, BASE);
+  const fs = schemathesisFindings(JUNIT, BASE, MANAGED.operations);
   assert.deepEqual(
     fs.map((f) => [f.key, f.check, f.message]),
     [
@@ -95,25 +103,60 @@ test("Schemathesis' JUnit report: one finding per failed check and operation, st
     ],
   );
   assert.equal(schemathesisInternalErrors(JUNIT), 1);
+  const id = (method: string, path: string) => MANAGED.operations.find((o) => o.method === method && o.path === path)!.operationId;
+  assert.deepEqual(
+    fs.map((f) => f.operations),
+    [[id("POST", "/agents")], [id("POST", "/agents")], [], [], [id("POST", "/threads/{thread_id}/runs/stream")], [id("GET", "/auth-sessions/{session_id}")]],
+    "each on the document's operation, a path the document lacks on none",
+  );
 });
 
-test("a finding a fault caused is one no healthy run had; the same check elsewhere, or another check, counts", () => {
-  const f = (key: string): PeerFinding => ({ key, check: key.split(" ")[0]!, operation: key.split(" ").slice(1).join(" "), message: key });
-  const healthy = [[f("ST202 POST /agents")], [f("ST103 POST /agents")]];
-  assert.deepEqual(causedByFault(healthy, [f("ST202 POST /agents"), f("ST103 POST /agents")]), []);
-  assert.deepEqual(
-    causedByFault(healthy, [f("ST202 POST /agents"), f("ST101 GET /agents"), f("ST101 GET /agents"), f("ST202 POST /threads")]).map((x) => x.key),
-    ["ST101 GET /agents", "ST202 POST /threads"],
-  );
-  assert.deepEqual(causedByFault([], [f("ST101 GET /agents")]).length, 1);
+test("the operations a fault changes come from its own request match, asked about every operation of the document", () => {
+  assert.equal(MANAGED.basePath, "/v1/deepagents");
+  assert.deepEqual(names(scopeOf("server-error")), ["GET /agents"]);
+  assert.deepEqual(names(scopeOf("wrong-field-type")), ["POST /agents", "GET /agents/{agent_id}", "PATCH /agents/{agent_id}", "POST /agents/{agent_id}/clone"]);
+  assert.deepEqual(names(scopeOf("slow-reads")), ["GET /threads/{thread_id}"], "a uuid stands in for an id, so (?!count$) holds");
+  assert.deepEqual(names(scopeOf("missing-required-field", AGENT_SERVER)), ["GET /threads/{thread_id}/runs/{run_id}"], "not the POST neighbours whose path an id pattern also takes");
+  assert.deepEqual(names(scopeOf("stream-content-type", AGENT_SERVER)), ["POST /threads/{thread_id}/runs/stream", "GET /threads/{thread_id}/runs/{run_id}/stream", "POST /runs/stream"]);
+  // An undeclared method: the operations of its path, where tools report what it got.
+  assert.deepEqual(names(scopeOf("undocumented-method-served")), ["GET /agents", "POST /agents"]);
+  // No narrower rule: it lives in the emulator, or its match needs a header (Last-Event-ID) or a path outside the document.
+  assert.deepEqual(scopeOf("accepts-invalid-input"), { by: "any", why: "emulator" });
+  assert.deepEqual(scopeOf("drop-event-on-resume", AGENT_SERVER), { by: "any", why: "match" });
+  assert.deepEqual(scopeOf("auth-session-stuck"), { by: "any", why: "match" });
+});
+
+test("a request's METHOD /path names the operation whose template it fits with the most literal segments", () => {
+  const ops = AGENT_SERVER.operations;
+  const pathOf = (id: string | undefined) => ops.find((o) => o.operationId === id)?.path;
+  assert.equal(pathOf(resolveOperation(ops, "POST /threads/count")), "/threads/count");
+  assert.equal(pathOf(resolveOperation(ops, "GET /threads/{id}/runs/{id}")), "/threads/{thread_id}/runs/{run_id}");
+  assert.equal(pathOf(resolveOperation(ops, "GET /threads/{thread_id}/runs/{run_id}")), "/threads/{thread_id}/runs/{run_id}");
+  assert.equal(resolveOperation(ops, "GET /nowhere"), undefined);
+  assert.equal(resolveOperation(ops, ""), undefined);
+});
+
+test("a fault is credited with findings no healthy run had on the operations it changes; new ones elsewhere are kept apart", () => {
+  const f = (key: string, operations = [key.split(" ").slice(1).join(" ")]): PeerFinding => ({ key, check: key.split(" ")[0]!, operation: key.split(" ").slice(1).join(" "), operations, message: key });
+  const getAgents: FaultScope = { by: "operation", operations: ["GET /agents"], names: ["GET /agents"] };
+  const keys = (fs: PeerFinding[]) => fs.map((x) => x.key);
+  const healthy = [[f("ST202 POST /agents")], [f("ST103 GET /agents")]];
+  assert.deepEqual(causedByFault(healthy, [f("ST202 POST /agents"), f("ST103 GET /agents")], getAgents), { credited: [], elsewhere: [] });
+  const run = [f("ST202 POST /agents"), f("ST101 GET /agents"), f("ST101 GET /agents"), f("ST202 POST /threads"), f("flow x", ["POST /agents", "GET /agents"]), f("unusable", [])];
+  const caused = causedByFault(healthy, run, getAgents);
+  assert.deepEqual(keys(caused.credited), ["ST101 GET /agents", "flow x"], "a finding of several operations counts when one is changed");
+  assert.deepEqual(keys(caused.elsewhere), ["ST202 POST /threads", "unusable"]);
+  assert.deepEqual(keys(causedByFault(healthy, run, { by: "any", why: "emulator" }).credited), ["ST101 GET /agents", "ST202 POST /threads", "flow x", "unusable"]);
 });
 
 test("agentwire's findings as a user reads them: open ones by fingerprint, waived ones left out, an unusable target counted", () => {
-  const finding = (fingerprint: string, waived: boolean) => ({ fingerprint, check: "not_a_server_error", spec: "managed-deep-agents", operationId: "listAgents", message: "answered 500\nmore", ...(waived ? { waived: { waiver: "w", reason: "r" } } : {}) });
-  const summary = { findings: [finding("a1", false), finding("b2", true)], unusable: "target unusable: reset" } as unknown as Parameters<typeof agentwireFindings>[0];
+  const finding = (fingerprint: string, waived: boolean, operationId = "listAgents") => ({ fingerprint, check: "not_a_server_error", spec: "managed-deep-agents", operationId, message: "answered 500\nmore", unit: { flow: "agent lifecycle" }, ...(waived ? { waived: { waiver: "w", reason: "r" } } : {}) });
+  const units = [{ spec: "managed-deep-agents", unit: "u", flow: "agent lifecycle", operations: ["createAgent", "getAgent"] }];
+  const summary = { findings: [finding("a1", false), finding("b2", true), finding("c3", false, "")], units, unusable: "target unusable: reset" } as unknown as Parameters<typeof agentwireFindings>[0];
   assert.deepEqual(agentwireFindings(summary), [
-    { key: "a1", check: "not_a_server_error", operation: "listAgents", message: "answered 500" },
-    { key: "unusable", check: "target_usable", operation: "", message: "target unusable: reset" },
+    { key: "a1", check: "not_a_server_error", operation: "listAgents", operations: ["listAgents"], message: "answered 500" },
+    { key: "c3", check: "not_a_server_error", operation: "", operations: ["createAgent", "getAgent"], message: "answered 500" },
+    { key: "unusable", check: "target_usable", operation: "", operations: [], message: "target unusable: reset" },
   ]);
 });
 
@@ -130,4 +173,15 @@ test("a generated README section is replaced between its markers, and a missing 
   const text = "a\n<!-- generated: peers -->\nold\n<!-- end: peers -->\nb";
   assert.equal(replaceSection(text, "peers", "new"), "a\n<!-- generated: peers -->\nnew\n<!-- end: peers -->\nb");
   assert.throws(() => replaceSection("a", "peers", "x"), /no "<!-- generated: peers -->"/);
+  assert.equal(sectionOf(text, "peers"), "old");
+  assert.equal(sectionOf("a", "peers"), undefined);
+});
+
+test("a run without the speed part keeps the earlier section's speed table, said to be from that run", () => {
+  const speed = "Speed on the healthy reference, one run each:\n\n| document | agentwire |\n|---|---|\n| Managed | 110 s |";
+  const section = `Measured 2026-12-02 on 2 vCPUs.\n\n${speed}\n\nDetection: …`;
+  const kept = earlierSpeed(section)!;
+  assert.equal(kept, `From the earlier run of 2026-12-02 (this run skipped the speed part):\n\n${speed}`);
+  assert.equal(earlierSpeed(`Measured 2026-12-09 on 2 vCPUs.\n\n${kept}\n\nDetection: …`), kept, "kept again, still dated by the run that measured it");
+  assert.equal(earlierSpeed("Measured 2026-12-02.\n\nDetection: …"), undefined);
 });

@@ -5,6 +5,7 @@
  * fixtures without running either tool.
  */
 import type { Summary } from "../../../results/summary.ts";
+import { inScope, resolveOperation, type DocOperation, type FaultScope } from "./scope.ts";
 
 export interface PeerFinding {
   /** Stable across runs of the same tool: what "the same finding" means when healthy and faulty are compared. */
@@ -12,16 +13,23 @@ export interface PeerFinding {
   check: string;
   /** `METHOD /path` (Schemathesis) or the operationId (agentwire); "" when the finding names none. */
   operation: string;
+  /** The operationIds it is on: its own, a flow's or stream scenario's requests, none when it names none. */
+  operations: string[];
   /** One line: the check's title and the first line of its detail. */
   message: string;
 }
 
-/** The run's findings as a user of agentwire sees them: open ones, and why it stopped if the target was unusable. */
-export function agentwireFindings(summary: Pick<Summary, "findings" | "unusable">): PeerFinding[] {
+/**
+ * The run's findings as a user of agentwire sees them: open ones, and why it stopped if the target was
+ * unusable. A finding that names no operation is on those its flow or scenario sent requests to.
+ */
+export function agentwireFindings(summary: Pick<Summary, "findings" | "unusable" | "units">): PeerFinding[] {
+  const unitOperations = (u: { flow?: string } | undefined) =>
+    u?.flow ? [...new Set((summary.units ?? []).filter((j) => j.flow === u.flow).flatMap((j) => j.operations))] : [];
   const open = summary.findings
     .filter((f) => !f.waived)
-    .map((f) => ({ key: f.fingerprint, check: f.check, operation: f.operationId, message: f.message.split("\n")[0]! }));
-  const unusable = summary.unusable ? [{ key: "unusable", check: "target_usable", operation: "", message: summary.unusable }] : [];
+    .map((f) => ({ key: f.fingerprint, check: f.check, operation: f.operationId, operations: f.operationId ? [f.operationId] : unitOperations(f.unit), message: f.message.split("\n")[0]! }));
+  const unusable = summary.unusable ? [{ key: "unusable", check: "target_usable", operation: "", operations: [], message: summary.unusable }] : [];
   return [...open, ...unusable];
 }
 
@@ -53,10 +61,11 @@ function curlOperation(body: string, baseUrl: string): string {
 /**
  * Schemathesis' findings from its JUnit report: one per failed check of a test case (`<failure
  * message="ST…">`), keyed by the check's code and the operation (for its stateful sequences, the request
- * that failed, from its reproducer). Errors count only when the target caused them (a network error, a
- * timeout); Schemathesis' own internal errors (its "Runtime Error") are not a claim about the target.
+ * that failed, from its reproducer), which names the document's operation it is on. Errors count only
+ * when the target caused them (a network error, a timeout); Schemathesis' own internal errors (its
+ * "Runtime Error") are not a claim about the target.
  */
-export function schemathesisFindings(junit: string, baseUrl: string): PeerFinding[] {
+export function schemathesisFindings(junit: string, baseUrl: string, documentOperations: DocOperation[]): PeerFinding[] {
   const out: PeerFinding[] = [];
   for (const testcase of junit.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
     const name = attr(testcase[1]!, "name");
@@ -65,10 +74,12 @@ export function schemathesisFindings(junit: string, baseUrl: string): PeerFindin
       const body = unescapeXml(m[3]!);
       const lines = body.split("\n").map((l) => l.trim()).filter(Boolean);
       const operation = name === "Stateful tests" ? curlOperation(body, baseUrl) : name;
+      const id = resolveOperation(documentOperations, operation);
+      const operations = id ? [id] : [];
       if (m[1] === "error") {
         const title = lines[0] ?? "error";
         if (/runtime error/i.test(title)) continue;
-        out.push({ key: `error ${title} ${operation}`, check: "error", operation, message: [title, lines[1]].filter(Boolean).join(": ") });
+        out.push({ key: `error ${title} ${operation}`, check: "error", operation, operations, message: [title, lines[1]].filter(Boolean).join(": ") });
         continue;
       }
       // One test case can fail several checks at once (message="ST101, ST103"), each with its own title line.
@@ -78,7 +89,7 @@ export function schemathesisFindings(junit: string, baseUrl: string): PeerFindin
         const title = titleAt >= 0 ? lines[titleAt]!.slice(code.length + 3) : code;
         const next = titleAt >= 0 ? lines[titleAt + 1] : undefined;
         const detail = (next && !next.startsWith("- ") ? next : status)?.replace(/:$/, "");
-        out.push({ key: `${code} ${operation}`, check: `${code} ${title}`, operation, message: [title, detail].filter(Boolean).join(": ") });
+        out.push({ key: `${code} ${operation}`, check: `${code} ${title}`, operation, operations, message: [title, detail].filter(Boolean).join(": ") });
       }
     }
   }
@@ -92,11 +103,14 @@ const dedupe = (fs: PeerFinding[]) => [...new Map(fs.map((f) => [f.key, f])).val
 
 /**
  * The findings a fault caused: those of the faulty run whose key none of the healthy runs showed (their
- * union, so a finding one healthy run happened to miss is not credited to the fault).
+ * union, so a finding one healthy run happened to miss is not credited to the fault) and that are on an
+ * operation the fault changes. New findings elsewhere are what a different exploration of the same
+ * target found: kept apart, never credited.
  */
-export function causedByFault(healthy: PeerFinding[][], faulty: PeerFinding[]): PeerFinding[] {
+export function causedByFault(healthy: PeerFinding[][], faulty: PeerFinding[], scope: FaultScope): { credited: PeerFinding[]; elsewhere: PeerFinding[] } {
   const seen = new Set(healthy.flat().map((f) => f.key));
-  return dedupe(faulty.filter((f) => !seen.has(f.key)));
+  const fresh = dedupe(faulty.filter((f) => !seen.has(f.key)));
+  return { credited: fresh.filter((f) => inScope(scope, f.operations)), elsewhere: fresh.filter((f) => !inScope(scope, f.operations)) };
 }
 
 /**

@@ -6,9 +6,9 @@
  *   requests, requests/s and their ratio, medians over the repeats;
  * - detection: per reference fault, both tools on the document the fault breaks (the Managed one when it
  *   breaks both), each on a reference of its own with that fault, at the detection budget (smoke profile,
- *   contract and streams; Schemathesis --max-examples 5): a tool reports the fault when the faulty run has
- *   a finding none of that tool's healthy runs at the same budget had. What each tool reports on the healthy
- *   reference is kept too: the candidates for false alarms.
+ *   contract and streams; Schemathesis --max-examples 5): a tool reports the fault when the faulty run has,
+ *   on an operation the fault changes (scope.ts), a finding none of that tool's healthy runs at the same
+ *   budget had. What each tool reports on the healthy reference is kept too: the candidates for false alarms.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -18,6 +18,7 @@ import { findFault } from "../../../reference/faults/catalog.ts";
 import { startReference } from "../../../reference/index.ts";
 import { runAgentwire, type AgentwireResult } from "./agentwire.ts";
 import { causedByFault, type PeerFinding } from "./findings.ts";
+import { faultScope, readDocument } from "./scope.ts";
 import { ensureSchemathesis, runSchemathesis, schemathesisVersion, type SchemathesisResult } from "./schemathesis.ts";
 
 export const SPECS: SpecId[] = ["managed-deep-agents", "agent-server"];
@@ -109,7 +110,8 @@ export async function runPeers(o: PeersOptions) {
   const faults = o.faults.map((name) => {
     const fault = findFault(name);
     if (!fault) throw new Error(`unknown fault "${name}"`);
-    return { name, spec: (fault.apis.includes("managed") ? "managed-deep-agents" : "agent-server") as SpecId, caughtBy: fault.caughtBy as string[] };
+    const spec: SpecId = fault.apis.includes("managed") ? "managed-deep-agents" : "agent-server";
+    return { name, spec, caughtBy: fault.caughtBy as string[], scope: faultScope(fault, readDocument(document(spec))) };
   });
 
   const speed = [];
@@ -153,16 +155,19 @@ export async function runPeers(o: PeersOptions) {
   for (const f of faults) {
     const base = healthy.get(f.spec)!;
     const [aw, st] = await Promise.all([agentwireOn(f.spec, f.name, o.detect, join(o.dir, `fault-${f.name}-agentwire`)), schemathesisOn(exe, f.spec, [f.name], o.detect, o, join(o.dir, `fault-${f.name}-schemathesis`))]);
-    const awCaused = causedByFault(base.agentwire, aw.findings);
-    const stCaused = causedByFault(base.schemathesis, st.findings);
+    const awCaused = causedByFault(base.agentwire, aw.findings, f.scope);
+    const stCaused = causedByFault(base.schemathesis, st.findings, f.scope);
     detection.push({
       fault: f.name,
       spec: f.spec,
       expectedChecks: f.caughtBy,
-      agentwire: { detected: awCaused.length > 0, byExpectedCheck: awCaused.some((x) => f.caughtBy.includes(x.check)), findings: awCaused, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
-      schemathesis: { detected: stCaused.length > 0, findings: stCaused, exit: st.exit, capped: st.capped, internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
+      scope: f.scope,
+      agentwire: { detected: awCaused.credited.length > 0, byExpectedCheck: awCaused.credited.some((x) => f.caughtBy.includes(x.check)), findings: awCaused.credited, elsewhere: awCaused.elsewhere, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
+      schemathesis: { detected: stCaused.credited.length > 0, findings: stCaused.credited, elsewhere: stCaused.elsewhere, exit: st.exit, capped: st.capped, internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
     });
-    o.log(`  ${f.name}: agentwire ${awCaused.length ? `reports it (${[...new Set(awCaused.map((x) => x.check))].join(", ")})` : "misses it"}; Schemathesis ${stCaused.length ? `reports it (${[...new Set(stCaused.map((x) => x.check))].join(", ")})` : "misses it"}`);
+    const said = (c: { credited: PeerFinding[]; elsewhere: PeerFinding[] }) =>
+      `${c.credited.length ? `reports it (${[...new Set(c.credited.map((x) => x.check))].join(", ")})` : "misses it"}${c.elsewhere.length ? `, ${c.elsewhere.length} new findings elsewhere` : ""}`;
+    o.log(`  ${f.name} (${f.scope.by === "any" ? "any operation" : f.scope.operations.join(", ")}): agentwire ${said(awCaused)}; Schemathesis ${said(stCaused)}`);
   }
 
   return {

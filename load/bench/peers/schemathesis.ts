@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "./findings.ts";
+import { readDocument } from "./scope.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VENV = join(here, "..", "..", "..", ".venv-peers");
@@ -120,5 +121,5 @@ export async function runSchemathesis(exe: string, o: SchemathesisRun): Promise<
     const tail = read("console.txt").trim().split("\n").at(-1)?.trim() ?? "";
     return { wallMs, requests, exit, capped, findings: [], internalErrors: 0, error: `no JUnit report (killed before it wrote one); its last line: ${tail}` };
   }
-  return { wallMs, requests, exit, capped, findings: schemathesisFindings(junit, o.baseUrl), internalErrors: schemathesisInternalErrors(junit) };
+  return { wallMs, requests, exit, capped, findings: schemathesisFindings(junit, o.baseUrl, readDocument(o.document).operations), internalErrors: schemathesisInternalErrors(junit) };
 }
