@@ -6,7 +6,7 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve as absolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "./findings.ts";
@@ -85,7 +85,7 @@ export function schemathesisArgs(o: SchemathesisRun): string[] {
     // Above the documents' longest documented wait (a 25 s long poll), so it is not a network error.
     "--request-timeout", "30",
     // No example database: each run starts from its seed alone, never from failures an earlier run (on
-    // another target, with another fault) stored, and leaves no .schemathesis/ folder behind.
+    // another target, with another fault) stored.
     "--generation-database", "none",
     ...(o.exclude ?? []).flatMap((id) => ["--exclude-operation-id", id]),
     "--report", "junit,har", "--report-junit-path", join(o.dir, "junit.xml"), "--report-har-path", join(o.dir, "exchanges.har"),
@@ -99,7 +99,9 @@ export async function runSchemathesis(exe: string, o: SchemathesisRun): Promise<
   const started = performance.now();
   let capped = false;
   const exit = await new Promise<number | null>((resolve) => {
-    const child = spawn(exe, schemathesisArgs(o), { stdio: ["ignore", out, out] });
+    // Run from its own folder: it records every failing case for `st replay` under ./.schemathesis/, which
+    // belongs with the run's reports, not in the project.
+    const child = spawn(exe, schemathesisArgs({ ...o, document: absolute(o.document), dir: absolute(o.dir) }), { cwd: o.dir, stdio: ["ignore", out, out] });
     const cap = setTimeout(() => {
       capped = true;
       child.kill("SIGINT");
