@@ -43,23 +43,26 @@ async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb
     const seed = derivedSeed(ctx.seed, ctx.spec, op.operationId, family, String(round));
     const ahead = sentAhead(options.ahead ? fc.sample(arb, { seed, numRuns: ctx.examples }) : [], act);
     let failing: Attempt | undefined;
-    // A failure only of known deviations (waived) is reported as found: shrinking it costs requests for nothing.
-    let known = false;
+    let failingValue: string | undefined;
     let calls = 0;
-    const outcome = await runProperty(
-      arb,
-      async (value) => {
-        // Past the budget every candidate counts as passing, which ends shrinking at the smallest failure so far.
-        if (failing && (known || ++calls > SHRINK_BUDGET)) return true;
-        const a = await (ahead.take(value) ?? act(value));
-        options.onAttempt?.(a);
-        if (!a.violations.some((v) => !reported.has(v.check))) return true;
-        failing = a;
-        known = a.violations.filter((v) => !reported.has(v.check)).every((v) => ctx.waived({ ...v, spec: ctx.spec, operationId: op.operationId }));
-        return false;
-      },
-      { seed, numRuns: ctx.examples, timeLimitMs: TIME_LIMIT_MS },
-    );
+    const property = async (value: T) => {
+      // Past the budget every candidate counts as passing, which ends shrinking at the smallest failure so far.
+      if (failing && ++calls > SHRINK_BUDGET) return true;
+      // Shrinking starts by trying the failure found again: its answer is the one already had.
+      const key = failing && failingValue !== undefined ? JSON.stringify(value) : undefined;
+      const a = key !== undefined && key === failingValue ? failing! : await (ahead.take(value) ?? act(value));
+      options.onAttempt?.(a);
+      if (!a.violations.some((v) => !reported.has(v.check))) return true;
+      failing = a;
+      failingValue = JSON.stringify(value);
+      return false;
+    };
+    // Found first, then shrunk from where it was found (fast-check gives the same path as in one go), unless
+    // every new violation is waived: shrinking a known deviation costs requests, and generating each shrink
+    // candidate costs the suite's CPU, for nothing.
+    const found = await runProperty(arb, property, { seed, numRuns: ctx.examples, timeLimitMs: TIME_LIMIT_MS, shrink: false });
+    const known = failing !== undefined && failing.violations.filter((v) => !reported.has(v.check)).every((v) => ctx.waived({ ...v, spec: ctx.spec, operationId: op.operationId }));
+    const outcome = found.ok || known ? found : await runProperty(arb, property, { seed, from: found.failure.path, timeLimitMs: TIME_LIMIT_MS });
     // What was sent ahead and not looked at (the property stopped at a failure) is waited for, never left in flight.
     await ahead.drain();
     if (outcome.ok || !failing) return;

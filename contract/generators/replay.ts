@@ -26,6 +26,8 @@ export interface PropertyOptions {
   replay?: string;
   /** Shrink the counterexample (default true). Without it, the first failing input is reported. */
   shrink?: boolean;
+  /** A path of `seed` where a failure was found (with shrink: false): start there and shrink it. */
+  from?: string;
   /** Stop generating and shrinking after this long; a failure found by then is still reported. */
   timeLimitMs?: number;
 }
@@ -62,7 +64,7 @@ export async function runProperty<T>(
     seed,
     numRuns: options.numRuns ?? 100,
     ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
-    ...(replay?.path ? { path: replay.path, endOnFailure: true } : options.shrink === false ? { endOnFailure: true } : {}),
+    ...(replay?.path ? { path: replay.path, endOnFailure: true } : options.from ? { path: options.from } : options.shrink === false ? { endOnFailure: true } : {}),
   });
   if (!details.failed || details.counterexample === null || details.counterexamplePath === null) {
     if (details.failed) throw new ReplayError(`property could not run: ${details.interrupted ? "interrupted" : "too many skipped inputs"}`);

@@ -59,3 +59,15 @@ test("seeds and replay strings are parsed strictly", () => {
   assert.throws(() => parseReplay("12:x"), /invalid seed "12:x"/);
   assert.throws(() => parseReplay("99999999999"), /32-bit integer/);
 });
+
+test("found without shrinking, then shrunk from where it was found: the same counterexample and path as in one go", async () => {
+  const arb = fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 20 });
+  const fails = (xs: number[]) => xs.reduce((a, b) => a + b, 0) < 1500;
+  const once = await runProperty(arb, fails, { seed: 99, numRuns: 300 });
+  const found = await runProperty(arb, fails, { seed: 99, numRuns: 300, shrink: false });
+  assert.ok(!once.ok && !found.ok);
+  const shrunk = await runProperty(arb, fails, { seed: 99, from: found.failure.path });
+  assert.ok(!shrunk.ok);
+  assert.equal(shrunk.failure.path, once.failure.path);
+  assert.deepEqual(shrunk.failure.counterexample, once.failure.counterexample);
+});
