@@ -3,16 +3,15 @@
  * memory on a free port of 127.0.0.1, serving reference/python/graphs from a fresh temporary folder.
  * Its packages live in a project-local virtual environment that ensurePythonEnv() builds on first use.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { sleep } from "../../core/poll.ts";
 import type { Upstream } from "../upstream/launch.ts";
+import { alive, ensureExtra, ensureVenv } from "./venv.ts";
 
 export type { Upstream };
 
@@ -28,34 +27,13 @@ export interface PythonUpstreamOptions {
 const here = dirname(fileURLToPath(import.meta.url));
 const VENV = join(here, "..", "..", ".venv-reference");
 const REQUIREMENTS = join(here, "requirements.txt");
-const MARKER = join(VENV, ".requirements.sha256");
-const LOCK = `${VENV}.lock`;
-const run = promisify(execFile);
 
 /** Builds `.venv-reference/` when it is missing or requirements.txt changed; returns its `langgraph` executable. */
 export async function ensurePythonEnv(log: (line: string) => void = () => {}): Promise<string> {
   const langgraph = join(VENV, "bin", "langgraph");
-  const wanted = createHash("sha256").update(readFileSync(REQUIREMENTS)).digest("hex");
-  const current = () => (existsSync(MARKER) && existsSync(langgraph) ? readFileSync(MARKER, "utf8") : "");
-  if (current() === wanted) return langgraph;
-  await withLock(log, async () => {
-    if (current() === wanted) return; // another process built it while we waited
-    const started = Date.now();
-    log(`Creating the Python reference environment in ${VENV} (takes a minute or two the first time)`);
-    await step("python3 (3.11 or newer) is needed for the Python reference", "python3", ["-c", "import sys; sys.exit(sys.version_info < (3, 11))"]);
-    rmSync(VENV, { recursive: true, force: true }); // from scratch, so no package of an older pin stays
-    await step("python3 could not create a virtual environment (is the venv module installed?)", "python3", ["-m", "venv", VENV]);
-    log("Installing reference/python/requirements.txt with pip");
-    const pip = [join(VENV, "bin", "python"), ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", REQUIREMENTS]] as const;
-    await step("pip could not install reference/python/requirements.txt", ...pip);
-    writeFileSync(MARKER, wanted);
-    log(`Python reference environment ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  });
+  await ensureVenv({ dir: VENV, requirements: REQUIREMENTS, what: "the Python reference", expects: langgraph }, log);
   return langgraph;
 }
-
-const CLIENT_REQUIREMENTS = join(here, "client-requirements.txt");
-const CLIENT_MARKER = join(VENV, ".client-requirements.sha256");
 
 /**
  * The reference environment plus the published Managed API client (client-requirements.txt), which only
@@ -63,60 +41,8 @@ const CLIENT_MARKER = join(VENV, ".client-requirements.sha256");
  */
 export async function ensurePythonClient(log: (line: string) => void = () => {}): Promise<string> {
   await ensurePythonEnv(log);
-  const python = join(VENV, "bin", "python");
-  const wanted = createHash("sha256").update(readFileSync(CLIENT_REQUIREMENTS)).digest("hex");
-  const current = () => (existsSync(CLIENT_MARKER) ? readFileSync(CLIENT_MARKER, "utf8") : "");
-  if (current() === wanted) return python;
-  await withLock(log, async () => {
-    if (current() === wanted) return;
-    log("Installing reference/python/client-requirements.txt with pip");
-    await step("pip could not install reference/python/client-requirements.txt", python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", CLIENT_REQUIREMENTS]);
-    writeFileSync(CLIENT_MARKER, wanted);
-  });
-  return python;
-}
-
-async function step(failure: string, file: string, args: readonly string[]): Promise<void> {
-  try {
-    await run(file, args, { maxBuffer: 16 * 1024 * 1024 });
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException & { stderr?: string };
-    const detail = e.code === "ENOENT" ? `${file} not found on PATH` : (e.stderr ?? "").trim().split("\n").at(-1) || e.message;
-    throw new Error(`${failure}: ${detail}`);
-  }
-}
-
-// Two processes building the same environment at once would break it: the lock folder names its owner.
-async function withLock(log: (line: string) => void, body: () => Promise<void>): Promise<void> {
-  const owner = join(LOCK, "pid");
-  for (let waited = false; ; ) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = existsSync(owner) ? Number(readFileSync(owner, "utf8")) : 0;
-      if (pid && !alive(pid)) rmSync(LOCK, { recursive: true, force: true });
-      else if (!waited) log(`Waiting for another process (pid ${pid || "?"}) to build ${VENV}`);
-      waited = true;
-      await sleep(500);
-    }
-  }
-  try {
-    writeFileSync(owner, String(process.pid));
-    await body();
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  await ensureExtra(VENV, join(here, "client-requirements.txt"), "the Managed API's Python client", log);
+  return join(VENV, "bin", "python");
 }
 
 export async function startPythonUpstream(options: PythonUpstreamOptions = {}): Promise<Upstream> {

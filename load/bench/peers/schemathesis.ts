@@ -3,20 +3,17 @@
  * own project-local virtual environment, `.venv-peers/`, apart from the Python reference's, and run on one
  * document against one target with a wall-time cap. It lives only here: nothing of the product uses it.
  */
-import { execFile, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from "node:fs";
 import { dirname, join, resolve as absolute } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "./findings.ts";
 import { readDocument } from "./scope.ts";
+import { ensureVenv, VenvError } from "../../../reference/python/venv.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VENV = join(here, "..", "..", "..", ".venv-peers");
 const REQUIREMENTS = join(here, "requirements.txt");
-const MARKER = join(VENV, ".requirements.sha256");
-const run = promisify(execFile);
 
 /** The pinned version (from requirements.txt). */
 export const schemathesisVersion = () => /^schemathesis==(\S+)/m.exec(readFileSync(REQUIREMENTS, "utf8"))?.[1] ?? "unknown";
@@ -26,25 +23,12 @@ export class PeerSetupError extends Error {}
 /** Builds `.venv-peers/` when it is missing or requirements.txt changed; returns the `schemathesis` executable. */
 export async function ensureSchemathesis(log: (line: string) => void): Promise<string> {
   const exe = join(VENV, "bin", "schemathesis");
-  const wanted = createHash("sha256").update(readFileSync(REQUIREMENTS)).digest("hex");
-  if (existsSync(exe) && existsSync(MARKER) && readFileSync(MARKER, "utf8") === wanted) return exe;
-  log(`Installing Schemathesis (load/bench/peers/requirements.txt) into ${VENV}`);
-  await step("python3 3.11 or newer is needed to install Schemathesis", "python3", ["-c", "import sys; sys.exit(sys.version_info < (3, 11))"]);
-  rmSync(VENV, { recursive: true, force: true });
-  await step("python3 could not create a virtual environment for Schemathesis (is the venv module installed?)", "python3", ["-m", "venv", VENV]);
-  await step("pip could not install Schemathesis", join(VENV, "bin", "python"), ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", REQUIREMENTS]);
-  writeFileSync(MARKER, wanted);
-  return exe;
-}
-
-async function step(failure: string, file: string, args: string[]): Promise<void> {
   try {
-    await run(file, args, { maxBuffer: 16 * 1024 * 1024 });
+    await ensureVenv({ dir: VENV, requirements: REQUIREMENTS, what: "Schemathesis", expects: exe }, log);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException & { stderr?: string };
-    const detail = e.code === "ENOENT" ? `${file} not found on PATH` : (e.stderr ?? "").trim().split("\n").at(-1) || e.message;
-    throw new PeerSetupError(`${failure}: ${detail}`);
+    throw error instanceof VenvError ? new PeerSetupError(error.message) : error;
   }
+  return exe;
 }
 
 export interface SchemathesisRun {
