@@ -31,8 +31,10 @@ export interface AgentwireResult {
 }
 
 export async function runAgentwire(o: AgentwireRun): Promise<AgentwireResult> {
-  // Unit titles start with the document's id ("agent-server › …"), so --grep keeps one document's units.
-  const args = [CLI, "run", "--only", o.only, "--profile", o.profile, "--grep", `${o.spec} ›`, "--out", o.out, ...(o.fault ? ["--fault", o.fault] : [])];
+  // Contract units start with the document's id ("agent-server › …"), the Managed API's stream scenarios with
+  // "managed ›": --grep keeps one document's units of both phases.
+  const titles = o.spec === "managed-deep-agents" ? "(managed-deep-agents|managed) ›" : `${o.spec} ›`;
+  const args = [CLI, "run", "--only", o.only, "--profile", o.profile, "--grep", titles, "--out", o.out, ...(o.fault ? ["--fault", o.fault] : [])];
   const started = performance.now();
   let capped = false;
   let stderr = "";
