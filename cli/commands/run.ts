@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { trippedBreaker } from "../../core/client.ts";
 import { limits } from "../../core/limits.ts";
 import { redact, registerSecret } from "../../core/redact.ts";
-import type { SpecId } from "../../core/target.ts";
+import { endpointOf, type SpecId } from "../../core/target.ts";
 import { responseTimeNotJudged } from "../../contract/checks/timing.ts";
 import { keyHeaderOf } from "../../contract/oracle.ts";
 import { runLoadPhase } from "../../load/phase.ts";
@@ -102,8 +102,7 @@ export async function run(config: RunConfig): Promise<number> {
       record.conformance = out.result;
       // Off, or on but not for the operations the document says wait: said, never silently absent.
       if (conformance.includes("contract")) {
-        const served = { "managed-deep-agents": resolved.target.managedUrl, "agent-server": resolved.target.agentServerUrl };
-        const models = Object.fromEntries(Object.entries(specs.set).filter(([spec]) => served[spec as SpecId]));
+        const models = Object.fromEntries(Object.entries(specs.set).filter(([spec]) => endpointOf(resolved.target, spec as SpecId)));
         out.result.notJudged.push(...responseTimeNotJudged(models, config.responseTimeMs, config.operations));
       }
       conformanceRunning = false;

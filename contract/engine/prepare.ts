@@ -9,7 +9,7 @@ import type { Violation } from "../../results/finding.ts";
 import type { Intent } from "../checks/types.ts";
 import { arbitraryFor, genContext } from "../generators/arbitrary.ts";
 import { flatten } from "../generators/merge.ts";
-import { requestArbitrary, toHttpRequest, type GeneratedRequest } from "../generators/requests.ts";
+import { requestArbitrary, toHttpRequest, type GeneratedRequest, type RequestOptions } from "../generators/requests.ts";
 import type { Operation } from "../model/types.ts";
 import { derivedSeed, exchange, type EngineContext } from "./context.ts";
 import { OPAQUE_PARAMETERS } from "./fixtures.ts";
@@ -48,7 +48,12 @@ export async function attempt(ctx: EngineContext, op: Operation, gen: GeneratedR
  * what the family probes (credentials, an id) is the only thing that can decide the answer.
  */
 export function minimalValid(ctx: EngineContext, op: Operation, family: string, ...parts: string[]): GeneratedRequest {
-  const [g] = fc.sample(requestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) }), { seed: derivedSeed(ctx.seed, ctx.spec, op.operationId, family, ...parts), numRuns: 1 });
+  return minimalRequest(ctx, op, ctx.fixtures.fixed(op), derivedSeed(ctx.seed, ctx.spec, op.operationId, family, ...parts));
+}
+
+/** The valid request drawn from `seed` with `fixed` values, reduced to what the operation requires. */
+export function minimalRequest(ctx: EngineContext, op: Operation, fixed: RequestOptions["fixed"], seed: number): GeneratedRequest {
+  const [g] = fc.sample(requestArbitrary(op, ctx.model.validator, { fixed }), { seed, numRuns: 1 });
   const required = new Set(op.parameters.filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
   const keep = (where: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([k]) => required.has(`${where}:${k}`)));
   return { ...g!, query: keep("query", g!.query), headers: keep("header", g!.headers), body: op.requestBody?.required && g!.body ? requiredOnly(ctx, op, g!.body) : undefined };

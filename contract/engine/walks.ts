@@ -12,13 +12,13 @@ import { pollUntil } from "../../core/poll.ts";
 import type { Violation } from "../../results/finding.ts";
 import type { Intent } from "../checks/types.ts";
 import { runProperty } from "../generators/replay.ts";
-import { requestArbitrary, toHttpRequest } from "../generators/requests.ts";
+import { toHttpRequest } from "../generators/requests.ts";
 import { linksOf } from "../model/links.ts";
 import { deref } from "../model/refs.ts";
 import type { Operation } from "../model/types.ts";
 import { derivedSeed, exchange, type EngineContext } from "./context.ts";
 import { quickModelId } from "./fixtures.ts";
-import { requiredOnly } from "./prepare.ts";
+import { minimalRequest } from "./prepare.ts";
 import { createdIdField } from "./resources.ts";
 import { WALK_BOUNDS } from "./walk-bounds.ts";
 import { walkScript, type WalkStep } from "./walk-script.ts";
@@ -159,20 +159,17 @@ function request(ctx: EngineContext, plan: WalkPlan, op: Operation, draw: Draw, 
     } else path[p.name] = draw.focus && p.name === state.lastKind ? live[live.length - 1]! : live[draw.pick % live.length]!;
   }
   const fixed = { path, query: ctx.fixtures.fixed(op).query ?? {} };
-  const [g] = fc.sample(requestArbitrary(op, ctx.model.validator, { fixed }), { seed: draw.input, numRuns: 1 });
-  const required = new Set(op.parameters.filter((p) => p.required).map((p) => `${p.in}:${p.name}`));
-  const keep = (where: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([k]) => required.has(`${where}:${k}`)));
-  const reduced = op.requestBody?.required && g!.body ? requiredOnly(ctx, op, g!.body) : undefined;
-  let body = reduced;
-  if (reduced && "value" in reduced) {
-    let value = ctx.fixtures.body(op, reduced.value);
+  const g = minimalRequest(ctx, op, fixed, draw.input);
+  let body = g.body;
+  if (body && "value" in body) {
+    let value = ctx.fixtures.body(op, body.value);
     for (const name of plan.bodyIds.get(op.operationId) ?? []) {
       const live = state.live.get(name) ?? [];
       if (isObject(value) && name in value && live.length > 0) value = { ...value, [name]: live[draw.pick % live.length] };
     }
-    body = { ...reduced, value: marked(ctx, op, value) };
+    body = { ...body, value: marked(ctx, op, value) };
   }
-  const gen = { ...g!, path, query: ctx.fixtures.query(op, keep("query", g!.query)), headers: keep("header", g!.headers), body };
+  const gen = { ...g, path, query: ctx.fixtures.query(op, g.query), body };
   return { req: toHttpRequest(gen, op, { baseUrl: ctx.client.baseUrl, headers: ctx.client.authHeaders() }), path, intent };
 }
 
