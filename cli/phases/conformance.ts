@@ -148,7 +148,7 @@ function saveRecord(record: NonNullable<RunConfig["record"]>, outDir: string, lo
   }
 }
 
-export const recordFile = (record: NonNullable<RunConfig["record"]>, outDir: string) => record.file ?? join(outDir, `exchanges.${record.format}`);
+const recordFile = (record: NonNullable<RunConfig["record"]>, outDir: string) => record.file ?? join(outDir, `exchanges.${record.format}`);
 
 /**
  * One Playwright --grep for the units asked for: `--operation ID` selects that operation's units (titled
