@@ -108,3 +108,8 @@ export const CHECKS: Readonly<Record<CheckName, CheckInfo>> = registry;
 export const CHECK_NAMES = Object.keys(registry) as CheckName[];
 
 export const isCheckName = (name: string): name is CheckName => Object.hasOwn(registry, name);
+
+/** The phase of a run (`--only`) that judges each kind of check. */
+const PHASE_OF_KIND: Record<CheckKind, "contract" | "streams" | "load"> = { exchange: "contract", flow: "contract", setup: "contract", stream: "streams", lifecycle: "streams", multitask: "load", gate: "load" };
+
+export const phaseOf = (check: CheckName) => PHASE_OF_KIND[CHECKS[check].kind];

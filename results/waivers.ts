@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { CHECKS, isCheckName } from "../core/checks.ts";
+import { isCheckName, phaseOf } from "../core/checks.ts";
 import { SPEC_IDS } from "../core/target.ts";
 import type { Finding } from "./finding.ts";
 
@@ -156,9 +156,6 @@ export interface StaleWaiver {
   expires?: string;
 }
 
-/** Which phase judges each kind of check (a waiver for a phase that did not run is not stale, just unexercised). */
-const PHASE_OF: Record<string, "contract" | "streams" | "load"> = { exchange: "contract", flow: "contract", setup: "contract", stream: "streams", lifecycle: "streams", multitask: "load", gate: "load" };
-
 /**
  * The user's unused waivers that this run could have used: the reference's own lists cover deviations some
  * seeds and profiles never reach, and a waiver for an API or phase this run did not test says nothing.
@@ -167,7 +164,7 @@ export function staleWaivers(waivers: Waiver[], unused: string[], ran: { phases:
   return waivers
     .filter((w) => w.scope !== "reference" && unused.includes(w.id) && ran.specs.includes(w.spec))
     .filter((w) => {
-      const phases = w.checks.includes("*") ? ["contract", "streams", "load"] : w.checks.map((c) => (isCheckName(c) ? PHASE_OF[CHECKS[c].kind] : undefined));
+      const phases = w.checks.includes("*") ? ["contract", "streams", "load"] : w.checks.map((c) => (isCheckName(c) ? phaseOf(c) : undefined));
       return phases.some((p) => p !== undefined && ran.phases.includes(p));
     })
     .map((w) => ({ id: w.id, ...who(w), ...(w.expires ? { expires: w.expires } : {}) }));

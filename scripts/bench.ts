@@ -8,7 +8,7 @@
  * peers part (only when named) runs agentwire beside Schemathesis on the reference and its faults.
  *
  *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance,report,peers] [--profile full|smoke] [--repeats N]
- *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme]
+ *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme] [--out DIR]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,13 +31,14 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" },
     faults: { type: "string" }, "all-faults": { type: "boolean" }, "peer-cap": { type: "string" }, "no-speed": { type: "boolean" }, readme: { type: "boolean" },
+    out: { type: "string" },
   },
 });
 const parts = (values.only ?? "parser,calibration,driver,conformance,report").split(",");
 const quick = values.quick === true;
 const repeats = Number(values.repeats ?? 3);
 const profile = values.profile ?? (quick ? "smoke" : "full");
-const out = join("reports", "bench");
+const out = values.out ?? join("reports", "bench");
 mkdirSync(out, { recursive: true });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const log = (line: string) => console.log(line);
@@ -106,7 +107,7 @@ if (parts.includes("peers")) {
       faults,
       repeats: peerRepeats,
       speed: { profile: "full", maxExamples: 100, only: "contract", capMs },
-      detect: { profile: "smoke", maxExamples: 5, only: "contract,streams", capMs: 120_000 },
+      detect: { profile: "smoke", maxExamples: 5, capMs: 150_000 },
       workers: 4,
       seed: 1,
       speedOff: values["no-speed"] === true,

@@ -4,7 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "../../load/bench/peers/findings.ts";
+import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, type PeerFinding } from "../../load/bench/peers/findings.ts";
+import type { CheckName } from "../../core/checks.ts";
+import { phasesFor } from "../../load/bench/peers/index.ts";
 import { schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
 import { faultScope, readDocument, resolveOperation, type FaultScope } from "../../load/bench/peers/scope.ts";
 import { earlierSpeed } from "../../load/bench/peers/table.ts";
@@ -13,96 +15,51 @@ import { replaceSection, sectionOf } from "../../scripts/readme.ts";
 
 const BASE = "http://127.0.0.1:4010/v1/deepagents";
 
-// Trimmed from a real Schemathesis 4.32.5 JUnit report: a failed check on an operation, a test case that
-// passed, a stateful failure (named by its reproducer), a network error and one of its own internal errors.
-const JUNIT = `<?xml version="1.0" encoding="utf-8"?>
-<testsuites errors="2" failures="4" skipped="0" tests="5" time="12.5">
-  <testsuite name="schemathesis" hostname="vm" errors="2" failures="4" skipped="0" tests="5" time="12.5">
-    <testcase name="POST /agents" time="1.85">
-      <failure type="failure" message="ST103">1. Test Case ID: 0comCP
-
-- ST103 Undocumented status code
-
-    Received: 401
-    Documented: 201, 400, 403, 409, 422, 500, 502, 503
-
-Reproduce with:
-
-    curl -X POST -H 'Content-Type: application/json' -d '{"name": "a &amp; b"}' '${BASE}/agents?include_files=true'</failure>
-      <failure type="failure" message="ST202">1. Test Case ID: eYXeRv
-
-- ST202 Schema-valid request rejected
-
-    Valid data should have been accepted
-
-Reproduce with:
-
-    curl -X POST -H 'X-Api-Key: [Filtered]' -d '{}' '${BASE}/agents'</failure>
-    </testcase>
-    <testcase name="GET /agents" time="0.2" />
-    <testcase name="DELETE /store/items" time="0.1">
-      <failure type="failure" message="ST101, ST103">1. Test Case ID: 4OwkMg
-
-- ST101 Server error
-
-- ST103 Undocumented status code
-
-    Received: 500
-    Documented: 204, 422
-
-[500] Internal Server Error:
-
-    \`Internal Server Error\`
-
-Reproduce with:
-
-    curl -X DELETE -H 'X-Api-Key: [Filtered]' '${BASE}/store/items'</failure>
-    </testcase>
-    <testcase name="Stateful tests" time="2.4">
-      <failure type="failure" message="ST108">1. Test Case ID: X5DfUz
-
-- ST108 SSE event violates schema
-
-    Event #0: {"data":"{}"} is not of type "string"
-
-Reproduce with:
-
-    curl -X POST -H 'X-Api-Key: [Filtered]' -d '{}' ${BASE}/threads/01a237c5-f1f5-70b8-a100-0d6b505d42b3/runs/stream</failure>
-    </testcase>
-    <testcase name="GET /auth-sessions/{session_id}" time="9.1">
-      <error type="error">Network Error
-
-Read timed out after 30.0 seconds
-
-Reproduce with:
-
-    curl -X GET '${BASE}/auth-sessions/fa946b20-404a-4142-b5e4-60d012c0ff79?wait_seconds=24'</error>
-      <error type="error">Runtime Error
-
-AST constructor recursion depth mismatch (before=66, after=62)</error>
-    </testcase>
-  </testsuite>
-</testsuites>`;
+// Trimmed from real Schemathesis 4.32.5 event logs (--report ndjson): a test case that failed a check, one that
+// failed two, one that passed, a stateful sequence's failure (named by the operation that failed), a network
+// error, one of its own internal errors, and a last line cut short by a kill.
+const failure = (name: string, code: string, operation: string, title: string, message: string) => ({ name, status: "failure", failure_info: { failure: { type: "X", code, operation, title, message, case_id: null, severity: "medium" } } });
+const finished = (phase: string, label: string, checks: Record<string, unknown[]>) => JSON.stringify({ ScenarioFinished: { id: "1", phase, status: "failure", recorder: { label, cases: {}, checks, interactions: {} } } });
+const NDJSON = [
+  JSON.stringify({ Initialize: { id: "0", operations_count: 28 } }),
+  finished("coverage", "POST /agents", {
+    a1: [{ name: "not_a_server_error", status: "success" }, failure("status_code_conformance", "ST103", "POST /agents", "Undocumented status code", "Received: 401\nDocumented: 201, 400, 403, 409, 422, 500, 502, 503")],
+    a2: [failure("positive_data_acceptance", "ST202", "POST /agents", "Schema-valid request rejected", "Valid data should have been accepted\nExpected: 2xx, 3xx, 401, 403, 404, 409, 429, 5xx")],
+  }),
+  finished("fuzzing", "GET /agents", { b1: [{ name: "not_a_server_error", status: "success" }] }),
+  finished("fuzzing", "DELETE /store/items", {
+    c1: [failure("not_a_server_error", "ST101", "DELETE /store/items", "Server error", ""), failure("status_code_conformance", "ST103", "DELETE /store/items", "Undocumented status code", "Received: 500\nDocumented: 204, 422")],
+  }),
+  finished("stateful", "Stateful tests", {
+    d1: [failure("response_schema_conformance", "ST108", "POST /threads/{thread_id}/runs/stream", "Response violates schema", 'null is not of type "string"\n\nValidated against the response schema for status code 200.')],
+  }),
+  JSON.stringify({ NonFatalError: { id: "e1", value: { type: "ReadTimeout", message: "Read timed out. (read timeout=30.0)" }, phase: "coverage", label: "GET /auth-sessions/{session_id}", related_to_operation: true } }),
+  JSON.stringify({ NonFatalError: { id: "e2", value: { type: "SystemError", message: "AST constructor recursion depth mismatch (before=66, after=61)" }, phase: "coverage", label: "GET /agents", related_to_operation: true } }),
+  finished("stateful", "Stateful tests", { e1: [failure("not_a_server_error", "ST101", "GET /agents", "Server error", "")] }).slice(0, 80),
+].join("\n");
 
 const MANAGED = readDocument("specs/managed-deep-agents.openapi.yaml");
 const AGENT_SERVER = readDocument("specs/agent-server.openapi.yaml");
 const scopeOf = (name: string, doc = MANAGED) => faultScope(findFault(name)!, doc);
 const names = (s: FaultScope) => (s.by === "operation" ? s.names : s.by);
 
-test("Schemathesis' JUnit report: one finding per failed check and operation, stateful ones by their request's path", () => {
-  const fs = schemathesisFindings(JUNIT, BASE, MANAGED.operations);
+test("Schemathesis' event log: one finding per failed check and operation, stateful ones by the operation that failed", () => {
+  const fs = schemathesisFindings(NDJSON, MANAGED.operations);
   assert.deepEqual(
     fs.map((f) => [f.key, f.check, f.message]),
     [
       ["ST103 POST /agents", "ST103 Undocumented status code", "Undocumented status code: Received: 401"],
       ["ST202 POST /agents", "ST202 Schema-valid request rejected", "Schema-valid request rejected: Valid data should have been accepted"],
-      ["ST101 DELETE /store/items", "ST101 Server error", "Server error: [500] Internal Server Error"],
+      ["ST101 DELETE /store/items", "ST101 Server error", "Server error"],
       ["ST103 DELETE /store/items", "ST103 Undocumented status code", "Undocumented status code: Received: 500"],
-      ["ST108 POST /threads/{id}/runs/stream", "ST108 SSE event violates schema", 'SSE event violates schema: Event #0: {"data":"{}"} is not of type "string"'],
-      ["error Network Error GET /auth-sessions/{session_id}", "error", "Network Error: Read timed out after 30.0 seconds"],
+      ["ST108 POST /threads/{thread_id}/runs/stream", "ST108 Response violates schema", 'Response violates schema: null is not of type "string"'],
+      ["error ReadTimeout GET /auth-sessions/{session_id}", "error", "ReadTimeout: Read timed out. (read timeout=30.0)"],
     ],
   );
-  assert.equal(schemathesisInternalErrors(JUNIT), 1);
+  assert.equal(schemathesisInternalErrors(NDJSON), 1, "its own error, not the target's; the cut line is left out");
+  const phase = (event: "PhaseStarted" | "PhaseFinished", name: string) => JSON.stringify({ [event]: { id: "p", phase: { name, is_enabled: true } } });
+  assert.equal(unfinishedPhase([phase("PhaseStarted", "fuzzing"), phase("PhaseFinished", "fuzzing"), phase("PhaseStarted", "stateful"), NDJSON].join("\n")), "stateful", "stopped in it");
+  assert.equal(unfinishedPhase([phase("PhaseStarted", "stateful"), phase("PhaseFinished", "stateful")].join("\n")), undefined);
   const id = (method: string, path: string) => MANAGED.operations.find((o) => o.method === method && o.path === path)!.operationId;
   assert.deepEqual(
     fs.map((f) => f.operations),
@@ -149,24 +106,53 @@ test("a fault is credited with findings no healthy run had on the operations it 
   assert.deepEqual(keys(causedByFault(healthy, run, { by: "any", why: "emulator" }).credited), ["ST101 GET /agents", "ST202 POST /threads", "flow x", "unusable"]);
 });
 
-test("agentwire's findings as a user reads them: open ones by fingerprint, waived ones left out, an unusable target counted", () => {
-  const finding = (fingerprint: string, waived: boolean, operationId = "listAgents") => ({ fingerprint, check: "not_a_server_error", spec: "managed-deep-agents", operationId, message: "answered 500\nmore", unit: { flow: "agent lifecycle" }, ...(waived ? { waived: { waiver: "w", reason: "r" } } : {}) });
+test("agentwire's findings as a user reads them: open ones by fingerprint, waived ones left out, broken gates and an unusable target counted", () => {
+  const finding = (fingerprint: string, waived: boolean, operationId = "listAgents", check = "not_a_server_error") => ({ fingerprint, check, spec: "managed-deep-agents", operationId, message: "answered 500\nmore", unit: { flow: "agent lifecycle" }, ...(waived ? { waived: { waiver: "w", reason: "r" } } : {}) });
   const units = [{ spec: "managed-deep-agents", unit: "u", flow: "agent lifecycle", operations: ["createAgent", "getAgent"] }];
-  const summary = { findings: [finding("a1", false), finding("b2", true), finding("c3", false, "")], units, unusable: "target unusable: reset" } as unknown as Parameters<typeof agentwireFindings>[0];
-  assert.deepEqual(agentwireFindings(summary), [
+  const bursts = finding("m4", false, "create_run_threads__thread_id__runs_post", "multitask_load_one_run_at_a_time");
+  const gates = [
+    { name: "load_ttft_slo", passed: false, detail: "p95 TTFT 3200 ms at concurrency 1" },
+    { name: "load_json_slo", passed: false, detail: "get thread: p95 1500 ms" },
+    { name: "threshold error_rate rate<=0.01", passed: true, detail: "met" },
+  ];
+  const json = { endpoints: [{ endpoint: "get thread", method: "GET", path: "/threads/01a2392d-5d37-731f-b34a-5d2b6632fcf0" }, { endpoint: "count threads", method: "GET", path: "/threads/count?agent_id=a" }] };
+  const summary = { findings: [finding("a1", false), finding("b2", true), finding("c3", false, ""), bursts], units, gates, load: { api: "managed", json }, unusable: "target unusable: reset" } as unknown as Parameters<typeof agentwireFindings>[0];
+  const documents = { "managed-deep-agents": MANAGED.operations, "agent-server": AGENT_SERVER.operations };
+  const on = (doc: typeof MANAGED, ...names: string[]) => names.map((x) => resolveOperation(doc.operations, x)!);
+  assert.deepEqual(agentwireFindings(summary, documents), [
     { key: "a1", check: "not_a_server_error", operation: "listAgents", operations: ["listAgents"], message: "answered 500" },
     { key: "c3", check: "not_a_server_error", operation: "", operations: ["createAgent", "getAgent"], message: "answered 500" },
+    {
+      key: "m4",
+      check: "multitask_load_one_run_at_a_time",
+      operation: "create_run_threads__thread_id__runs_post",
+      operations: on(AGENT_SERVER, "POST /threads", "POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}", "GET /threads/{thread_id}"),
+      message: "answered 500",
+    },
+    { key: "gate load_ttft_slo", check: "load_ttft_slo", operation: "", operations: on(MANAGED, "POST /threads", "POST /threads/{thread_id}/runs/stream"), message: "p95 TTFT 3200 ms at concurrency 1" },
+    { key: "gate load_json_slo", check: "load_json_slo", operation: "", operations: on(MANAGED, "GET /threads/{thread_id}", "GET /threads/count"), message: "get thread: p95 1500 ms" },
     { key: "unusable", check: "target_usable", operation: "", operations: [], message: "target unusable: reset" },
   ]);
 });
 
-test("requests are the HAR file's entries; the command line bounds the run and keeps the key to a header", () => {
+test("agentwire runs, per fault, the phases that judge the checks it declares", () => {
+  const phases = (name: string) => phasesFor(findFault(name)!.caughtBy as CheckName[]);
+  assert.deepEqual(phases("server-error"), ["contract"]);
+  assert.deepEqual(phases("stream-content-type"), ["streams"]);
+  assert.deepEqual(phases("thread-stays-busy"), ["streams", "load"], "a lifecycle rule and one of the multitask bursts");
+  assert.deepEqual(phases("enqueue-drops-run"), ["load"]);
+  assert.deepEqual(phases("slow-reads"), ["contract", "load"], "a gate and an exchange check");
+});
+
+test("requests are the HAR file's entries; the command line bounds the run, keeps the key to a header and writes the event log", () => {
   const har = JSON.stringify({ log: { entries: [1, 2, 3].map((i) => ({ request: { method: "GET" }, timings: { wait: i } })) } });
   assert.equal(harEntries(har), 3);
   assert.equal(harEntries(har.slice(0, har.lastIndexOf('"timings"') - 3)), 2, "a file cut short by a kill: its complete entries");
-  const args = schemathesisArgs({ document: "specs/x.yaml", baseUrl: BASE, apiKey: "k", maxExamples: 5, workers: 4, seed: 1, capMs: 1000, exclude: ["streamRun"], dir: "/tmp/x" });
+  const args = schemathesisArgs({ document: "specs/x.yaml", baseUrl: BASE, apiKey: "k", maxExamples: 5, workers: 4, seed: 1, capMs: 1000, dir: "/tmp/x" });
   assert.deepEqual(args.slice(args.indexOf("--phases"), args.indexOf("--phases") + 6), ["--phases", "examples,coverage,fuzzing,stateful", "--checks", "all", "--max-examples", "5"]);
-  assert.ok(args.includes("X-Api-Key: k") && args.includes("--request-timeout") && args.includes("--exclude-operation-id"));
+  assert.ok(args.includes("X-Api-Key: k") && args.includes("--request-timeout"));
+  assert.ok(!args.some((a) => a.startsWith("--exclude")), "every operation of the document");
+  assert.equal(args[args.indexOf("--report-ndjson-path") + 1], "/tmp/x/events.ndjson");
 });
 
 test("a generated README section is replaced between its markers, and a missing one is an error", () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { SpecId } from "../../../core/target.ts";
 import type { Summary } from "../../../results/summary.ts";
 import { agentwireFindings, agentwireWaived, type PeerFinding } from "./findings.ts";
+import type { DocOperation } from "./scope.ts";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "agentwire.mjs");
 
@@ -18,6 +19,8 @@ export interface AgentwireRun {
   out: string;
   /** SIGINT at this wall time (the CLI then writes its reports, marked interrupted). */
   capMs: number;
+  /** Each document's operations, which findings judged over several requests are put on. */
+  documents: Partial<Record<SpecId, DocOperation[]>>;
 }
 
 export interface AgentwireResult {
@@ -55,5 +58,5 @@ export async function runAgentwire(o: AgentwireRun): Promise<AgentwireResult> {
   if (!existsSync(file)) return { wallMs, requests: 0, exit, capped, findings: [], waived: 0, error: `no summary.json (exit ${exit}): ${stderr.trim().split("\n").at(-1) ?? ""}` };
   const summary = JSON.parse(readFileSync(file, "utf8")) as Summary;
   const requests = summary.operations.filter((op) => op.spec === o.spec).reduce((n, op) => n + op.requests, 0);
-  return { wallMs, requests, exit, capped, findings: agentwireFindings(summary), waived: agentwireWaived(summary) };
+  return { wallMs, requests, exit, capped, findings: agentwireFindings(summary, o.documents), waived: agentwireWaived(summary) };
 }

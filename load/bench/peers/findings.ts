@@ -1,9 +1,11 @@
 /**
  * What each tool of the peer benchmark reported, in one shape, and which of it a fault caused: the findings
  * on the faulty target whose key the healthy target's runs never showed. Pure functions over the tools'
- * own reports (agentwire's summary.json, Schemathesis' JUnit file), so the project's tests run them on
+ * own reports (agentwire's summary.json, Schemathesis' event log), so the project's tests run them on
  * fixtures without running either tool.
  */
+import { CHECKS, isCheckName } from "../../../core/checks.ts";
+import type { SpecId } from "../../../core/target.ts";
 import type { Summary } from "../../../results/summary.ts";
 import { inScope, resolveOperation, type DocOperation, type FaultScope } from "./scope.ts";
 
@@ -19,85 +21,124 @@ export interface PeerFinding {
   message: string;
 }
 
+// What the load phase sends (load/driver/scenario.ts, load/multitask/observe.ts): its gates and the findings
+// of its multitask bursts judge these requests together, so that is what they are on.
+const SWEEP = ["POST /threads", "POST /threads/{thread_id}/runs/stream"];
+const MULTITASK = ["POST /threads", "POST /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs", "GET /threads/{thread_id}/runs/{run_id}", "GET /threads/{thread_id}"];
+
 /**
- * The run's findings as a user of agentwire sees them: open ones, and why it stopped if the target was
- * unusable. A finding that names no operation is on those its flow or scenario sent requests to.
+ * The run's findings as a user of agentwire sees them: open ones, broken gates, and why it stopped if the
+ * target was unusable. A finding that names no operation is on those its flow or scenario sent requests to;
+ * a broken gate, and a finding of the multitask bursts, on those the load phase's part sent.
  */
-export function agentwireFindings(summary: Pick<Summary, "findings" | "unusable" | "units">): PeerFinding[] {
+export function agentwireFindings(summary: Pick<Summary, "findings" | "unusable" | "units" | "gates" | "load">, documents: Partial<Record<SpecId, DocOperation[]>>): PeerFinding[] {
+  const resolve = (spec: SpecId, requests: string[]) => [...new Set(requests.flatMap((r) => resolveOperation(documents[spec] ?? [], r.split("?")[0]!) ?? []))];
   const unitOperations = (u: { flow?: string } | undefined) =>
     u?.flow ? [...new Set((summary.units ?? []).filter((j) => j.flow === u.flow).flatMap((j) => j.operations))] : [];
   const open = summary.findings
     .filter((f) => !f.waived)
-    .map((f) => ({ key: f.fingerprint, check: f.check, operation: f.operationId, operations: f.operationId ? [f.operationId] : unitOperations(f.unit), message: f.message.split("\n")[0]! }));
+    .map((f) => ({
+      key: f.fingerprint,
+      check: f.check,
+      operation: f.operationId,
+      operations: isCheckName(f.check) && CHECKS[f.check].kind === "multitask" ? resolve("agent-server", MULTITASK) : f.operationId ? [f.operationId] : unitOperations(f.unit),
+      message: f.message.split("\n")[0]!,
+    }));
+  const loadSpec: SpecId = summary.load?.api === "agent-server" ? "agent-server" : "managed-deep-agents";
+  const gateOperations = (name: string) =>
+    name === "load_json_slo"
+      ? resolve(loadSpec, (summary.load?.json?.endpoints ?? []).map((e) => `${e.method} ${e.path}`))
+      : name === "load_multitask_ran"
+        ? resolve("agent-server", MULTITASK)
+        : resolve(loadSpec, SWEEP);
+  const gates = summary.gates
+    .filter((g) => !g.passed)
+    .map((g) => ({ key: `gate ${g.name}`, check: g.name, operation: "", operations: gateOperations(g.name), message: g.detail.split("\n")[0]! }));
   const unusable = summary.unusable ? [{ key: "unusable", check: "target_usable", operation: "", operations: [], message: summary.unusable }] : [];
-  return [...open, ...unusable];
+  return [...open, ...gates, ...unusable];
 }
 
 /** agentwire's waived findings: the reference's documented deviations, shown but not failing the run. */
 export const agentwireWaived = (summary: Pick<Summary, "findings">) => summary.findings.filter((f) => f.waived).length;
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-const unescapeXml = (s: string) =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, e: string) =>
-    e[0] === "#" ? String.fromCodePoint(e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e] ?? all),
-  );
-const attr = (tag: string, name: string) => unescapeXml(new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1] ?? "");
+// requests' exceptions (and Schemathesis' verdicts on an unresponsive target): what the target caused,
+// unlike Schemathesis' own internal errors, which say nothing about it.
+const NETWORK_ERRORS = new Set([
+  "ConnectionError", "ConnectTimeout", "ReadTimeout", "Timeout", "ChunkedEncodingError", "ContentDecodingError", "TooManyRedirects",
+  "InvalidHeader", "RetryError", "SSLError", "ProxyError", "RequestException", "UnhealthyAPIError", "UnresponsiveOperationError",
+]);
 
-// Path segments that are ids a run made up or got back (uuids, long hex or digit strings): a stateful
-// sequence's request is keyed by its path template, not by this run's ids.
-const ID_SEGMENT = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\d+)$/i;
+interface Failure {
+  code?: string;
+  operation?: string;
+  title?: string;
+  message?: string;
+}
+type Check = { name: string; status: string; failure_info?: { failure?: Failure } };
+type Event = {
+  ScenarioFinished?: { recorder?: { checks?: Record<string, Check[]> } };
+  NonFatalError?: { label?: string; value?: { type?: string; message?: string } };
+  PhaseStarted?: { phase?: { name?: string } };
+  PhaseFinished?: { phase?: { name?: string } };
+};
 
-/** `METHOD /path` of a curl reproducer, relative to the base URL, ids replaced by `{id}`. */
-function curlOperation(body: string, baseUrl: string): string {
-  const curls = [...body.matchAll(/curl -X (\w+) .*?'?(https?:\/\/[^\s']+)'?\s*$/gm)];
-  const last = curls.at(-1);
-  if (!last) return "";
-  let path = new URL(last[2]!).pathname;
-  const base = new URL(baseUrl).pathname.replace(/\/$/, "");
-  if (base && path.startsWith(base)) path = path.slice(base.length) || "/";
-  return `${last[1]} ${path.split("/").map((s) => (ID_SEGMENT.test(s) ? "{id}" : s)).join("/")}`;
+/** Schemathesis' event log (`--report ndjson`), one event a line; a line cut short by a kill is left out. */
+function events(ndjson: string): Event[] {
+  return ndjson.split("\n").flatMap((line) => {
+    try {
+      return line.trim() ? [JSON.parse(line) as Event] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**
- * Schemathesis' findings from its JUnit report: one per failed check of a test case (`<failure
- * message="ST…">`), keyed by the check's code and the operation (for its stateful sequences, the request
- * that failed, from its reproducer), which names the document's operation it is on. Errors count only
- * when the target caused them (a network error, a timeout); Schemathesis' own internal errors (its
- * "Runtime Error") are not a claim about the target.
+ * Schemathesis' findings from its event log, which it writes as it goes, so a run stopped at its cap keeps
+ * everything it found until then: one per failed check (its code) and operation (the document's template,
+ * for stateful sequences too). Errors count only when the target caused them (a network error, a timeout);
+ * its own internal errors are not a claim about the target.
  */
-export function schemathesisFindings(junit: string, baseUrl: string, documentOperations: DocOperation[]): PeerFinding[] {
+export function schemathesisFindings(ndjson: string, documentOperations: DocOperation[]): PeerFinding[] {
   const out: PeerFinding[] = [];
-  for (const testcase of junit.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
-    const name = attr(testcase[1]!, "name");
-    const inner = testcase[2] ?? "";
-    for (const m of inner.matchAll(/<(failure|error)\b([^>]*)>([\s\S]*?)<\/\1>/g)) {
-      const body = unescapeXml(m[3]!);
-      const lines = body.split("\n").map((l) => l.trim()).filter(Boolean);
-      const operation = name === "Stateful tests" ? curlOperation(body, baseUrl) : name;
-      const id = resolveOperation(documentOperations, operation);
-      const operations = id ? [id] : [];
-      if (m[1] === "error") {
-        const title = lines[0] ?? "error";
-        if (/runtime error/i.test(title)) continue;
-        out.push({ key: `error ${title} ${operation}`, check: "error", operation, operations, message: [title, lines[1]].filter(Boolean).join(": ") });
-        continue;
+  const on = (operation: string) => {
+    const id = resolveOperation(documentOperations, operation);
+    return id ? [id] : [];
+  };
+  for (const e of events(ndjson)) {
+    for (const checks of Object.values(e.ScenarioFinished?.recorder?.checks ?? {})) {
+      for (const c of checks) {
+        const f = c.failure_info?.failure;
+        if (c.status !== "failure" || !f) continue;
+        const code = f.code ?? c.name;
+        const operation = f.operation ?? "";
+        const title = f.title ?? c.name;
+        const detail = f.message?.split("\n")[0];
+        out.push({ key: `${code} ${operation}`, check: `${code} ${title}`, operation, operations: on(operation), message: [title, detail].filter(Boolean).join(": ") });
       }
-      // One test case can fail several checks at once (message="ST101, ST103"), each with its own title line.
-      const status = lines.find((l) => /^\[\d{3}\]/.test(l))?.replace(/:$/, "");
-      for (const code of attr(m[2]!, "message").split(",").map((c) => c.trim()).filter(Boolean)) {
-        const titleAt = lines.findIndex((l) => l.startsWith(`- ${code} `));
-        const title = titleAt >= 0 ? lines[titleAt]!.slice(code.length + 3) : code;
-        const next = titleAt >= 0 ? lines[titleAt + 1] : undefined;
-        const detail = (next && !next.startsWith("- ") ? next : status)?.replace(/:$/, "");
-        out.push({ key: `${code} ${operation}`, check: `${code} ${title}`, operation, operations, message: [title, detail].filter(Boolean).join(": ") });
-      }
+    }
+    const error = e.NonFatalError;
+    if (error && NETWORK_ERRORS.has(error.value?.type ?? "")) {
+      const operation = error.label ?? "";
+      const type = error.value!.type!;
+      out.push({ key: `error ${type} ${operation}`, check: "error", operation, operations: on(operation), message: [type, error.value?.message?.split("\n")[0]].filter(Boolean).join(": ") });
     }
   }
   return dedupe(out);
 }
 
-/** Schemathesis' own internal errors in its JUnit report (not findings; test cases it could not finish). */
-export const schemathesisInternalErrors = (junit: string) => [...junit.matchAll(/<error\b[^>]*>\s*Runtime Error/g)].length;
+/** The phase Schemathesis had started and not finished when its event log ends (a run stopped in it). */
+export function unfinishedPhase(ndjson: string): string | undefined {
+  let open: string | undefined;
+  for (const e of events(ndjson)) {
+    if (e.PhaseStarted) open = e.PhaseStarted.phase?.name;
+    if (e.PhaseFinished && e.PhaseFinished.phase?.name === open) open = undefined;
+  }
+  return open;
+}
+
+/** Schemathesis' own internal errors in its event log (not findings; test cases it could not finish). */
+export const schemathesisInternalErrors = (ndjson: string) => events(ndjson).filter((e) => e.NonFatalError && !NETWORK_ERRORS.has(e.NonFatalError.value?.type ?? "")).length;
 
 const dedupe = (fs: PeerFinding[]) => [...new Map(fs.map((f) => [f.key, f])).values()];
 

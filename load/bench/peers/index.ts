@@ -5,21 +5,22 @@
  *   (every phase, every check, --max-examples 100), each alone, each capped in wall time: wall time,
  *   requests, requests/s and their ratio, medians over the repeats;
  * - detection: per reference fault, both tools on the document the fault breaks (the Managed one when it
- *   breaks both), each on a reference of its own with that fault, at the detection budget (smoke profile,
- *   contract and streams; Schemathesis --max-examples 5): a tool reports the fault when the faulty run has,
- *   on an operation the fault changes (scope.ts), a finding none of that tool's healthy runs at the same
- *   budget had. What each tool reports on the healthy reference is kept too: the candidates for false alarms.
+ *   breaks both), each on a reference of its own with that fault, at the detection budget (agentwire's smoke
+ *   profile and the phases that judge the checks the fault declares; Schemathesis --max-examples 5): a tool
+ *   reports the fault when the faulty run has, on an operation the fault changes (scope.ts), a finding none
+ *   of that tool's healthy runs at the same budget had. What each tool reports on the healthy reference is
+ *   kept too: the candidates for false alarms.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { phaseOf, type CheckName } from "../../../core/checks.ts";
 import type { SpecId } from "../../../core/target.ts";
 import { findFault } from "../../../reference/faults/catalog.ts";
 import { startReference } from "../../../reference/index.ts";
 import { runAgentwire, type AgentwireResult } from "./agentwire.ts";
 import { causedByFault, type PeerFinding } from "./findings.ts";
-import { faultScope, readDocument } from "./scope.ts";
-import { ensureSchemathesis, runSchemathesis, schemathesisVersion, type SchemathesisResult } from "./schemathesis.ts";
+import { faultScope, readDocument, type DocOperation } from "./scope.ts";
+import { ensureSchemathesis, PHASES as SCHEMATHESIS_PHASES, runSchemathesis, schemathesisVersion, type SchemathesisResult } from "./schemathesis.ts";
 
 export const SPECS: SpecId[] = ["managed-deep-agents", "agent-server"];
 
@@ -29,8 +30,9 @@ export const DEFAULT_FAULTS = ["server-error", "wrong-field-type", "allow-lists-
 export interface PeersOptions {
   faults: string[];
   repeats: number;
-  /** agentwire's profile and Schemathesis' --max-examples for the speed runs and for the detection runs. */
-  speed: Budget;
+  /** The speed runs: agentwire's contract phase. */
+  speed: Budget & { only: string };
+  /** The detection runs: agentwire's phases are those of each fault's checks. */
   detect: Budget;
   /** Schemathesis' --workers: agentwire's default on the embedded reference, so both send as many requests at once. */
   workers: number;
@@ -44,29 +46,25 @@ export interface PeersOptions {
 export interface Budget {
   profile: "smoke" | "full";
   maxExamples: number;
-  /** agentwire's phases. */
-  only: string;
   /** Schemathesis' wall-time cap per run. */
   capMs: number;
 }
 
-const document = (spec: SpecId) => join("specs", `${spec}.openapi.yaml`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const perS = (requests: number, ms: number) => Math.round((requests / ms) * 10000) / 10;
+const PHASES = ["contract", "streams", "load"] as const;
+/** agentwire's phases that judge these checks, in run order. */
+export const phasesFor = (checks: CheckName[]) => PHASES.filter((p) => checks.some((c) => phaseOf(c) === p));
 
 /**
- * The Agent Server document's event-stream operations, left out for Schemathesis: its stateful phase
- * stalled on one of them (a stream that stays open with heartbeats never meets its read timeout, and an
- * interrupt does not end it), losing the whole run's report. The Managed document's one stream ends with
- * its run and stays in.
+ * Healthy runs per document and tool at the detection budget: a finding that shows up in either is not
+ * credited to a fault, so a random explorer's finding that one run happened to miss is not taken for one.
  */
-export function streamingOperations(spec: SpecId): string[] {
-  if (spec !== "agent-server") return [];
-  const doc = parse(readFileSync(document(spec), "utf8")) as { paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, { content?: Record<string, unknown> }> }>> };
-  return Object.values(doc.paths).flatMap((item) =>
-    Object.values(item).flatMap((op) => (op?.operationId && Object.values(op.responses ?? {}).some((r) => r?.content?.["text/event-stream"]) ? [op.operationId] : [])),
-  );
-}
+const HEALTHY_RUNS = 2;
+
+const document = (spec: SpecId) => join("specs", `${spec}.openapi.yaml`);
+const DOCUMENTS = Object.fromEntries(SPECS.map((spec) => [spec, readDocument(document(spec))])) as Record<SpecId, ReturnType<typeof readDocument>>;
+const OPERATIONS = Object.fromEntries(SPECS.map((spec) => [spec, DOCUMENTS[spec].operations])) as Record<SpecId, DocOperation[]>;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const perS = (requests: number, ms: number) => Math.round((requests / ms) * 10000) / 10;
 
 /** Schemathesis on a fresh reference of its own (the same one agentwire's run starts), with the given faults. */
 async function schemathesisOn(exe: string, spec: SpecId, faults: string[], budget: Budget, o: PeersOptions, dir: string): Promise<SchemathesisResult> {
@@ -80,7 +78,6 @@ async function schemathesisOn(exe: string, spec: SpecId, faults: string[], budge
       workers: o.workers,
       seed: o.seed,
       capMs: budget.capMs,
-      exclude: streamingOperations(spec),
       dir,
     });
   } finally {
@@ -89,10 +86,10 @@ async function schemathesisOn(exe: string, spec: SpecId, faults: string[], budge
 }
 
 // agentwire ends by itself; its cap only guards against a hang (the budget's cap bounds Schemathesis,
-// which keeps generating, and stalled on a stream before).
+// which keeps generating, and stalls on a run that never starts).
 const AGENTWIRE_CAP_MS = 30 * 60_000;
-const agentwireOn = (spec: SpecId, fault: string | undefined, budget: Budget, out: string) =>
-  runAgentwire({ spec, profile: budget.profile, only: budget.only, fault, out, capMs: AGENTWIRE_CAP_MS });
+const agentwireOn = (spec: SpecId, fault: string | undefined, profile: Budget["profile"], only: readonly string[], out: string) =>
+  runAgentwire({ spec, profile, only: only.join(","), fault, out, capMs: AGENTWIRE_CAP_MS, documents: OPERATIONS });
 
 const timing = (r: { wallMs: number; requests: number; exit: number | null; capped: boolean; internalErrors?: number; error?: string }) => ({
   wallMs: r.wallMs,
@@ -104,6 +101,9 @@ const timing = (r: { wallMs: number; requests: number; exit: number | null; capp
   ...(r.error ? { error: r.error } : {}),
 });
 
+/** Where a Schemathesis run was stopped at its cap, in words. */
+const cappedIn = (r: SchemathesisResult) => (r.capped ? ` (capped${r.cappedIn ? ` in ${r.cappedIn}` : ""})` : "");
+
 export async function runPeers(o: PeersOptions) {
   const exe = await ensureSchemathesis(o.log);
   mkdirSync(o.dir, { recursive: true });
@@ -111,7 +111,8 @@ export async function runPeers(o: PeersOptions) {
     const fault = findFault(name);
     if (!fault) throw new Error(`unknown fault "${name}"`);
     const spec: SpecId = fault.apis.includes("managed") ? "managed-deep-agents" : "agent-server";
-    return { name, spec, caughtBy: fault.caughtBy as string[], scope: faultScope(fault, readDocument(document(spec))) };
+    const caughtBy = fault.caughtBy as CheckName[];
+    return { name, spec, caughtBy, phases: phasesFor(caughtBy), scope: faultScope(fault, DOCUMENTS[spec]) };
   });
 
   const speed = [];
@@ -120,10 +121,11 @@ export async function runPeers(o: PeersOptions) {
       const aw: AgentwireResult[] = [];
       const st: SchemathesisResult[] = [];
       for (let i = 0; i < o.repeats; i++) {
-        aw.push(await agentwireOn(spec, undefined, o.speed, join(o.dir, `speed-${spec}-${i}-agentwire`)));
+        aw.push(await agentwireOn(spec, undefined, o.speed.profile, o.speed.only.split(","), join(o.dir, `speed-${spec}-${i}-agentwire`)));
         o.log(`  ${spec} agentwire run ${i + 1}: ${(aw.at(-1)!.wallMs / 1000).toFixed(1)} s, ${aw.at(-1)!.requests} requests${aw.at(-1)!.capped ? " (capped)" : ""}`);
         st.push(await schemathesisOn(exe, spec, [], o.speed, o, join(o.dir, `speed-${spec}-${i}-schemathesis`)));
-        o.log(`  ${spec} Schemathesis run ${i + 1}: ${(st.at(-1)!.wallMs / 1000).toFixed(1)} s, ${st.at(-1)!.requests} requests${st.at(-1)!.capped ? " (capped)" : ""}${st.at(-1)!.error ? `: ${st.at(-1)!.error}` : ""}`);
+        const last = st.at(-1)!;
+        o.log(`  ${spec} Schemathesis run ${i + 1}: ${(last.wallMs / 1000).toFixed(1)} s, ${last.requests} requests${cappedIn(last)}${last.error ? `: ${last.error}` : ""}`);
       }
       const summarize = (rs: (AgentwireResult | SchemathesisResult)[]) => {
         const runs = rs.map(timing);
@@ -131,57 +133,81 @@ export async function runPeers(o: PeersOptions) {
       };
       const a = summarize(aw);
       const s = summarize(st);
-      speed.push({ spec, agentwire: a, schemathesis: s, ratio: s.median.reqPerS > 0 ? Math.round((a.median.reqPerS / s.median.reqPerS) * 10) / 10 : null, healthy: { agentwire: aw, schemathesis: st } });
+      speed.push({ spec, agentwire: a, schemathesis: s, ratio: s.median.reqPerS > 0 ? Math.round((a.median.reqPerS / s.median.reqPerS) * 10) / 10 : null });
     }
   }
 
-  // The healthy baselines at the detection budget, then each fault; both tools at once (each has its own
-  // reference; only findings are compared here, never time).
-  const specs = [...new Set(faults.map((f) => f.spec))];
-  const healthy = new Map<SpecId, { agentwire: PeerFinding[][]; schemathesis: PeerFinding[][]; waived: number }>();
-  const sameBudget = o.speed.profile === o.detect.profile && o.speed.maxExamples === o.detect.maxExamples && o.speed.only === o.detect.only;
+  // The healthy baselines at the detection budget, agentwire with every phase a fault on that document
+  // needs (a finding is keyed by its fingerprint, whichever other phases ran); then each fault. Both tools
+  // at once: each has its own reference, and only findings are compared here, never time.
+  const specs = SPECS.filter((spec) => faults.some((f) => f.spec === spec));
+  const healthy = new Map<SpecId, { agentwire: AgentwireResult[]; schemathesis: SchemathesisResult[]; phases: string[] }>();
+  const started = performance.now();
   for (const spec of specs) {
-    const [aw, st] = await Promise.all([agentwireOn(spec, undefined, o.detect, join(o.dir, `healthy-${spec}-agentwire`)), schemathesisOn(exe, spec, [], o.detect, o, join(o.dir, `healthy-${spec}-schemathesis`))]);
-    const earlier = sameBudget ? speed.find((s) => s.spec === spec)?.healthy : undefined;
-    healthy.set(spec, {
-      agentwire: [aw.findings, ...(earlier?.agentwire.map((r) => r.findings) ?? [])],
-      schemathesis: [st.findings, ...(earlier?.schemathesis.map((r) => r.findings) ?? [])],
-      waived: aw.waived,
-    });
-    o.log(`  healthy ${spec}: agentwire ${aw.findings.length} open findings (${aw.waived} waived), Schemathesis ${st.findings.length}${st.capped ? " (capped)" : ""}`);
+    const phases = PHASES.filter((p) => faults.some((f) => f.spec === spec && (f.phases as readonly string[]).includes(p)));
+    const h = { agentwire: [] as AgentwireResult[], schemathesis: [] as SchemathesisResult[], phases };
+    for (let i = 0; i < HEALTHY_RUNS; i++) {
+      const [aw, st] = await Promise.all([agentwireOn(spec, undefined, o.detect.profile, phases, join(o.dir, `healthy-${spec}-${i}-agentwire`)), schemathesisOn(exe, spec, [], o.detect, o, join(o.dir, `healthy-${spec}-${i}-schemathesis`))]);
+      h.agentwire.push(aw);
+      h.schemathesis.push(st);
+      o.log(`  healthy ${spec} (${i + 1}/${HEALTHY_RUNS}, agentwire --only ${phases.join(",")}): agentwire ${aw.findings.length} open findings (${aw.waived} waived) in ${(aw.wallMs / 1000).toFixed(0)} s, Schemathesis ${st.findings.length} in ${(st.wallMs / 1000).toFixed(0)} s${cappedIn(st)}`);
+    }
+    healthy.set(spec, h);
   }
+  const healthyMs = performance.now() - started;
 
   const detection = [];
   for (const f of faults) {
     const base = healthy.get(f.spec)!;
-    const [aw, st] = await Promise.all([agentwireOn(f.spec, f.name, o.detect, join(o.dir, `fault-${f.name}-agentwire`)), schemathesisOn(exe, f.spec, [f.name], o.detect, o, join(o.dir, `fault-${f.name}-schemathesis`))]);
-    const awCaused = causedByFault(base.agentwire, aw.findings, f.scope);
-    const stCaused = causedByFault(base.schemathesis, st.findings, f.scope);
+    const began = performance.now();
+    const [aw, st] = await Promise.all([agentwireOn(f.spec, f.name, o.detect.profile, f.phases, join(o.dir, `fault-${f.name}-agentwire`)), schemathesisOn(exe, f.spec, [f.name], o.detect, o, join(o.dir, `fault-${f.name}-schemathesis`))]);
+    const wallMs = Math.round(performance.now() - began);
+    const awCaused = causedByFault(base.agentwire.map((r) => r.findings), aw.findings, f.scope);
+    const stCaused = causedByFault(base.schemathesis.map((r) => r.findings), st.findings, f.scope);
     detection.push({
       fault: f.name,
       spec: f.spec,
       expectedChecks: f.caughtBy,
+      phases: f.phases,
       scope: f.scope,
-      agentwire: { detected: awCaused.credited.length > 0, byExpectedCheck: awCaused.credited.some((x) => f.caughtBy.includes(x.check)), findings: awCaused.credited, elsewhere: awCaused.elsewhere, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
-      schemathesis: { detected: stCaused.credited.length > 0, findings: stCaused.credited, elsewhere: stCaused.elsewhere, exit: st.exit, capped: st.capped, internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
+      wallMs,
+      agentwire: { detected: awCaused.credited.length > 0, byExpectedCheck: awCaused.credited.some((x) => (f.caughtBy as string[]).includes(x.check)), findings: awCaused.credited, elsewhere: awCaused.elsewhere, wallMs: aw.wallMs, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
+      schemathesis: { detected: stCaused.credited.length > 0, findings: stCaused.credited, elsewhere: stCaused.elsewhere, wallMs: st.wallMs, exit: st.exit, capped: st.capped, ...(st.cappedIn ? { cappedIn: st.cappedIn } : {}), internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
     });
     const said = (c: { credited: PeerFinding[]; elsewhere: PeerFinding[] }) =>
       `${c.credited.length ? `reports it (${[...new Set(c.credited.map((x) => x.check))].join(", ")})` : "misses it"}${c.elsewhere.length ? `, ${c.elsewhere.length} new findings elsewhere` : ""}`;
-    o.log(`  ${f.name} (${f.scope.by === "any" ? "any operation" : f.scope.operations.join(", ")}): agentwire ${said(awCaused)}; Schemathesis ${said(stCaused)}`);
+    o.log(
+      `  ${f.name} (${f.scope.by === "any" ? "any operation" : f.scope.operations.join(", ")}; agentwire --only ${f.phases.join(",")}), ${(wallMs / 1000).toFixed(0)} s: ` +
+        `agentwire ${said(awCaused)}; Schemathesis ${said(stCaused)}${cappedIn(st)}`,
+    );
   }
 
   return {
     settings: {
-      schemathesis: { excluded: { "agent-server": streamingOperations("agent-server") }, version: schemathesisVersion(), phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: o.workers, seed: o.seed, requestTimeoutS: 30 },
+      schemathesis: { version: schemathesisVersion(), phases: SCHEMATHESIS_PHASES, checks: "all", workers: o.workers, seed: o.seed, requestTimeoutS: 30 },
       agentwire: { seed: 1, workers: "default (4 on the embedded reference)" },
       speed: o.speed,
       detect: o.detect,
+      healthyRuns: HEALTHY_RUNS,
       repeats: o.repeats,
     },
-    speed: speed.map(({ healthy: _, ...s }) => s),
-    healthy: [...healthy].map(([spec, h]) => ({ spec, agentwire: { open: h.agentwire[0]!, waived: h.waived }, schemathesis: h.schemathesis[0]! })),
+    speed,
+    healthy: [...healthy].map(([spec, h]) => ({
+      spec,
+      phases: h.phases,
+      agentwire: { open: h.agentwire[0]!.findings, waived: h.agentwire[0]!.waived },
+      schemathesis: h.schemathesis[0]!.findings,
+      // Anything one healthy run reports that the other does not: what a single run's differences are worth.
+      unstable: { agentwire: unstable(h.agentwire.map((r) => r.findings)), schemathesis: unstable(h.schemathesis.map((r) => r.findings)) },
+    })),
+    time: { healthyMs: Math.round(healthyMs), faultsMs: detection.reduce((n, d) => n + d.wallMs, 0) },
     detection,
   };
 }
+
+const unstable = (runs: PeerFinding[][]) => {
+  const keys = runs.map((r) => new Set(r.map((f) => f.key)));
+  return [...new Set(runs.flat().filter((f) => keys.some((k) => !k.has(f.key))).map((f) => f.key))];
+};
 
 export type PeersResult = Awaited<ReturnType<typeof runPeers>>;

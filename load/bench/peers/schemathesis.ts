@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from "node:fs";
 import { dirname, join, resolve as absolute } from "node:path";
 import { fileURLToPath } from "node:url";
-import { harEntries, schemathesisFindings, schemathesisInternalErrors, type PeerFinding } from "./findings.ts";
+import { harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, type PeerFinding } from "./findings.ts";
 import { readDocument } from "./scope.ts";
 import { ensureVenv, VenvError } from "../../../reference/python/venv.ts";
 
@@ -38,10 +38,8 @@ export interface SchemathesisRun {
   maxExamples: number;
   workers: number;
   seed: number;
-  /** Wall-time cap: SIGINT then (Schemathesis writes its reports on an interrupt), a minute later SIGKILL. */
+  /** Wall-time cap: SIGINT, then SIGKILL a few seconds later. */
   capMs: number;
-  /** Operations left out, by operationId (none by default). */
-  exclude?: string[];
   /** Where its reports and console output go. */
   dir: string;
 }
@@ -52,14 +50,25 @@ export interface SchemathesisResult {
   exit: number | null;
   /** Stopped at the wall-time cap. */
   capped: boolean;
+  /** The phase it was in when it was stopped (those after it did not run). */
+  cappedIn?: string;
   findings: PeerFinding[];
-  /** Its own internal errors ("Runtime Error"): test cases it could not finish, not findings. */
+  /** Its own internal errors: test cases it could not finish, not findings. */
   internalErrors: number;
-  /** Why no report could be read (a crash, a kill before it wrote one). */
+  /** Why nothing could be read (a crash before its first event). */
   error?: string;
 }
 
-const PHASES = "examples,coverage,fuzzing,stateful";
+export const PHASES = "examples,coverage,fuzzing,stateful";
+
+/**
+ * After the interrupt at the cap, what it gets before it is killed. Its stateful phase stalls now and then
+ * on the Agent Server: a step creates a run through `POST …/runs/wait` with a large `after_seconds` (the
+ * document sets no bound), and the server waits for that run, which starts days later or never, writing a
+ * keep-alive newline every second, so the read never meets its timeout and the interrupt waits for it.
+ * Nothing is lost by not waiting: its findings are read from the event log it writes as it goes.
+ */
+const GRACE_MS = 5000;
 
 export function schemathesisArgs(o: SchemathesisRun): string[] {
   return [
@@ -71,8 +80,7 @@ export function schemathesisArgs(o: SchemathesisRun): string[] {
     // No example database: each run starts from its seed alone, never from failures an earlier run (on
     // another target, with another fault) stored.
     "--generation-database", "none",
-    ...(o.exclude ?? []).flatMap((id) => ["--exclude-operation-id", id]),
-    "--report", "junit,har", "--report-junit-path", join(o.dir, "junit.xml"), "--report-har-path", join(o.dir, "exchanges.har"),
+    "--report", "ndjson,har", "--report-ndjson-path", join(o.dir, "events.ndjson"), "--report-har-path", join(o.dir, "exchanges.har"),
     "--no-color",
   ];
 }
@@ -90,7 +98,7 @@ export async function runSchemathesis(exe: string, o: SchemathesisRun): Promise<
       capped = true;
       child.kill("SIGINT");
     }, o.capMs);
-    const kill = setTimeout(() => child.kill("SIGKILL"), o.capMs + 60_000);
+    const kill = setTimeout(() => child.kill("SIGKILL"), o.capMs + GRACE_MS);
     child.on("error", () => resolve(null));
     child.on("exit", (code) => {
       clearTimeout(cap);
@@ -101,11 +109,12 @@ export async function runSchemathesis(exe: string, o: SchemathesisRun): Promise<
   closeSync(out);
   const wallMs = Math.round(performance.now() - started);
   const read = (name: string) => (existsSync(join(o.dir, name)) ? readFileSync(join(o.dir, name), "utf8") : "");
-  const junit = read("junit.xml");
+  const log = read("events.ndjson");
   const requests = harEntries(read("exchanges.har") || "{}");
-  if (!junit.includes("<testsuites")) {
+  const stopped = { wallMs, requests, exit, capped, ...(capped ? { cappedIn: unfinishedPhase(log) } : {}) };
+  if (!log.trim()) {
     const tail = read("console.txt").trim().split("\n").at(-1)?.trim() ?? "";
-    return { wallMs, requests, exit, capped, findings: [], internalErrors: 0, error: `no JUnit report (killed before it wrote one); its last line: ${tail}` };
+    return { ...stopped, findings: [], internalErrors: 0, error: `no event log; its last line: ${tail}` };
   }
-  return { wallMs, requests, exit, capped, findings: schemathesisFindings(junit, o.baseUrl, readDocument(o.document).operations), internalErrors: schemathesisInternalErrors(junit) };
+  return { ...stopped, findings: schemathesisFindings(log, readDocument(o.document).operations), internalErrors: schemathesisInternalErrors(log) };
 }

@@ -32,13 +32,14 @@ export function earlierSpeed(section: string): string | undefined {
 const scopeCell = (d: PeersResult["detection"][number]) =>
   d.scope.by === "any" ? `any † (${d.scope.why === "emulator" ? "lives in the emulator" : "its match needs more than method and path"})` : d.scope.names.length <= 3 ? d.scope.names.map((x) => `\`${x}\``).join(", ") : `${d.scope.names.length} operations`;
 const elsewhere = (fs: PeerFinding[]) => (fs.length ? `; ${fs.length} new elsewhere, not credited` : "");
+const capped = (r: { capped: boolean; cappedIn?: string }) => (r.capped ? ` (capped${r.cappedIn ? ` in ${r.cappedIn}` : ""})` : "");
+const names = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(", ") : "none");
 
 export function renderPeers(r: PeersResult, machine: Machine, date: string, previousSpeed?: string): string {
   const st = r.settings.schemathesis;
   const lines = [
     `Measured ${date} on ${machine.cpus} vCPUs (${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node.replace(/^v/, "")}); Schemathesis ${st.version} ` +
-      `(\`--phases ${st.phases} --checks ${st.checks} --workers ${st.workers} --seed ${st.seed} --request-timeout ${st.requestTimeoutS}\`; ` +
-      `on the Agent Server document without its ${st.excluded["agent-server"].length} event-stream operations).`,
+      `(\`--phases ${st.phases} --checks ${st.checks} --workers ${st.workers} --seed ${st.seed} --request-timeout ${st.requestTimeoutS}\`, every operation of both documents).`,
     "",
   ];
   if (r.speed.length) {
@@ -58,26 +59,42 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string, prev
     );
   } else if (previousSpeed) lines.push(previousSpeed, "");
   if (r.detection.length) {
+    const d = r.detection;
+    const aw = d.filter((x) => x.agentwire.detected).map((x) => x.fault);
+    const sc = d.filter((x) => x.schemathesis.detected).map((x) => x.fault);
+    const times = d.map((x) => x.wallMs).sort((a, b) => a - b);
+    const longest = d.reduce((m, x) => (x.wallMs > m.wallMs ? x : m));
     lines.push(
-      `Detection: each fault on the document it breaks, both tools at once, each on its own reference with the fault; agentwire \`--profile ${r.settings.detect.profile} --only ${r.settings.detect.only}\`, ` +
-        `Schemathesis \`--max-examples ${r.settings.detect.maxExamples}\` capped at ${s(r.settings.detect.capMs)}. A tool reports a fault when the faulty run has a finding its healthy run did not, ` +
+      `Detection: each fault on the document it breaks, both tools at once, each on its own reference with the fault; agentwire \`--profile ${r.settings.detect.profile}\` ` +
+        "with the phases that judge the checks the fault declares (`--only`), " +
+        `Schemathesis \`--max-examples ${r.settings.detect.maxExamples}\` capped at ${s(r.settings.detect.capMs)}. A tool reports a fault when the faulty run has a finding none of its ${r.settings.healthyRuns} healthy runs had, ` +
         "on an operation the fault changes: those its own request match takes, asked about every operation of the document (and about the methods a path does not declare); " +
-        "† where it takes none by method and path, any operation counts. New findings on other operations are counted, not credited " +
-        "(✓ by the check the fault is declared to break; ✓* by another one):",
+        "† where it takes none by method and path, any operation counts. A broken load gate or a finding of the multitask bursts is on the operations that part of the load phase sends. " +
+        "New findings on other operations are counted, not credited (✓ by the check the fault is declared to break; ✓* by another one):",
       "",
-      "| fault | document | operations it changes | agentwire | Schemathesis |",
-      "|---|---|---|---|---|",
-      ...r.detection.map((d) => {
-        const aw = `${d.agentwire.detected ? `${d.agentwire.byExpectedCheck ? "✓" : "✓*"} ${checks(d.agentwire.findings)}` : "✗"}${elsewhere(d.agentwire.elsewhere)}`;
-        const sc = `${d.schemathesis.detected ? `✓ ${checks(d.schemathesis.findings)}` : "✗"}${elsewhere(d.schemathesis.elsewhere)}`;
-        return `| \`${d.fault}\` | ${DOC[d.spec]} | ${scopeCell(d)} | ${aw} | ${sc}${d.schemathesis.capped ? " (capped)" : ""} |`;
+      "| fault | document | operations it changes | agentwire `--only` | agentwire | Schemathesis | s |",
+      "|---|---|---|---|---|---|---|",
+      ...d.map((x) => {
+        const a = `${x.agentwire.detected ? `${x.agentwire.byExpectedCheck ? "✓" : "✓*"} ${checks(x.agentwire.findings)}` : "✗"}${elsewhere(x.agentwire.elsewhere)}`;
+        const b = `${x.schemathesis.detected ? `✓ ${checks(x.schemathesis.findings)}` : "✗"}${elsewhere(x.schemathesis.elsewhere)}${capped(x.schemathesis)}`;
+        return `| \`${x.fault}\` | ${DOC[x.spec]} | ${scopeCell(x)} | ${x.phases.join(", ")} | ${a} | ${b} | ${(x.wallMs / 1000).toFixed(0)} |`;
       }),
       "",
-      "On the healthy reference at the same budget (what a tool reports there is a false alarm or a true deviation of the reference; agentwire's waivers name the latter with reasons):",
+      `agentwire reports ${aw.length} of ${d.length} faults, Schemathesis ${sc.length}. Reported by Schemathesis and not by agentwire: ${names(sc.filter((f) => !aw.includes(f)))}. ` +
+        `By neither: ${names(d.filter((x) => !x.agentwire.detected && !x.schemathesis.detected).map((x) => x.fault))}.`,
       "",
-      "| document | agentwire open (waived) | Schemathesis |",
-      "|---|---|---|",
-      ...r.healthy.map((h) => `| ${DOC[h.spec]} | ${h.agentwire.open.length} (${h.agentwire.waived}) | ${h.schemathesis.length}: ${checks(h.schemathesis) || "—"} |`),
+      `Time: ${s(r.time.healthyMs + r.time.faultsMs)} in all — the healthy baselines ${s(r.time.healthyMs)}, the faults ${s(r.time.faultsMs)} ` +
+        `(a fault takes ${s(times[Math.floor(times.length / 2)]!)} at the median, the longest ${s(longest.wallMs)}: \`${longest.fault}\`).`,
+      "",
+      `On the healthy reference at the same budget (what a tool reports there is a false alarm or a true deviation of the reference; agentwire's waivers name the latter with reasons); the first of the ${r.settings.healthyRuns} runs, and what differed between them:`,
+      "",
+      "| document | agentwire `--only` | agentwire open (waived) | Schemathesis | differed between the runs |",
+      "|---|---|---|---|---|",
+      ...r.healthy.map(
+        (h) =>
+          `| ${DOC[h.spec]} | ${h.phases.join(", ")} | ${h.agentwire.open.length} (${h.agentwire.waived}) | ${h.schemathesis.length}: ${checks(h.schemathesis) || "—"} | ` +
+          `agentwire ${h.unstable.agentwire.length}, Schemathesis ${h.unstable.schemathesis.length} |`,
+      ),
     );
   }
   return lines.join("\n");
