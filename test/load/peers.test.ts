@@ -4,12 +4,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, type PeerFinding } from "../../load/bench/peers/findings.ts";
+import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, withoutNoise, type PeerFinding } from "../../load/bench/peers/findings.ts";
 import type { CheckName } from "../../core/checks.ts";
-import { phasesFor } from "../../load/bench/peers/index.ts";
+import { phasesFor, type PeersResult } from "../../load/bench/peers/index.ts";
 import { schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
 import { faultScope, readDocument, resolveOperation, type FaultScope } from "../../load/bench/peers/scope.ts";
-import { earlierSpeed } from "../../load/bench/peers/table.ts";
+import { earlierSpeed, renderPeers } from "../../load/bench/peers/table.ts";
 import { findFault } from "../../reference/faults/catalog.ts";
 import { replaceSection, sectionOf } from "../../scripts/readme.ts";
 
@@ -106,6 +106,19 @@ test("a fault is credited with findings no healthy run had on the operations it 
   assert.deepEqual(keys(causedByFault(healthy, run, { by: "any", why: "emulator" }).credited), ["ST101 GET /agents", "ST202 POST /threads", "flow x", "unusable"]);
 });
 
+test("a finding some run had on an operation its fault does not change is noise wherever else it is credited", () => {
+  const f = (key: string): PeerFinding => ({ key, check: key, operation: "", operations: [], message: key });
+  const runs = [
+    { fault: "a", credited: [f("ST108 stream"), f("ST105 stream")], elsewhere: [] },
+    { fault: "b", credited: [f("ST101 agents")], elsewhere: [f("ST108 stream")] },
+  ];
+  const clean = withoutNoise(runs);
+  assert.deepEqual(clean.map((r) => [r.fault, r.credited.map((x) => x.key), r.noise.map((x) => x.key)]), [
+    ["a", ["ST105 stream"], ["ST108 stream"]],
+    ["b", ["ST101 agents"], []],
+  ]);
+});
+
 test("agentwire's findings as a user reads them: open ones by fingerprint, waived ones left out, broken gates and an unusable target counted", () => {
   const finding = (fingerprint: string, waived: boolean, operationId = "listAgents", check = "not_a_server_error") => ({ fingerprint, check, spec: "managed-deep-agents", operationId, message: "answered 500\nmore", unit: { flow: "agent lifecycle" }, ...(waived ? { waived: { waiver: "w", reason: "r" } } : {}) });
   const units = [{ spec: "managed-deep-agents", unit: "u", flow: "agent lifecycle", operations: ["createAgent", "getAgent"] }];
@@ -170,4 +183,32 @@ test("a run without the speed part keeps the earlier section's speed table, said
   assert.equal(kept, `From the earlier run of 2026-12-02 (this run skipped the speed part):\n\n${speed}`);
   assert.equal(earlierSpeed(`Measured 2026-12-09 on 2 vCPUs.\n\n${kept}\n\nDetection: …`), kept, "kept again, still dated by the run that measured it");
   assert.equal(earlierSpeed("Measured 2026-12-02.\n\nDetection: …"), undefined);
+});
+
+test("the table says per fault which tool reports it, which faults only Schemathesis or neither reports, and where the time went", () => {
+  const finding = (check: string): PeerFinding => ({ key: check, check, operation: "", operations: [], message: check });
+  const tool = (checks: string[], extra: object = {}) => ({ detected: checks.length > 0, byExpectedCheck: checks.includes("response_schema"), findings: checks.map(finding), elsewhere: [], noise: [], ...extra });
+  const row = (fault: string, wallMs: number, aw: string[], st: string[], capped = {}) => ({
+    fault,
+    spec: "agent-server",
+    phases: ["contract"],
+    scope: { by: "any", why: "emulator" },
+    wallMs,
+    agentwire: tool(aw),
+    schemathesis: tool(st, { capped: false, ...capped }),
+  });
+  const result = {
+    settings: { schemathesis: { version: "4.32.5", phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: 4, seed: 1, requestTimeoutS: 30 }, detect: { profile: "smoke", maxExamples: 5, capMs: 150_000 }, healthyRuns: 2, repeats: 1 },
+    speed: [],
+    healthy: [{ spec: "agent-server", phases: ["contract", "streams"], agentwire: { open: [], waived: 3 }, schemathesis: [finding("ST103 Undocumented status code")], unstable: { agentwire: [], schemathesis: ["x"] } }],
+    time: { healthyMs: 100_000, faultsMs: 200_000 },
+    detection: [row("a", 40_000, ["response_schema"], []), row("b", 70_000, [], ["ST101 Server error"], { capped: true, cappedIn: "stateful" }), row("c", 90_000, [], [], { noise: [finding("ST108 SSE event violates schema")] })],
+  } as unknown as PeersResult;
+  const md = renderPeers(result, { cpus: 2, cpuModel: "cpu", memoryGiB: 8, node: "v20.20.2" }, "2026-12-03");
+  assert.match(md, /\| `a` \| Agent Server \| any † \(lives in the emulator\) \| contract \| ✓ `response_schema` \| ✗ \| 40 \|/);
+  assert.match(md, /\| `b` \| .* \| ✗ \| ✓ `ST101 Server error` \(capped in stateful\) \| 70 \|/);
+  assert.match(md, /\| `c` \| .* \| ✗ \| ✗; `ST108 SSE event violates schema` seen without the fault, not credited \| 90 \|/);
+  assert.match(md, /agentwire reports 1 of 3 faults, Schemathesis 1\. Reported by Schemathesis and not by agentwire: `b`\. By neither: `c`\./);
+  assert.match(md, /Time: 300 s in all — the healthy baselines 100 s, the faults 200 s \(a fault takes 70 s at the median, the longest 90 s: `c`\)/);
+  assert.match(md, /\| Agent Server \| contract, streams \| 0 \(3\) \| 1: `ST103 Undocumented status code` \| agentwire 0, Schemathesis 1 \|/);
 });

@@ -155,6 +155,17 @@ export function causedByFault(healthy: PeerFinding[][], faulty: PeerFinding[], s
 }
 
 /**
+ * A finding one faulty run has on an operation its fault does not change was found there without that
+ * operation being broken: the same finding credited to another fault is exploration noise as well, not
+ * that fault's doing (two healthy runs do not show everything a random explorer reaches). Moves such
+ * credits of every fault's run to `noise`.
+ */
+export function withoutNoise<T extends { credited: PeerFinding[]; elsewhere: PeerFinding[] }>(runs: T[]): (T & { noise: PeerFinding[] })[] {
+  const unbroken = new Set(runs.flatMap((r) => r.elsewhere.map((f) => f.key)));
+  return runs.map((r) => ({ ...r, credited: r.credited.filter((f) => !unbroken.has(f.key)), noise: r.credited.filter((f) => unbroken.has(f.key)) }));
+}
+
+/**
  * The number of exchanges in a HAR file (Schemathesis records every request it sent). A run killed at its
  * cap leaves the file cut short: its complete entries are counted then.
  */

@@ -18,7 +18,7 @@ import type { SpecId } from "../../../core/target.ts";
 import { findFault } from "../../../reference/faults/catalog.ts";
 import { startReference } from "../../../reference/index.ts";
 import { runAgentwire, type AgentwireResult } from "./agentwire.ts";
-import { causedByFault, type PeerFinding } from "./findings.ts";
+import { causedByFault, withoutNoise, type PeerFinding } from "./findings.ts";
 import { faultScope, readDocument, type DocOperation } from "./scope.ts";
 import { ensureSchemathesis, PHASES as SCHEMATHESIS_PHASES, runSchemathesis, schemathesisVersion, type SchemathesisResult } from "./schemathesis.ts";
 
@@ -156,7 +156,7 @@ export async function runPeers(o: PeersOptions) {
   }
   const healthyMs = performance.now() - started;
 
-  const detection = [];
+  const runs = [];
   for (const f of faults) {
     const base = healthy.get(f.spec)!;
     const began = performance.now();
@@ -164,16 +164,7 @@ export async function runPeers(o: PeersOptions) {
     const wallMs = Math.round(performance.now() - began);
     const awCaused = causedByFault(base.agentwire.map((r) => r.findings), aw.findings, f.scope);
     const stCaused = causedByFault(base.schemathesis.map((r) => r.findings), st.findings, f.scope);
-    detection.push({
-      fault: f.name,
-      spec: f.spec,
-      expectedChecks: f.caughtBy,
-      phases: f.phases,
-      scope: f.scope,
-      wallMs,
-      agentwire: { detected: awCaused.credited.length > 0, byExpectedCheck: awCaused.credited.some((x) => (f.caughtBy as string[]).includes(x.check)), findings: awCaused.credited, elsewhere: awCaused.elsewhere, wallMs: aw.wallMs, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
-      schemathesis: { detected: stCaused.credited.length > 0, findings: stCaused.credited, elsewhere: stCaused.elsewhere, wallMs: st.wallMs, exit: st.exit, capped: st.capped, ...(st.cappedIn ? { cappedIn: st.cappedIn } : {}), internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
-    });
+    runs.push({ f, wallMs, aw, st, awCaused, stCaused });
     const said = (c: { credited: PeerFinding[]; elsewhere: PeerFinding[] }) =>
       `${c.credited.length ? `reports it (${[...new Set(c.credited.map((x) => x.check))].join(", ")})` : "misses it"}${c.elsewhere.length ? `, ${c.elsewhere.length} new findings elsewhere` : ""}`;
     o.log(
@@ -181,6 +172,23 @@ export async function runPeers(o: PeersOptions) {
         `agentwire ${said(awCaused)}; Schemathesis ${said(stCaused)}${cappedIn(st)}`,
     );
   }
+  // Only once every fault has run is it known what some run found on an operation its fault left alone.
+  const awClean = withoutNoise(runs.map((r) => r.awCaused));
+  const stClean = withoutNoise(runs.map((r) => r.stCaused));
+  const detection = runs.map(({ f, wallMs, aw, st }, i) => {
+    const a = awClean[i]!;
+    const b = stClean[i]!;
+    return {
+      fault: f.name,
+      spec: f.spec,
+      expectedChecks: f.caughtBy,
+      phases: f.phases,
+      scope: f.scope,
+      wallMs,
+      agentwire: { detected: a.credited.length > 0, byExpectedCheck: a.credited.some((x) => (f.caughtBy as string[]).includes(x.check)), findings: a.credited, elsewhere: a.elsewhere, noise: a.noise, wallMs: aw.wallMs, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
+      schemathesis: { detected: b.credited.length > 0, findings: b.credited, elsewhere: b.elsewhere, noise: b.noise, wallMs: st.wallMs, exit: st.exit, capped: st.capped, ...(st.cappedIn ? { cappedIn: st.cappedIn } : {}), internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
+    };
+  });
 
   return {
     settings: {

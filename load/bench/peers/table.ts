@@ -32,6 +32,7 @@ export function earlierSpeed(section: string): string | undefined {
 const scopeCell = (d: PeersResult["detection"][number]) =>
   d.scope.by === "any" ? `any † (${d.scope.why === "emulator" ? "lives in the emulator" : "its match needs more than method and path"})` : d.scope.names.length <= 3 ? d.scope.names.map((x) => `\`${x}\``).join(", ") : `${d.scope.names.length} operations`;
 const elsewhere = (fs: PeerFinding[]) => (fs.length ? `; ${fs.length} new elsewhere, not credited` : "");
+const noise = (fs: PeerFinding[]) => (fs.length ? `; ${checks(fs)} seen without the fault, not credited` : "");
 const capped = (r: { capped: boolean; cappedIn?: string }) => (r.capped ? ` (capped${r.cappedIn ? ` in ${r.cappedIn}` : ""})` : "");
 const names = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(", ") : "none");
 
@@ -70,13 +71,14 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string, prev
         `Schemathesis \`--max-examples ${r.settings.detect.maxExamples}\` capped at ${s(r.settings.detect.capMs)}. A tool reports a fault when the faulty run has a finding none of its ${r.settings.healthyRuns} healthy runs had, ` +
         "on an operation the fault changes: those its own request match takes, asked about every operation of the document (and about the methods a path does not declare); " +
         "† where it takes none by method and path, any operation counts. A broken load gate or a finding of the multitask bursts is on the operations that part of the load phase sends. " +
-        "New findings on other operations are counted, not credited (✓ by the check the fault is declared to break; ✓* by another one):",
+        "New findings on other operations are counted, not credited, and so is a finding another fault's run had on an operation that fault does not change " +
+        "(found there without the operation broken: exploration noise). ✓ by the check the fault is declared to break; ✓* by another one:",
       "",
       "| fault | document | operations it changes | agentwire `--only` | agentwire | Schemathesis | s |",
       "|---|---|---|---|---|---|---|",
       ...d.map((x) => {
-        const a = `${x.agentwire.detected ? `${x.agentwire.byExpectedCheck ? "✓" : "✓*"} ${checks(x.agentwire.findings)}` : "✗"}${elsewhere(x.agentwire.elsewhere)}`;
-        const b = `${x.schemathesis.detected ? `✓ ${checks(x.schemathesis.findings)}` : "✗"}${elsewhere(x.schemathesis.elsewhere)}${capped(x.schemathesis)}`;
+        const a = `${x.agentwire.detected ? `${x.agentwire.byExpectedCheck ? "✓" : "✓*"} ${checks(x.agentwire.findings)}` : "✗"}${noise(x.agentwire.noise)}${elsewhere(x.agentwire.elsewhere)}`;
+        const b = `${x.schemathesis.detected ? `✓ ${checks(x.schemathesis.findings)}` : "✗"}${noise(x.schemathesis.noise)}${elsewhere(x.schemathesis.elsewhere)}${capped(x.schemathesis)}`;
         return `| \`${x.fault}\` | ${DOC[x.spec]} | ${scopeCell(x)} | ${x.phases.join(", ")} | ${a} | ${b} | ${(x.wallMs / 1000).toFixed(0)} |`;
       }),
       "",
