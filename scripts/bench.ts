@@ -13,6 +13,7 @@
  *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme]
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCalibration } from "../load/bench/calibration.ts";
@@ -42,7 +43,14 @@ const out = join("reports", "bench");
 mkdirSync(out, { recursive: true });
 const log = (line: string) => console.log(line);
 
-const results: Record<string, unknown> = { machine: describeMachine(), startedAt: new Date().toISOString() };
+// The load average around each part: on a machine shared with other work the figures say so.
+const results: Record<string, unknown> = { machine: describeMachine(), startedAt: new Date().toISOString(), loadAverage: {} as Record<string, [number, number]> };
+const loadAround = async <T>(part: string, measure: () => Promise<T> | T): Promise<T> => {
+  const before = loadavg()[0]!;
+  const r = await measure();
+  (results.loadAverage as Record<string, [number, number]>)[part] = [before, loadavg()[0]!].map((x) => Math.round(x * 10) / 10) as [number, number];
+  return r;
+};
 
 if (parts.includes("parser")) {
   log("SSE parser throughput (in memory, 64 KiB chunks, best of 3 rounds)…");
@@ -52,12 +60,12 @@ if (parts.includes("parser")) {
 
 if (parts.includes("calibration")) {
   log("Load driver calibration against the synthetic source…");
-  results.calibration = await runCalibration({ quick, repeats, log });
+  results.calibration = await loadAround("calibration", () => runCalibration({ quick, repeats, log }));
 }
 
 if (parts.includes("driver")) {
   log("Load driver cost, TTFT error beside the bare-undici floor, k6 ratio…");
-  results.driver = await runDriverBench({ quick, repeats, log });
+  results.driver = await loadAround("driver", () => runDriverBench({ quick, repeats, log }));
 }
 
 /**
@@ -70,12 +78,12 @@ const longRepeats = values.repeats ? repeats : 1;
 
 if (parts.includes("start")) {
   log(`\`npm start\` (the default run: smoke profile, every phase, the embedded JS reference), ${repeats} times…`);
-  results.start = timedRuns("npm start", [], repeats, log);
+  results.start = await loadAround("start", () => timedRuns("npm start", [], repeats, log));
 }
 
 if (parts.includes("conformance")) {
   log(`Conformance run of both documents (contract and streams, profile ${profile}) against the embedded reference, ${longRepeats} time(s)…`);
-  results.conformance = { profile, ...timedRuns("run", ["--only", "contract,streams", "--profile", profile, "--response-time", String(RESPONSE_TIME_MS)], longRepeats, log) };
+  results.conformance = await loadAround("conformance", () => ({ profile, ...timedRuns("run", ["--only", "contract,streams", "--profile", profile, "--response-time", String(RESPONSE_TIME_MS)], longRepeats, log) }));
 }
 
 if (parts.includes("report")) {
@@ -95,17 +103,18 @@ if (parts.includes("peers")) {
   const capMs = Number(values["peer-cap"] ?? 300) * 1000;
   log(`agentwire beside Schemathesis on the reference: speed on both documents${values["no-speed"] ? " (skipped)" : ""}, detection of ${faults.length} faults…`);
   try {
-    const peers: PeersResult = await runPeers({
+    const peers: PeersResult = await loadAround("peers", () => runPeers({
       faults,
       repeats: peerRepeats,
       speed: { profile: "full", maxExamples: 100, only: "contract", capMs },
       detect: { profile: "smoke", maxExamples: 5, only: "contract,streams", capMs: 120_000 },
-      workers: 4,
+      // agentwire's default on the embedded reference, so both send as many requests at once.
+      workers: 6,
       seed: 1,
       speedOff: values["no-speed"] === true,
       dir: join(out, "peers"),
       log,
-    });
+    }));
     results.peers = peers;
     // A run without the speed part keeps the README's earlier speed rows, said to be from that run.
     const earlier = peers.speed.length ? undefined : earlierSpeed(sectionOf(readFileSync(README, "utf8"), "peers") ?? "");

@@ -43,6 +43,8 @@ export interface BenchResults {
   conformance?: TimedRuns & { profile: string };
   driver?: DriverResult;
   peers?: { speed?: PeersSpeed[]; detection?: PeersDetection[]; error?: string };
+  /** Per part, the 1-minute load average before and after it. */
+  loadAverage?: Record<string, [number, number]>;
 }
 
 type Verdict = "met" | "missed" | "not measured";
@@ -130,7 +132,8 @@ export function renderGoals(results: Record<string, unknown>, date: string): str
   const missed = rows.filter((x) => x.verdict === "missed").length;
   const unmeasured = rows.filter((x) => x.verdict === "not measured").length;
   return [
-    `Measured ${date} by one \`npm run bench\` on ${m.cpus} vCPUs (${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node.replace(/^v/, "")}): ${rows.length - missed - unmeasured} goals met, ${missed} missed${unmeasured ? `, ${unmeasured} not measured in this run` : ""}.`,
+    `Measured ${date} by one \`npm run bench\` on ${m.cpus} vCPUs (${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node.replace(/^v/, "")}): ${rows.length - missed - unmeasured} goals met, ${missed} missed${unmeasured ? `, ${unmeasured} not measured in this run` : ""}.` +
+      (r.loadAverage && Object.keys(r.loadAverage).length ? ` Load average before → after each part: ${Object.entries(r.loadAverage).map(([part, [a, b]]) => `${part} ${a} → ${b}`).join(", ")}.` : ""),
     "",
     "| what | goal | measured | |",
     "|---|---|---|---|",
