@@ -193,7 +193,7 @@ export async function runPeers(o: PeersOptions) {
   return {
     settings: {
       schemathesis: { version: schemathesisVersion(), phases: SCHEMATHESIS_PHASES, checks: "all", workers: o.workers, seed: o.seed, requestTimeoutS: 30 },
-      agentwire: { seed: 1, workers: "default (4 on the embedded reference)" },
+      agentwire: { seed: 1, workers: "its default on the embedded reference" },
       speed: o.speed,
       detect: o.detect,
       healthyRuns: HEALTHY_RUNS,
