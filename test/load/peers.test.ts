@@ -2,12 +2,15 @@
  * The peer benchmark's reading of both tools' reports and its detection rule, on small fixtures (no tool
  * runs here: the benchmark itself runs them, in `npm run bench -- --only peers`).
  */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, withoutNoise, type PeerFinding } from "../../load/bench/peers/findings.ts";
 import type { CheckName } from "../../core/checks.ts";
-import { phasesFor, type PeersResult } from "../../load/bench/peers/index.ts";
-import { schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
+import { inTurn, phasesFor, type PeersResult } from "../../load/bench/peers/index.ts";
+import { runSchemathesis, schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
 import { faultScope, readDocument, resolveOperation, type FaultScope } from "../../load/bench/peers/scope.ts";
 import { earlierSpeed, renderPeers } from "../../load/bench/peers/table.ts";
 import { findFault } from "../../reference/faults/catalog.ts";
@@ -37,6 +40,7 @@ const NDJSON = [
   JSON.stringify({ NonFatalError: { id: "e2", value: { type: "SystemError", message: "AST constructor recursion depth mismatch (before=66, after=61)" }, phase: "coverage", label: "GET /agents", related_to_operation: true } }),
   finished("stateful", "Stateful tests", { e1: [failure("not_a_server_error", "ST101", "GET /agents", "Server error", "")] }).slice(0, 80),
 ].join("\n");
+const finishedLine = finished("fuzzing", "GET /agents", { f1: [failure("not_a_server_error", "ST101", "GET /agents", "Server error", "")] });
 
 const MANAGED = readDocument("specs/managed-deep-agents.openapi.yaml");
 const AGENT_SERVER = readDocument("specs/agent-server.openapi.yaml");
@@ -161,7 +165,7 @@ test("requests are the HAR file's entries; the command line bounds the run, keep
   const har = JSON.stringify({ log: { entries: [1, 2, 3].map((i) => ({ request: { method: "GET" }, timings: { wait: i } })) } });
   assert.equal(harEntries(har), 3);
   assert.equal(harEntries(har.slice(0, har.lastIndexOf('"timings"') - 3)), 2, "a file cut short by a kill: its complete entries");
-  const args = schemathesisArgs({ document: "specs/x.yaml", baseUrl: BASE, apiKey: "k", maxExamples: 5, workers: 4, seed: 1, capMs: 1000, dir: "/tmp/x" });
+  const args = schemathesisArgs({ document: "specs/x.yaml", baseUrl: BASE, apiKey: "k", maxExamples: 5, workers: 4, seed: 1, capMs: 1000, statefulCapMs: 500, dir: "/tmp/x" });
   assert.deepEqual(args.slice(args.indexOf("--phases"), args.indexOf("--phases") + 6), ["--phases", "examples,coverage,fuzzing,stateful", "--checks", "all", "--max-examples", "5"]);
   assert.ok(args.includes("X-Api-Key: k") && args.includes("--request-timeout"));
   assert.ok(!args.some((a) => a.startsWith("--exclude")), "every operation of the document");
@@ -193,22 +197,64 @@ test("the table says per fault which tool reports it, which faults only Schemath
     spec: "agent-server",
     phases: ["contract"],
     scope: { by: "any", why: "emulator" },
-    wallMs,
-    agentwire: tool(aw),
-    schemathesis: tool(st, { capped: false, ...capped }),
+    agentwire: tool(aw, { wallMs: 10_000 }),
+    schemathesis: tool(st, { capped: false, wallMs, ...capped }),
   });
   const result = {
     settings: { schemathesis: { version: "4.32.5", phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: 4, seed: 1, requestTimeoutS: 30 }, detect: { profile: "smoke", maxExamples: 5, capMs: 150_000 }, healthyRuns: 2, repeats: 1 },
     speed: [],
     healthy: [{ spec: "agent-server", phases: ["contract", "streams"], agentwire: { open: [], waived: 3 }, schemathesis: [finding("ST103 Undocumented status code")], unstable: { agentwire: [], schemathesis: ["x"] } }],
-    time: { healthyMs: 100_000, faultsMs: 200_000 },
+    time: { wallMs: 300_000, agentwireMs: 240_000, schemathesisMs: 360_000 },
     detection: [row("a", 40_000, ["response_schema"], []), row("b", 70_000, [], ["ST101 Server error"], { capped: true, cappedIn: "stateful" }), row("c", 90_000, [], [], { noise: [finding("ST108 SSE event violates schema")] })],
   } as unknown as PeersResult;
   const md = renderPeers(result, { cpus: 2, cpuModel: "cpu", memoryGiB: 8, node: "v20.20.2" }, "2026-12-03");
-  assert.match(md, /\| `a` \| Agent Server \| any † \(lives in the emulator\) \| contract \| ✓ `response_schema` \| ✗ \| 40 \|/);
-  assert.match(md, /\| `b` \| .* \| ✗ \| ✓ `ST101 Server error` \(capped in stateful\) \| 70 \|/);
-  assert.match(md, /\| `c` \| .* \| ✗ \| ✗; `ST108 SSE event violates schema` seen without the fault, not credited \| 90 \|/);
+  assert.match(md, /\| `a` \| Agent Server \| any † \(lives in the emulator\) \| contract \| ✓ `response_schema` \| ✗ \| 10 \/ 40 \|/);
+  assert.match(md, /\| `b` \| .* \| ✗ \| ✓ `ST101 Server error` \(capped in stateful\) \| 10 \/ 70 \|/);
+  assert.match(md, /\| `c` \| .* \| ✗ \| ✗; `ST108 SSE event violates schema` seen without the fault, not credited \| 10 \/ 90 \|/);
   assert.match(md, /agentwire reports 1 of 3 faults, Schemathesis 1\. Reported by Schemathesis and not by agentwire: `b`\. By neither: `c`\./);
-  assert.match(md, /Time: 300 s in all — the healthy baselines 100 s, the faults 200 s \(a fault takes 70 s at the median, the longest 90 s: `c`\)/);
+  assert.match(md, /Time: 5\.0 min for the healthy baselines and the 3 faults, .* \(agentwire's runs 4\.0 min in all, Schemathesis' 6\.0 min\); a fault's slower run takes 70 s at the median, the longest 90 s \(`c`\)/);
   assert.match(md, /\| Agent Server \| contract, streams \| 0 \(3\) \| 1: `ST103 Undocumented status code` \| agentwire 0, Schemathesis 1 \|/);
+});
+
+test("jobs run two at a time, the next as soon as a slot is free, their results in job order", async () => {
+  const log: string[] = [];
+  const job = (name: string, ms: number) => async () => {
+    log.push(`start ${name}`);
+    await new Promise((r) => setTimeout(r, ms));
+    log.push(`end ${name}`);
+    return name;
+  };
+  assert.deepEqual(await inTurn([job("a", 60), job("b", 10), job("c", 10), job("d", 10)], 2), ["a", "b", "c", "d"]);
+  assert.deepEqual(log.slice(0, 4), ["start a", "start b", "end b", "start c"], "c does not wait for a");
+});
+
+test("a Schemathesis run stopped at its stateful phase's cap keeps what its event log holds and says where it stopped", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "peers-st-"));
+  // Stands in for Schemathesis: writes its event log up to the stateful phase, then hangs until interrupted.
+  const fake = join(dir, "schemathesis");
+  writeFileSync(
+    fake,
+    [
+      "#!/bin/sh",
+      'while [ "$1" != "--report-ndjson-path" ]; do shift; done; log="$2"',
+      `echo '${JSON.stringify({ PhaseStarted: { phase: { name: "fuzzing" } } })}' >> "$log"`,
+      `echo '${finishedLine}' >> "$log"`,
+      `echo '${JSON.stringify({ PhaseFinished: { phase: { name: "fuzzing" } } })}' >> "$log"`,
+      `echo '${JSON.stringify({ PhaseStarted: { phase: { name: "stateful" } } })}' >> "$log"`,
+      "trap 'exit 130' INT",
+      "while :; do sleep 0.1; done",
+    ].join("\n"),
+  );
+  chmodSync(fake, 0o755);
+  try {
+    const started = performance.now();
+    const r = await runSchemathesis(fake, { document: "specs/managed-deep-agents.openapi.yaml", baseUrl: BASE, apiKey: "k", maxExamples: 5, workers: 1, seed: 1, capMs: 60_000, statefulCapMs: 500, dir: join(dir, "run") });
+    const s = (performance.now() - started) / 1000;
+    assert.ok(s < 5, `stopped by the stateful cap, not the whole run's (${s.toFixed(1)} s)`);
+    assert.equal(r.capped, true);
+    assert.equal(r.cappedIn, "stateful");
+    assert.deepEqual(r.findings.map((f) => f.key), ["ST101 GET /agents"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

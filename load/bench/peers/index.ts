@@ -48,6 +48,8 @@ export interface Budget {
   maxExamples: number;
   /** Schemathesis' wall-time cap per run. */
   capMs: number;
+  /** Its stateful phase's cap, from the phase's start. */
+  statefulCapMs: number;
 }
 
 const PHASES = ["contract", "streams", "load"] as const;
@@ -78,6 +80,7 @@ async function schemathesisOn(exe: string, spec: SpecId, faults: string[], budge
       workers: o.workers,
       seed: o.seed,
       capMs: budget.capMs,
+      statefulCapMs: budget.statefulCapMs,
       dir,
     });
   } finally {
@@ -137,45 +140,52 @@ export async function runPeers(o: PeersOptions) {
     }
   }
 
-  // The healthy baselines at the detection budget, agentwire with every phase a fault on that document
-  // needs (a finding is keyed by its fingerprint, whichever other phases ran); then each fault. Both tools
-  // at once: each has its own reference, and only findings are compared here, never time.
+  // The healthy baselines at the detection budget (agentwire with every phase a fault on that document
+  // needs: a finding is keyed by its fingerprint, whichever other phases ran), then each fault. Two tool
+  // runs at a time, as a fault's pair ran before, but the next run starts as soon as either ends instead
+  // of waiting for the slower of the pair. Each run has its own reference, and only findings are compared
+  // here, never time.
   const specs = SPECS.filter((spec) => faults.some((f) => f.spec === spec));
-  const healthy = new Map<SpecId, { agentwire: AgentwireResult[]; schemathesis: SchemathesisResult[]; phases: string[] }>();
+  const healthyPhases = new Map(specs.map((spec) => [spec, PHASES.filter((p) => faults.some((f) => f.spec === spec && (f.phases as readonly string[]).includes(p)))]));
+  const done = (what: string, r: AgentwireResult | SchemathesisResult) => {
+    o.log(`  ${what}: ${(r.wallMs / 1000).toFixed(0)} s, ${r.findings.length} findings${"internalErrors" in r ? cappedIn(r) : ""}${r.error ? ` (${r.error})` : ""}`);
+    return r;
+  };
+  const healthyJobs = specs.flatMap((spec) =>
+    Array.from({ length: HEALTHY_RUNS }, (_, i) => [
+      async () => done(`healthy ${spec} ${i + 1}, agentwire --only ${healthyPhases.get(spec)!.join(",")}`, await agentwireOn(spec, undefined, o.detect.profile, healthyPhases.get(spec)!, join(o.dir, `healthy-${spec}-${i}-agentwire`))),
+      async () => done(`healthy ${spec} ${i + 1}, Schemathesis`, await schemathesisOn(exe, spec, [], o.detect, o, join(o.dir, `healthy-${spec}-${i}-schemathesis`))),
+    ]).flat(),
+  );
+  const faultJobs = faults.flatMap((f) => [
+    async () => done(`${f.name}, agentwire --only ${f.phases.join(",")}`, await agentwireOn(f.spec, f.name, o.detect.profile, f.phases, join(o.dir, `fault-${f.name}-agentwire`))),
+    async () => done(`${f.name}, Schemathesis`, await schemathesisOn(exe, f.spec, [f.name], o.detect, o, join(o.dir, `fault-${f.name}-schemathesis`))),
+  ]);
   const started = performance.now();
-  for (const spec of specs) {
-    const phases = PHASES.filter((p) => faults.some((f) => f.spec === spec && (f.phases as readonly string[]).includes(p)));
-    const h = { agentwire: [] as AgentwireResult[], schemathesis: [] as SchemathesisResult[], phases };
-    for (let i = 0; i < HEALTHY_RUNS; i++) {
-      const [aw, st] = await Promise.all([agentwireOn(spec, undefined, o.detect.profile, phases, join(o.dir, `healthy-${spec}-${i}-agentwire`)), schemathesisOn(exe, spec, [], o.detect, o, join(o.dir, `healthy-${spec}-${i}-schemathesis`))]);
-      h.agentwire.push(aw);
-      h.schemathesis.push(st);
-      o.log(`  healthy ${spec} (${i + 1}/${HEALTHY_RUNS}, agentwire --only ${phases.join(",")}): agentwire ${aw.findings.length} open findings (${aw.waived} waived) in ${(aw.wallMs / 1000).toFixed(0)} s, Schemathesis ${st.findings.length} in ${(st.wallMs / 1000).toFixed(0)} s${cappedIn(st)}`);
-    }
-    healthy.set(spec, h);
-  }
-  const healthyMs = performance.now() - started;
-
-  const runs = [];
-  for (const f of faults) {
+  const results = await inTurn([...healthyJobs, ...faultJobs], 2);
+  const wallMs = Math.round(performance.now() - started);
+  const healthy = new Map(
+    specs.map((spec, s) => {
+      const mine = results.slice(s * HEALTHY_RUNS * 2, (s + 1) * HEALTHY_RUNS * 2);
+      return [spec, { phases: healthyPhases.get(spec)!, agentwire: mine.filter((_, i) => i % 2 === 0) as AgentwireResult[], schemathesis: mine.filter((_, i) => i % 2 === 1) as SchemathesisResult[] }];
+    }),
+  );
+  const runs = faults.map((f, i) => {
+    const aw = results[healthyJobs.length + 2 * i] as AgentwireResult;
+    const st = results[healthyJobs.length + 2 * i + 1] as SchemathesisResult;
     const base = healthy.get(f.spec)!;
-    const began = performance.now();
-    const [aw, st] = await Promise.all([agentwireOn(f.spec, f.name, o.detect.profile, f.phases, join(o.dir, `fault-${f.name}-agentwire`)), schemathesisOn(exe, f.spec, [f.name], o.detect, o, join(o.dir, `fault-${f.name}-schemathesis`))]);
-    const wallMs = Math.round(performance.now() - began);
-    const awCaused = causedByFault(base.agentwire.map((r) => r.findings), aw.findings, f.scope);
-    const stCaused = causedByFault(base.schemathesis.map((r) => r.findings), st.findings, f.scope);
-    runs.push({ f, wallMs, aw, st, awCaused, stCaused });
-    const said = (c: { credited: PeerFinding[]; elsewhere: PeerFinding[] }) =>
-      `${c.credited.length ? `reports it (${[...new Set(c.credited.map((x) => x.check))].join(", ")})` : "misses it"}${c.elsewhere.length ? `, ${c.elsewhere.length} new findings elsewhere` : ""}`;
-    o.log(
-      `  ${f.name} (${f.scope.by === "any" ? "any operation" : f.scope.operations.join(", ")}; agentwire --only ${f.phases.join(",")}), ${(wallMs / 1000).toFixed(0)} s: ` +
-        `agentwire ${said(awCaused)}; Schemathesis ${said(stCaused)}${cappedIn(st)}`,
-    );
-  }
+    return {
+      f,
+      aw,
+      st,
+      awCaused: causedByFault(base.agentwire.map((r) => r.findings), aw.findings, f.scope),
+      stCaused: causedByFault(base.schemathesis.map((r) => r.findings), st.findings, f.scope),
+    };
+  });
   // Only once every fault has run is it known what some run found on an operation its fault left alone.
   const awClean = withoutNoise(runs.map((r) => r.awCaused));
   const stClean = withoutNoise(runs.map((r) => r.stCaused));
-  const detection = runs.map(({ f, wallMs, aw, st }, i) => {
+  const detection = runs.map(({ f, aw, st }, i) => {
     const a = awClean[i]!;
     const b = stClean[i]!;
     return {
@@ -184,11 +194,14 @@ export async function runPeers(o: PeersOptions) {
       expectedChecks: f.caughtBy,
       phases: f.phases,
       scope: f.scope,
-      wallMs,
       agentwire: { detected: a.credited.length > 0, byExpectedCheck: a.credited.some((x) => (f.caughtBy as string[]).includes(x.check)), findings: a.credited, elsewhere: a.elsewhere, noise: a.noise, wallMs: aw.wallMs, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
       schemathesis: { detected: b.credited.length > 0, findings: b.credited, elsewhere: b.elsewhere, noise: b.noise, wallMs: st.wallMs, exit: st.exit, capped: st.capped, ...(st.cappedIn ? { cappedIn: st.cappedIn } : {}), internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
     };
   });
+  const said = (c: { credited: PeerFinding[]; noise: PeerFinding[] }) =>
+    `${c.credited.length ? `reports it (${[...new Set(c.credited.map((x) => x.check))].join(", ")})` : "misses it"}${c.noise.length ? `; ${c.noise.length} seen without the fault` : ""}`;
+  runs.forEach(({ f }, i) => o.log(`  ${f.name}: agentwire ${said(awClean[i]!)}; Schemathesis ${said(stClean[i]!)}`));
+  const sum = (rs: { wallMs: number }[]) => rs.reduce((n, r) => n + r.wallMs, 0);
 
   return {
     settings: {
@@ -208,9 +221,21 @@ export async function runPeers(o: PeersOptions) {
       // Anything one healthy run reports that the other does not: what a single run's differences are worth.
       unstable: { agentwire: unstable(h.agentwire.map((r) => r.findings)), schemathesis: unstable(h.schemathesis.map((r) => r.findings)) },
     })),
-    time: { healthyMs: Math.round(healthyMs), faultsMs: detection.reduce((n, d) => n + d.wallMs, 0) },
+    // Wall time of the whole detection part, and the time each tool's runs took (two run at once).
+    time: { wallMs, agentwireMs: sum(results.filter((_, i) => i % 2 === 0)), schemathesisMs: sum(results.filter((_, i) => i % 2 === 1)) },
     detection,
   };
+}
+
+/** Runs the jobs `width` at a time, in order, each as soon as a slot is free; their results in job order. */
+export async function inTurn<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const slot = async () => {
+    for (let i = next++; i < jobs.length; i = next++) results[i] = await jobs[i]!();
+  };
+  await Promise.all(Array.from({ length: width }, slot));
+  return results;
 }
 
 const unstable = (runs: PeerFinding[][]) => {

@@ -4,8 +4,9 @@
  * document against one target with a wall-time cap. It lives only here: nothing of the product uses it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readSync } from "node:fs";
 import { dirname, join, resolve as absolute } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath } from "node:url";
 import { harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, type PeerFinding } from "./findings.ts";
 import { readDocument } from "./scope.ts";
@@ -40,6 +41,8 @@ export interface SchemathesisRun {
   seed: number;
   /** Wall-time cap: SIGINT, then SIGKILL a few seconds later. */
   capMs: number;
+  /** The stateful phase's own cap, from its start (it is the phase that stalls, and the last). */
+  statefulCapMs: number;
   /** Where its reports and console output go. */
   dir: string;
 }
@@ -62,13 +65,38 @@ export interface SchemathesisResult {
 export const PHASES = "examples,coverage,fuzzing,stateful";
 
 /**
- * After the interrupt at the cap, what it gets before it is killed. Its stateful phase stalls now and then
+ * After the interrupt at a cap, what it gets before it is killed. Its stateful phase stalls now and then
  * on the Agent Server: a step creates a run through `POST …/runs/wait` with a large `after_seconds` (the
  * document sets no bound), and the server waits for that run, which starts days later or never, writing a
  * keep-alive newline every second, so the read never meets its timeout and the interrupt waits for it.
  * Nothing is lost by not waiting: its findings are read from the event log it writes as it goes.
  */
 const GRACE_MS = 5000;
+
+/** Tells `onStart` of each phase the event log says has started, reading the log as it grows. */
+function watchPhases(file: string, onStart: (phase: string) => void): () => void {
+  const decoder = new StringDecoder("utf8");
+  const buffer = Buffer.alloc(64 * 1024);
+  let offset = 0;
+  let pending = "";
+  const timer = setInterval(() => {
+    if (!existsSync(file)) return;
+    const fd = openSync(file, "r");
+    try {
+      for (let n; (n = readSync(fd, buffer, 0, buffer.length, offset)) > 0; offset += n) pending += decoder.write(buffer.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith('{"PhaseStarted"')) continue;
+      const name = (JSON.parse(line) as { PhaseStarted: { phase?: { name?: string } } }).PhaseStarted.phase?.name;
+      if (name) onStart(name);
+    }
+  }, 1000);
+  return () => clearInterval(timer);
+}
 
 export function schemathesisArgs(o: SchemathesisRun): string[] {
   return [
@@ -94,15 +122,21 @@ export async function runSchemathesis(exe: string, o: SchemathesisRun): Promise<
     // Run from its own folder: it records every failing case for `st replay` under ./.schemathesis/, which
     // belongs with the run's reports, not in the project.
     const child = spawn(exe, schemathesisArgs({ ...o, document: absolute(o.document), dir: absolute(o.dir) }), { cwd: o.dir, stdio: ["ignore", out, out] });
-    const cap = setTimeout(() => {
+    const timers: NodeJS.Timeout[] = [];
+    const interrupt = () => {
+      if (capped) return;
       capped = true;
       child.kill("SIGINT");
-    }, o.capMs);
-    const kill = setTimeout(() => child.kill("SIGKILL"), o.capMs + GRACE_MS);
+      timers.push(setTimeout(() => child.kill("SIGKILL"), GRACE_MS));
+    };
+    timers.push(setTimeout(interrupt, o.capMs));
+    const unwatch = watchPhases(join(o.dir, "events.ndjson"), (phase) => {
+      if (phase === "stateful") timers.push(setTimeout(interrupt, o.statefulCapMs));
+    });
     child.on("error", () => resolve(null));
     child.on("exit", (code) => {
-      clearTimeout(cap);
-      clearTimeout(kill);
+      unwatch();
+      timers.forEach(clearTimeout);
       resolve(code);
     });
   });

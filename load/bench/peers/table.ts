@@ -3,6 +3,7 @@ import type { PeersResult } from "./index.ts";
 import type { PeerFinding } from "./findings.ts";
 
 const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
+const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 const n = (x: number) => x.toLocaleString("en-US");
 const checks = (fs: PeerFinding[]) => [...new Set(fs.map((f) => `\`${f.check}\``))].join(", ");
 const DOC: Record<string, string> = { "managed-deep-agents": "Managed", "agent-server": "Agent Server" };
@@ -63,30 +64,33 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string, prev
     const d = r.detection;
     const aw = d.filter((x) => x.agentwire.detected).map((x) => x.fault);
     const sc = d.filter((x) => x.schemathesis.detected).map((x) => x.fault);
-    const times = d.map((x) => x.wallMs).sort((a, b) => a - b);
-    const longest = d.reduce((m, x) => (x.wallMs > m.wallMs ? x : m));
+    // A fault's time is its slower tool's run.
+    const slower = (x: (typeof d)[number]) => Math.max(x.agentwire.wallMs, x.schemathesis.wallMs);
+    const times = d.map(slower).sort((a, b) => a - b);
+    const longest = d.reduce((m, x) => (slower(x) > slower(m) ? x : m));
     lines.push(
-      `Detection: each fault on the document it breaks, both tools at once, each on its own reference with the fault; agentwire \`--profile ${r.settings.detect.profile}\` ` +
+      `Detection: each fault on the document it breaks, each tool on a reference of its own with the fault, two tool runs at a time; agentwire \`--profile ${r.settings.detect.profile}\` ` +
         "with the phases that judge the checks the fault declares (`--only`), " +
-        `Schemathesis \`--max-examples ${r.settings.detect.maxExamples}\` capped at ${s(r.settings.detect.capMs)}. A tool reports a fault when the faulty run has a finding none of its ${r.settings.healthyRuns} healthy runs had, ` +
+        `Schemathesis \`--max-examples ${r.settings.detect.maxExamples}\` capped at ${s(r.settings.detect.capMs)}, its stateful phase at ${s(r.settings.detect.statefulCapMs)}. A tool reports a fault when the faulty run has a finding none of its ${r.settings.healthyRuns} healthy runs had, ` +
         "on an operation the fault changes: those its own request match takes, asked about every operation of the document (and about the methods a path does not declare); " +
         "† where it takes none by method and path, any operation counts. A broken load gate or a finding of the multitask bursts is on the operations that part of the load phase sends. " +
         "New findings on other operations are counted, not credited, and so is a finding another fault's run had on an operation that fault does not change " +
         "(found there without the operation broken: exploration noise). ✓ by the check the fault is declared to break; ✓* by another one:",
       "",
-      "| fault | document | operations it changes | agentwire `--only` | agentwire | Schemathesis | s |",
+      "| fault | document | operations it changes | agentwire `--only` | agentwire | Schemathesis | s (agentwire / Schemathesis) |",
       "|---|---|---|---|---|---|---|",
       ...d.map((x) => {
         const a = `${x.agentwire.detected ? `${x.agentwire.byExpectedCheck ? "✓" : "✓*"} ${checks(x.agentwire.findings)}` : "✗"}${noise(x.agentwire.noise)}${elsewhere(x.agentwire.elsewhere)}`;
         const b = `${x.schemathesis.detected ? `✓ ${checks(x.schemathesis.findings)}` : "✗"}${noise(x.schemathesis.noise)}${elsewhere(x.schemathesis.elsewhere)}${capped(x.schemathesis)}`;
-        return `| \`${x.fault}\` | ${DOC[x.spec]} | ${scopeCell(x)} | ${x.phases.join(", ")} | ${a} | ${b} | ${(x.wallMs / 1000).toFixed(0)} |`;
+        return `| \`${x.fault}\` | ${DOC[x.spec]} | ${scopeCell(x)} | ${x.phases.join(", ")} | ${a} | ${b} | ${(x.agentwire.wallMs / 1000).toFixed(0)} / ${(x.schemathesis.wallMs / 1000).toFixed(0)} |`;
       }),
       "",
       `agentwire reports ${aw.length} of ${d.length} faults, Schemathesis ${sc.length}. Reported by Schemathesis and not by agentwire: ${names(sc.filter((f) => !aw.includes(f)))}. ` +
         `By neither: ${names(d.filter((x) => !x.agentwire.detected && !x.schemathesis.detected).map((x) => x.fault))}.`,
       "",
-      `Time: ${s(r.time.healthyMs + r.time.faultsMs)} in all — the healthy baselines ${s(r.time.healthyMs)}, the faults ${s(r.time.faultsMs)} ` +
-        `(a fault takes ${s(times[Math.floor(times.length / 2)]!)} at the median, the longest ${s(longest.wallMs)}: \`${longest.fault}\`).`,
+      `Time: ${min(r.time.wallMs)} for the healthy baselines and the ${d.length} faults, two tool runs at a time, the next one starting as soon as one ends ` +
+        `(agentwire's runs ${min(r.time.agentwireMs)} in all, Schemathesis' ${min(r.time.schemathesisMs)}); a fault's slower run takes ${s(times[Math.floor(times.length / 2)]!)} at the median, ` +
+        `the longest ${s(slower(longest))} (\`${longest.fault}\`).`,
       "",
       `On the healthy reference at the same budget (what a tool reports there is a false alarm or a true deviation of the reference; agentwire's waivers name the latter with reasons); the first of the ${r.settings.healthyRuns} runs, and what differed between them:`,
       "",
