@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, withoutNoise, type PeerFinding } from "../../load/bench/peers/findings.ts";
+import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, withDeclared, withoutNoise, type PeerFinding } from "../../load/bench/peers/findings.ts";
 import type { CheckName } from "../../core/checks.ts";
 import { inTurn, phasesFor, type PeersResult } from "../../load/bench/peers/index.ts";
 import { runSchemathesis, schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
@@ -110,17 +110,36 @@ test("a fault is credited with findings no healthy run had on the operations it 
   assert.deepEqual(keys(causedByFault(healthy, run, { by: "any", why: "emulator" }).credited), ["ST101 GET /agents", "ST202 POST /threads", "flow x", "unusable"]);
 });
 
-test("a finding some run had on an operation its fault does not change is noise wherever else it is credited", () => {
+test("a finding two other faults' runs had on operations they do not change is noise wherever it is credited, on the same document", () => {
   const f = (key: string): PeerFinding => ({ key, check: key, operation: "", operations: [], message: key });
-  const runs = [
-    { fault: "a", credited: [f("ST108 stream"), f("ST105 stream")], elsewhere: [] },
-    { fault: "b", credited: [f("ST101 agents")], elsewhere: [f("ST108 stream")] },
-  ];
-  const clean = withoutNoise(runs);
-  assert.deepEqual(clean.map((r) => [r.fault, r.credited.map((x) => x.key), r.noise.map((x) => x.key)]), [
-    ["a", ["ST105 stream"], ["ST108 stream"]],
-    ["b", ["ST101 agents"], []],
+  const run = (fault: string, spec: string, credited: string[], elsewhere: string[]) => ({ fault, spec, credited: credited.map(f), elsewhere: elsewhere.map(f) });
+  const clean = withoutNoise([
+    run("a", "M", ["ST108 stream", "ST105 stream", "resolve"], []),
+    run("b", "M", ["ST101 agents"], ["ST108 stream", "resolve"]),
+    run("c", "M", [], ["ST108 stream"]),
+    run("d", "A", ["ST105 stream"], []),
+    run("e", "A", [], ["ST105 stream"]),
   ]);
+  assert.deepEqual(
+    clean.map((r) => [r.fault, r.credited.map((x) => x.key), r.noise.map((x) => x.key)]),
+    [
+      ["a", ["ST105 stream", "resolve"], ["ST108 stream"]],
+      ["b", ["ST101 agents"], []],
+      ["c", [], []],
+      ["d", ["ST105 stream"], []],
+      ["e", [], []],
+    ],
+    "one other run is not enough (a fault upstream in a sequence); the other document's key is another operation",
+  );
+});
+
+test("a finding judged over several requests by a check the fault declares counts on whichever operation it names", () => {
+  const f = (check: string, operation: string): PeerFinding => ({ key: `${check} ${operation}`, check, operation, operations: [operation], message: check });
+  const caused = { credited: [] as PeerFinding[], elsewhere: [f("managed_approval_configured_tools", "streamRun"), f("not_a_server_error", "listAgents")] };
+  const r = withDeclared(caused, (x) => x.check === "managed_approval_configured_tools");
+  assert.deepEqual(r.credited.map((x) => x.key), ["managed_approval_configured_tools streamRun"]);
+  assert.deepEqual(r.offScope, r.credited);
+  assert.deepEqual(r.elsewhere.map((x) => x.key), ["not_a_server_error listAgents"]);
 });
 
 test("agentwire's findings as a user reads them: open ones by fingerprint, waived ones left out, broken gates and an unusable target counted", () => {
@@ -189,30 +208,41 @@ test("a run without the speed part keeps the earlier section's speed table, said
   assert.equal(earlierSpeed("Measured 2026-12-02.\n\nDetection: …"), undefined);
 });
 
-test("the table says per fault which tool reports it, which faults only Schemathesis or neither reports, and where the time went", () => {
-  const finding = (check: string): PeerFinding => ({ key: check, check, operation: "", operations: [], message: check });
-  const tool = (checks: string[], extra: object = {}) => ({ detected: checks.length > 0, byExpectedCheck: checks.includes("response_schema"), findings: checks.map(finding), elsewhere: [], noise: [], ...extra });
-  const row = (fault: string, wallMs: number, aw: string[], st: string[], capped = {}) => ({
-    fault,
-    spec: "agent-server",
-    phases: ["contract"],
+test("the table says per fault and document which tool reports it, which faults only Schemathesis or neither reports, and where the time went", () => {
+  const finding = (check: string, key = check): PeerFinding => ({ key, check, operation: "", operations: [], message: check });
+  const tool = (checks: string[], extra: object = {}) => ({ detected: checks.length > 0, byExpectedCheck: checks.includes("response_schema"), findings: checks.map((c) => finding(c)), offScope: [], elsewhere: [], noise: [], ...extra });
+  const doc = (spec: string, wallMs: number, aw: string[], st: string[], extra: { aw?: object; st?: object } = {}) => ({
+    spec,
     scope: { by: "any", why: "emulator" },
-    agentwire: tool(aw, { wallMs: 10_000 }),
-    schemathesis: tool(st, { capped: false, wallMs, ...capped }),
+    agentwire: tool(aw, { wallMs: 10_000, ...extra.aw }),
+    schemathesis: tool(st, { capped: false, wallMs, ...extra.st }),
+  });
+  const fault = (name: string, ...documents: ReturnType<typeof doc>[]) => ({
+    fault: name,
+    phases: ["contract"],
+    agentwire: { detected: documents.some((x) => x.agentwire.detected) },
+    schemathesis: { detected: documents.some((x) => x.schemathesis.detected) },
+    documents,
   });
   const result = {
-    settings: { schemathesis: { version: "4.32.5", phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: 4, seed: 1, requestTimeoutS: 30 }, detect: { profile: "smoke", maxExamples: 5, capMs: 150_000 }, healthyRuns: 2, repeats: 1 },
+    settings: { schemathesis: { version: "4.32.5", phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: 6, seed: 1, requestTimeoutS: 30 }, detect: { profile: "smoke", maxExamples: 5, capMs: 150_000, statefulCapMs: 60_000 }, healthyRuns: 2, repeats: 1 },
     speed: [],
     healthy: [{ spec: "agent-server", phases: ["contract", "streams"], agentwire: { open: [], waived: 3 }, schemathesis: [finding("ST103 Undocumented status code")], unstable: { agentwire: [], schemathesis: ["x"] } }],
     time: { wallMs: 300_000, agentwireMs: 240_000, schemathesisMs: 360_000 },
-    detection: [row("a", 40_000, ["response_schema"], []), row("b", 70_000, [], ["ST101 Server error"], { capped: true, cappedIn: "stateful" }), row("c", 90_000, [], [], { noise: [finding("ST108 SSE event violates schema")] })],
+    detection: [
+      fault("a", doc("agent-server", 40_000, ["response_schema"], [])),
+      fault("b", doc("agent-server", 70_000, [], ["ST101 Server error"], { st: { capped: true, cappedIn: "stateful" } })),
+      fault("c", doc("managed-deep-agents", 90_000, [], [], { st: { noise: [finding("ST108 SSE event violates schema")] } }), doc("agent-server", 20_000, ["error_event"], [], { aw: { offScope: [finding("error_event")] } })),
+      fault("d", doc("agent-server", 30_000, [], [])),
+    ],
   } as unknown as PeersResult;
   const md = renderPeers(result, { cpus: 2, cpuModel: "cpu", memoryGiB: 8, node: "v20.20.2" }, "2026-12-03");
   assert.match(md, /\| `a` \| Agent Server \| any † \(lives in the emulator\) \| contract \| ✓ `response_schema` \| ✗ \| 10 \/ 40 \|/);
   assert.match(md, /\| `b` \| .* \| ✗ \| ✓ `ST101 Server error` \(capped in stateful\) \| 10 \/ 70 \|/);
-  assert.match(md, /\| `c` \| .* \| ✗ \| ✗; `ST108 SSE event violates schema` seen without the fault, not credited \| 10 \/ 90 \|/);
-  assert.match(md, /agentwire reports 1 of 3 faults, Schemathesis 1\. Reported by Schemathesis and not by agentwire: `b`\. By neither: `c`\./);
-  assert.match(md, /Time: 5\.0 min for the healthy baselines and the 3 faults, .* \(agentwire's runs 4\.0 min in all, Schemathesis' 6\.0 min\); a fault's slower run takes 70 s at the median, the longest 90 s \(`c`\)/);
+  assert.match(md, /\| `c` \| Managed \| .* \| ✗ \| ✗; `ST108 SSE event violates schema` seen without the fault, not credited \| 10 \/ 90 \|/);
+  assert.match(md, /\| `c` \| Agent Server \| .* \| ✓\* `error_event‡` \| ✗ \| 10 \/ 20 \|/, "a row per document; ‡ where it counts off the fault's operations");
+  assert.match(md, /agentwire reports 2 of 4 faults, Schemathesis 1\. Reported by Schemathesis and not by agentwire: `b`\. By neither: `d`\./);
+  assert.match(md, /Time: 5\.0 min for the healthy baselines and the 4 faults on 5 fault–document pairs, .* \(agentwire's runs 4\.0 min in all, Schemathesis' 6\.0 min\); a pair's slower run takes 40 s at the median, the longest 90 s \(`c` on the Managed document\)/);
   assert.match(md, /\| Agent Server \| contract, streams \| 0 \(3\) \| 1: `ST103 Undocumented status code` \| agentwire 0, Schemathesis 1 \|/);
 });
 

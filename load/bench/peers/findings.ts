@@ -155,14 +155,30 @@ export function causedByFault(healthy: PeerFinding[][], faulty: PeerFinding[], s
 }
 
 /**
- * A finding one faulty run has on an operation its fault does not change was found there without that
- * operation being broken: the same finding credited to another fault is exploration noise as well, not
- * that fault's doing (two healthy runs do not show everything a random explorer reaches). Moves such
- * credits of every fault's run to `noise`.
+ * A finding judged over several requests (a lifecycle scenario, a flow, the multitask bursts, a gate) names
+ * one operation, where the broken rule showed, not always one the fault changes (approval-wrong-tool
+ * rewrites the agent's interrupt_config; the wrong approval shows in the run's stream). Such a finding by a
+ * check the fault declares is credited wherever it is (`offScope`), since the catalogue's project tests
+ * show that check fails on this fault and passes on the healthy references.
  */
-export function withoutNoise<T extends { credited: PeerFinding[]; elsewhere: PeerFinding[] }>(runs: T[]): (T & { noise: PeerFinding[] })[] {
-  const unbroken = new Set(runs.flatMap((r) => r.elsewhere.map((f) => f.key)));
-  return runs.map((r) => ({ ...r, credited: r.credited.filter((f) => !unbroken.has(f.key)), noise: r.credited.filter((f) => unbroken.has(f.key)) }));
+export function withDeclared<T extends { credited: PeerFinding[]; elsewhere: PeerFinding[] }>(caused: T, declared: (f: PeerFinding) => boolean): T & { offScope: PeerFinding[] } {
+  const offScope = caused.elsewhere.filter(declared);
+  return { ...caused, credited: [...caused.credited, ...offScope], elsewhere: caused.elsewhere.filter((f) => !declared(f)), offScope };
+}
+
+/**
+ * A finding that the runs of two or more other faults had on operations their faults do not change was
+ * found there without anything it is on being broken: credited to a fault, it is exploration noise, not
+ * that fault's doing (two healthy runs do not show everything a random explorer reaches). One such run is
+ * not enough: a fault that breaks an earlier request of a sequence shows up on the later ones (a stream cut
+ * short leaves the thread an interrupt was to be resolved on as it was). Per document: the same key on the
+ * other document is another operation. Moves such credits to `noise`.
+ */
+export function withoutNoise<T extends { spec: string; credited: PeerFinding[]; elsewhere: PeerFinding[] }>(runs: T[]): (T & { noise: PeerFinding[] })[] {
+  const runsWith = new Map<string, number>();
+  for (const r of runs) for (const key of new Set(r.elsewhere.map((f) => `${r.spec} ${f.key}`))) runsWith.set(key, (runsWith.get(key) ?? 0) + 1);
+  const noise = (r: T, f: PeerFinding) => (runsWith.get(`${r.spec} ${f.key}`) ?? 0) >= 2;
+  return runs.map((r) => ({ ...r, credited: r.credited.filter((f) => !noise(r, f)), noise: r.credited.filter((f) => noise(r, f)) }));
 }
 
 /**

@@ -4,25 +4,26 @@
  * - speed: per document, the healthy reference, agentwire's contract phase (full profile) and Schemathesis
  *   (every phase, every check, --max-examples 100), each alone, each capped in wall time: wall time,
  *   requests, requests/s and their ratio, medians over the repeats;
- * - detection: per reference fault, both tools on the document the fault breaks (the Managed one when it
- *   breaks both), each on a reference of its own with that fault, at the detection budget (agentwire's smoke
- *   profile and the phases that judge the checks the fault declares; Schemathesis --max-examples 5): a tool
- *   reports the fault when the faulty run has, on an operation the fault changes (scope.ts), a finding none
- *   of that tool's healthy runs at the same budget had. What each tool reports on the healthy reference is
- *   kept too: the candidates for false alarms.
+ * - detection: per reference fault, both tools on each document the fault breaks, each on a reference of
+ *   its own with that fault, at the detection budget (agentwire's smoke profile and the phases that judge
+ *   the checks the fault declares; Schemathesis --max-examples 5): a tool reports the fault when a faulty
+ *   run has, on an operation the fault changes (scope.ts), a finding none of that tool's healthy runs at
+ *   the same budget had and that is not exploration noise (findings.ts). What each tool reports on the
+ *   healthy reference is kept too: the candidates for false alarms.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { phaseOf, type CheckName } from "../../../core/checks.ts";
+import { CHECKS, isCheckName, phaseOf, type CheckName } from "../../../core/checks.ts";
 import type { SpecId } from "../../../core/target.ts";
 import { findFault } from "../../../reference/faults/catalog.ts";
 import { startReference } from "../../../reference/index.ts";
 import { runAgentwire, type AgentwireResult } from "./agentwire.ts";
-import { causedByFault, withoutNoise, type PeerFinding } from "./findings.ts";
+import { causedByFault, withDeclared, withoutNoise, type PeerFinding } from "./findings.ts";
 import { faultScope, readDocument, type DocOperation } from "./scope.ts";
 import { ensureSchemathesis, PHASES as SCHEMATHESIS_PHASES, runSchemathesis, schemathesisVersion, type SchemathesisResult } from "./schemathesis.ts";
 
 export const SPECS: SpecId[] = ["managed-deep-agents", "agent-server"];
+const SPEC_OF_API = { managed: "managed-deep-agents", "agent-server": "agent-server" } as const satisfies Record<string, SpecId>;
 
 /** The default fault subset: exchange rules both tools have checks for, a stream rule, and one of the Agent Server. */
 export const DEFAULT_FAULTS = ["server-error", "wrong-field-type", "allow-lists-other-path", "stream-content-type", "missing-required-field"];
@@ -113,9 +114,8 @@ export async function runPeers(o: PeersOptions) {
   const faults = o.faults.map((name) => {
     const fault = findFault(name);
     if (!fault) throw new Error(`unknown fault "${name}"`);
-    const spec: SpecId = fault.apis.includes("managed") ? "managed-deep-agents" : "agent-server";
     const caughtBy = fault.caughtBy as CheckName[];
-    return { name, spec, caughtBy, phases: phasesFor(caughtBy), scope: faultScope(fault, DOCUMENTS[spec]) };
+    return { name, fault, specs: fault.apis.map((api) => SPEC_OF_API[api]), caughtBy, phases: phasesFor(caughtBy) };
   });
 
   const speed = [];
@@ -140,13 +140,17 @@ export async function runPeers(o: PeersOptions) {
     }
   }
 
+  // A fault that breaks both APIs is tried on both documents: each tool has its own ways into each (the
+  // Agent Server's erroring graph is not reachable through the Managed API), and a tool reports the fault
+  // when it reports it on either.
+  const cases = faults.flatMap((f) => f.specs.map((spec) => ({ ...f, spec, scope: faultScope(f.fault, DOCUMENTS[spec]) })));
   // The healthy baselines at the detection budget (agentwire with every phase a fault on that document
-  // needs: a finding is keyed by its fingerprint, whichever other phases ran), then each fault. Two tool
+  // needs: a finding is keyed by its fingerprint, whichever other phases ran), then each case. Two tool
   // runs at a time, as a fault's pair ran before, but the next run starts as soon as either ends instead
   // of waiting for the slower of the pair. Each run has its own reference, and only findings are compared
   // here, never time.
-  const specs = SPECS.filter((spec) => faults.some((f) => f.spec === spec));
-  const healthyPhases = new Map(specs.map((spec) => [spec, PHASES.filter((p) => faults.some((f) => f.spec === spec && (f.phases as readonly string[]).includes(p)))]));
+  const specs = SPECS.filter((spec) => cases.some((c) => c.spec === spec));
+  const healthyPhases = new Map(specs.map((spec) => [spec, PHASES.filter((p) => cases.some((c) => c.spec === spec && (c.phases as readonly string[]).includes(p)))]));
   const done = (what: string, r: AgentwireResult | SchemathesisResult) => {
     o.log(`  ${what}: ${(r.wallMs / 1000).toFixed(0)} s, ${r.findings.length} findings${"internalErrors" in r ? cappedIn(r) : ""}${r.error ? ` (${r.error})` : ""}`);
     return r;
@@ -157,12 +161,12 @@ export async function runPeers(o: PeersOptions) {
       async () => done(`healthy ${spec} ${i + 1}, Schemathesis`, await schemathesisOn(exe, spec, [], o.detect, o, join(o.dir, `healthy-${spec}-${i}-schemathesis`))),
     ]).flat(),
   );
-  const faultJobs = faults.flatMap((f) => [
-    async () => done(`${f.name}, agentwire --only ${f.phases.join(",")}`, await agentwireOn(f.spec, f.name, o.detect.profile, f.phases, join(o.dir, `fault-${f.name}-agentwire`))),
-    async () => done(`${f.name}, Schemathesis`, await schemathesisOn(exe, f.spec, [f.name], o.detect, o, join(o.dir, `fault-${f.name}-schemathesis`))),
+  const caseJobs = cases.flatMap((c) => [
+    async () => done(`${c.name} on ${c.spec}, agentwire --only ${c.phases.join(",")}`, await agentwireOn(c.spec, c.name, o.detect.profile, c.phases, join(o.dir, `fault-${c.name}-${c.spec}-agentwire`))),
+    async () => done(`${c.name} on ${c.spec}, Schemathesis`, await schemathesisOn(exe, c.spec, [c.name], o.detect, o, join(o.dir, `fault-${c.name}-${c.spec}-schemathesis`))),
   ]);
   const started = performance.now();
-  const results = await inTurn([...healthyJobs, ...faultJobs], 2);
+  const results = await inTurn([...healthyJobs, ...caseJobs], 2);
   const wallMs = Math.round(performance.now() - started);
   const healthy = new Map(
     specs.map((spec, s) => {
@@ -170,37 +174,47 @@ export async function runPeers(o: PeersOptions) {
       return [spec, { phases: healthyPhases.get(spec)!, agentwire: mine.filter((_, i) => i % 2 === 0) as AgentwireResult[], schemathesis: mine.filter((_, i) => i % 2 === 1) as SchemathesisResult[] }];
     }),
   );
-  const runs = faults.map((f, i) => {
+  const runs = cases.map((c, i) => {
     const aw = results[healthyJobs.length + 2 * i] as AgentwireResult;
     const st = results[healthyJobs.length + 2 * i + 1] as SchemathesisResult;
-    const base = healthy.get(f.spec)!;
+    const base = healthy.get(c.spec)!;
+    const declared = (x: PeerFinding) => (c.caughtBy as string[]).includes(x.check) && isCheckName(x.check) && !["exchange", "stream"].includes(CHECKS[x.check].kind);
     return {
-      f,
+      c,
       aw,
       st,
-      awCaused: causedByFault(base.agentwire.map((r) => r.findings), aw.findings, f.scope),
-      stCaused: causedByFault(base.schemathesis.map((r) => r.findings), st.findings, f.scope),
+      awCaused: { spec: c.spec, ...withDeclared(causedByFault(base.agentwire.map((r) => r.findings), aw.findings, c.scope), declared) },
+      stCaused: { spec: c.spec, ...causedByFault(base.schemathesis.map((r) => r.findings), st.findings, c.scope) },
     };
   });
-  // Only once every fault has run is it known what some run found on an operation its fault left alone.
+  // Only once every fault has run is it known what other runs found on operations their faults left alone.
   const awClean = withoutNoise(runs.map((r) => r.awCaused));
   const stClean = withoutNoise(runs.map((r) => r.stCaused));
-  const detection = runs.map(({ f, aw, st }, i) => {
+  const documents = runs.map(({ c, aw, st }, i) => {
     const a = awClean[i]!;
     const b = stClean[i]!;
     return {
+      fault: c.name,
+      spec: c.spec,
+      scope: c.scope,
+      agentwire: { detected: a.credited.length > 0, byExpectedCheck: a.credited.some((x) => (c.caughtBy as string[]).includes(x.check)), findings: a.credited, offScope: a.offScope, elsewhere: a.elsewhere, noise: a.noise, wallMs: aw.wallMs, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
+      schemathesis: { detected: b.credited.length > 0, findings: b.credited, elsewhere: b.elsewhere, noise: b.noise, wallMs: st.wallMs, exit: st.exit, capped: st.capped, ...(st.cappedIn ? { cappedIn: st.cappedIn } : {}), internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
+    };
+  });
+  const detection = faults.map((f) => {
+    const mine = documents.filter((d) => d.fault === f.name).map(({ fault: _, ...d }) => d);
+    return {
       fault: f.name,
-      spec: f.spec,
       expectedChecks: f.caughtBy,
       phases: f.phases,
-      scope: f.scope,
-      agentwire: { detected: a.credited.length > 0, byExpectedCheck: a.credited.some((x) => (f.caughtBy as string[]).includes(x.check)), findings: a.credited, elsewhere: a.elsewhere, noise: a.noise, wallMs: aw.wallMs, exit: aw.exit, capped: aw.capped, ...(aw.error ? { error: aw.error } : {}) },
-      schemathesis: { detected: b.credited.length > 0, findings: b.credited, elsewhere: b.elsewhere, noise: b.noise, wallMs: st.wallMs, exit: st.exit, capped: st.capped, ...(st.cappedIn ? { cappedIn: st.cappedIn } : {}), internalErrors: st.internalErrors, ...(st.error ? { error: st.error } : {}) },
+      agentwire: { detected: mine.some((d) => d.agentwire.detected), byExpectedCheck: mine.some((d) => d.agentwire.byExpectedCheck) },
+      schemathesis: { detected: mine.some((d) => d.schemathesis.detected) },
+      documents: mine,
     };
   });
   const said = (c: { credited: PeerFinding[]; noise: PeerFinding[] }) =>
     `${c.credited.length ? `reports it (${[...new Set(c.credited.map((x) => x.check))].join(", ")})` : "misses it"}${c.noise.length ? `; ${c.noise.length} seen without the fault` : ""}`;
-  runs.forEach(({ f }, i) => o.log(`  ${f.name}: agentwire ${said(awClean[i]!)}; Schemathesis ${said(stClean[i]!)}`));
+  runs.forEach(({ c }, i) => o.log(`  ${c.name} on ${c.spec}: agentwire ${said(awClean[i]!)}; Schemathesis ${said(stClean[i]!)}`));
   const sum = (rs: { wallMs: number }[]) => rs.reduce((n, r) => n + r.wallMs, 0);
 
   return {

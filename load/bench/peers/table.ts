@@ -30,7 +30,9 @@ export function earlierSpeed(section: string): string | undefined {
   return `From the earlier run of ${earlier} (this run skipped the speed part):\n\n${lines.slice(from, to).join("\n")}`;
 }
 
-const scopeCell = (d: PeersResult["detection"][number]) =>
+type Tried = PeersResult["detection"][number]["documents"][number];
+
+const scopeCell = (d: Tried) =>
   d.scope.by === "any" ? `any † (${d.scope.why === "emulator" ? "lives in the emulator" : "its match needs more than method and path"})` : d.scope.names.length <= 3 ? d.scope.names.map((x) => `\`${x}\``).join(", ") : `${d.scope.names.length} operations`;
 const elsewhere = (fs: PeerFinding[]) => (fs.length ? `; ${fs.length} new elsewhere, not credited` : "");
 const noise = (fs: PeerFinding[]) => (fs.length ? `; ${checks(fs)} seen without the fault, not credited` : "");
@@ -62,25 +64,29 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string, prev
   } else if (previousSpeed) lines.push(previousSpeed, "");
   if (r.detection.length) {
     const d = r.detection;
+    const tried = d.flatMap((x) => x.documents.map((doc) => ({ ...doc, fault: x.fault, phases: x.phases })));
     const aw = d.filter((x) => x.agentwire.detected).map((x) => x.fault);
     const sc = d.filter((x) => x.schemathesis.detected).map((x) => x.fault);
-    // A fault's time is its slower tool's run.
-    const slower = (x: (typeof d)[number]) => Math.max(x.agentwire.wallMs, x.schemathesis.wallMs);
-    const times = d.map(slower).sort((a, b) => a - b);
-    const longest = d.reduce((m, x) => (slower(x) > slower(m) ? x : m));
+    // A fault's time on a document is its slower tool's run.
+    const slower = (x: Tried) => Math.max(x.agentwire.wallMs, x.schemathesis.wallMs);
+    const times = tried.map(slower).sort((a, b) => a - b);
+    const longest = tried.reduce((m, x) => (slower(x) > slower(m) ? x : m));
     lines.push(
-      `Detection: each fault on the document it breaks, each tool on a reference of its own with the fault, two tool runs at a time; agentwire \`--profile ${r.settings.detect.profile}\` ` +
+      `Detection: each fault on each document it breaks, each tool on a reference of its own with the fault, two tool runs at a time; agentwire \`--profile ${r.settings.detect.profile}\` ` +
         "with the phases that judge the checks the fault declares (`--only`), " +
-        `Schemathesis \`--max-examples ${r.settings.detect.maxExamples}\` capped at ${s(r.settings.detect.capMs)}, its stateful phase at ${s(r.settings.detect.statefulCapMs)}. A tool reports a fault when the faulty run has a finding none of its ${r.settings.healthyRuns} healthy runs had, ` +
+        `Schemathesis \`--max-examples ${r.settings.detect.maxExamples}\` capped at ${s(r.settings.detect.capMs)}, its stateful phase at ${s(r.settings.detect.statefulCapMs)}. ` +
+        `A tool reports a fault when, on one of its documents, the faulty run has a finding none of its ${r.settings.healthyRuns} healthy runs had, ` +
         "on an operation the fault changes: those its own request match takes, asked about every operation of the document (and about the methods a path does not declare); " +
-        "† where it takes none by method and path, any operation counts. A broken load gate or a finding of the multitask bursts is on the operations that part of the load phase sends. " +
-        "New findings on other operations are counted, not credited, and so is a finding another fault's run had on an operation that fault does not change " +
-        "(found there without the operation broken: exploration noise). ✓ by the check the fault is declared to break; ✓* by another one:",
+        "† where it takes none by method and path, any operation counts. A broken load gate or a finding of the multitask bursts is on the operations that part of the load phase sends; " +
+        "‡ a finding judged over several requests by a check the fault declares counts on whichever operation it names. " +
+        "New findings on other operations are counted, not credited, and so is a finding the runs of two other faults had on operations their faults do not change " +
+        "(found there with nothing it is on broken: exploration noise). ✓ by the check the fault is declared to break; ✓* by another one:",
       "",
       "| fault | document | operations it changes | agentwire `--only` | agentwire | Schemathesis | s (agentwire / Schemathesis) |",
       "|---|---|---|---|---|---|---|",
-      ...d.map((x) => {
-        const a = `${x.agentwire.detected ? `${x.agentwire.byExpectedCheck ? "✓" : "✓*"} ${checks(x.agentwire.findings)}` : "✗"}${noise(x.agentwire.noise)}${elsewhere(x.agentwire.elsewhere)}`;
+      ...tried.map((x) => {
+        const found = x.agentwire.findings.map((f) => ({ ...f, check: x.agentwire.offScope.some((o) => o.key === f.key) ? `${f.check}‡` : f.check }));
+        const a = `${x.agentwire.detected ? `${x.agentwire.byExpectedCheck ? "✓" : "✓*"} ${checks(found)}` : "✗"}${noise(x.agentwire.noise)}${elsewhere(x.agentwire.elsewhere)}`;
         const b = `${x.schemathesis.detected ? `✓ ${checks(x.schemathesis.findings)}` : "✗"}${noise(x.schemathesis.noise)}${elsewhere(x.schemathesis.elsewhere)}${capped(x.schemathesis)}`;
         return `| \`${x.fault}\` | ${DOC[x.spec]} | ${scopeCell(x)} | ${x.phases.join(", ")} | ${a} | ${b} | ${(x.agentwire.wallMs / 1000).toFixed(0)} / ${(x.schemathesis.wallMs / 1000).toFixed(0)} |`;
       }),
@@ -88,9 +94,9 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string, prev
       `agentwire reports ${aw.length} of ${d.length} faults, Schemathesis ${sc.length}. Reported by Schemathesis and not by agentwire: ${names(sc.filter((f) => !aw.includes(f)))}. ` +
         `By neither: ${names(d.filter((x) => !x.agentwire.detected && !x.schemathesis.detected).map((x) => x.fault))}.`,
       "",
-      `Time: ${min(r.time.wallMs)} for the healthy baselines and the ${d.length} faults, two tool runs at a time, the next one starting as soon as one ends ` +
-        `(agentwire's runs ${min(r.time.agentwireMs)} in all, Schemathesis' ${min(r.time.schemathesisMs)}); a fault's slower run takes ${s(times[Math.floor(times.length / 2)]!)} at the median, ` +
-        `the longest ${s(slower(longest))} (\`${longest.fault}\`).`,
+      `Time: ${min(r.time.wallMs)} for the healthy baselines and the ${d.length} faults on ${tried.length} fault–document pairs, two tool runs at a time, the next one starting as soon as one ends ` +
+        `(agentwire's runs ${min(r.time.agentwireMs)} in all, Schemathesis' ${min(r.time.schemathesisMs)}); a pair's slower run takes ${s(times[Math.floor(times.length / 2)]!)} at the median, ` +
+        `the longest ${s(slower(longest))} (\`${longest.fault}\` on the ${DOC[longest.spec]} document).`,
       "",
       `On the healthy reference at the same budget (what a tool reports there is a false alarm or a true deviation of the reference; agentwire's waivers name the latter with reasons); the first of the ${r.settings.healthyRuns} runs, and what differed between them:`,
       "",
