@@ -50,7 +50,14 @@ const registry = {
   resource_available_after_create: { kind: "flow", rule: "A resource can be read as soon as its creation was answered." },
   listed_after_create: { kind: "flow", rule: "A created resource appears in the lists and searches that cover it." },
   update_persisted: { kind: "flow", rule: "An update is stored: reading the resource afterwards shows it." },
-  use_after_delete: { kind: "flow", rule: "A deleted resource is gone: reading or using it answers 404." },
+  use_after_delete: {
+    kind: "flow",
+    rule: "A deleted resource is gone: every operation that needs it (by path, or a required body field) answers as for an unknown id — 404 where documented (a DELETE may succeed again), else a status it documents, never a 5xx.",
+  },
+  busy_thread_conflict: {
+    kind: "flow",
+    rule: "While a thread's run is in flight, a second run with multitask_strategy reject and resolve-interrupt are refused: 409 where the operation documents it, else a 4xx it documents.",
+  },
   secret_headers_not_echoed: { kind: "flow", rule: "Stored MCP server header values are never returned in clear." },
   mcp_tools_listed: { kind: "flow", rule: "Listing MCP tools returns the tools the registered server offers." },
   oauth_provider_per_user_only: { kind: "flow", rule: "A per-user OAuth provider is registered only for an MCP server in per-user dynamic client mode (one with static headers is refused with a 4xx)." },
