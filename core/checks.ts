@@ -81,6 +81,7 @@ const registry = {
   run_status_forward_only: { kind: "lifecycle", rule: "A run's status only moves forward: pending → running → a terminal status that stays." },
   thread_status_lifecycle: { kind: "lifecycle", rule: "A thread is busy while it has a run in flight and goes back to idle, error or interrupted after it." },
   cancel_interrupts_run: { kind: "lifecycle", rule: "Cancelling a running run interrupts it." },
+  resume_after_interrupt: { kind: "lifecycle", rule: "A run with command.resume on an interrupted thread hands the value to the interrupted node: the run succeeds and that interrupt is no longer pending." },
   multitask_reject: { kind: "lifecycle", rule: "multitask_strategy reject refuses a second run with 409 and lets the first finish." },
   multitask_enqueue: { kind: "lifecycle", rule: "multitask_strategy enqueue runs both runs, the second after the first." },
   multitask_interrupt: { kind: "lifecycle", rule: "multitask_strategy interrupt interrupts the first run and runs the second." },

@@ -701,6 +701,21 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
+    name: "resume-ignored",
+    apis: ["agent-server"],
+    rule: "A run with command.resume resumes the interrupted thread (the command is dropped, so the graph stops at the same interrupt again).",
+    caughtBy: ["resume_after_interrupt"],
+    hooks: () => ({
+      match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
+      request: (r) => {
+        const body = readJson(r.body);
+        if (body?.command?.resume === undefined) return r;
+        const { command: _dropped, ...rest } = body;
+        return { ...r, body: Buffer.from(JSON.stringify(rest)) };
+      },
+    }),
+  },
+  {
     name: "multitask-swapped",
     apis: ["agent-server"],
     rule: "Each multitask_strategy does what it documents (reject, interrupt and rollback are run as enqueue; enqueue and no strategy as interrupt).",

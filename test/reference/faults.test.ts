@@ -373,6 +373,18 @@ const CASES: Record<string, Case> = {
     healthy: (s) => s === "idle",
     broken: (s) => s === "busy",
   },
+  "resume-ignored": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      const ask = (await as(r).post(`/threads/${tid}/runs`, { assistant_id: "interrupt", input: { messages: [{ role: "user", content: "hi" }] } })).json;
+      await as(r).get(`/threads/${tid}/runs/${ask.run_id}/join`);
+      const resume = (await as(r).post(`/threads/${tid}/runs`, { assistant_id: "interrupt", command: { resume: "yes" } })).json;
+      await as(r).get(`/threads/${tid}/runs/${resume.run_id}/join`);
+      return poll(async () => (await as(r).get(`/threads/${tid}`)).json.status as string, (s) => s !== "busy");
+    },
+    healthy: (s) => s === "idle",
+    broken: (s) => s === "interrupted",
+  },
   "multitask-swapped": {
     observe: async (r) => {
       const tid = await upstreamThread(r);

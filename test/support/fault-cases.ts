@@ -70,6 +70,7 @@ export const STREAM_CASES: { check: CheckName; fault: string; scenario: string }
   { check: "run_status_forward_only", fault: "run-status-regresses", scenario: "agent-server › run status only moves forward" },
   { check: "thread_status_lifecycle", fault: "thread-stays-busy", scenario: "agent-server › thread status follows its runs" },
   { check: "cancel_interrupts_run", fault: "cancel-ignored", scenario: "agent-server › cancel interrupts a running run" },
+  { check: "resume_after_interrupt", fault: "resume-ignored", scenario: "agent-server › resume an interrupted thread" },
   { check: "multitask_reject", fault: "multitask-swapped", scenario: "agent-server › multitask reject" },
   { check: "multitask_enqueue", fault: "multitask-swapped", scenario: "agent-server › multitask enqueue" },
   { check: "multitask_interrupt", fault: "multitask-swapped", scenario: "agent-server › multitask interrupt" },
