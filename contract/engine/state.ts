@@ -101,8 +101,8 @@ export async function useAfterDelete(ctx: EngineContext, flow: string, what: str
   }
 }
 
-/** A run long enough (100 tokens 30 ms apart: 3 s) that requests sent once its thread is busy find it busy. */
-const BUSY: ModelPace = { tokens: 100, delayMs: 30 };
+/** A run long enough (150 tokens 30 ms apart: 4.5 s) that requests sent once its thread is busy find it busy, on a loaded machine too. */
+const BUSY: ModelPace = { tokens: 150, delayMs: 30 };
 const INPUT = { messages: [{ role: "user", content: "hi" }] };
 const NEEDS_PACE = "needs a run whose length the suite sets, which only the embedded reference's scripted model offers";
 
