@@ -11,6 +11,7 @@ import { flatten } from "../generators/merge.ts";
 import { linksOf } from "../model/links.ts";
 import type { JsonSchemaObject, Operation } from "../model/types.ts";
 import { responseFor } from "../model/validator.ts";
+import { unknownIdProblem } from "../checks/intent.ts";
 import type { Intent } from "../checks/types.ts";
 import { derivedSeed, exchange, type EngineContext } from "./context.ts";
 import { startsRuns } from "./fixtures.ts";
@@ -20,15 +21,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const documents = (op: Operation, status: number) => responseFor(op, status)?.status === String(status);
 const documented4xx = (op: Operation) => op.responses.map((r) => r.status).filter((s) => /^4(\d\d|XX)$/.test(s));
 
-/**
- * What is wrong with the answer to a use of a deleted resource, if anything: the same rule as for an id that
- * never existed — 404 where the operation documents it (a DELETE may succeed again: idempotent); where it
- * documents no 404, any status it lists (or 404), never a 5xx.
- */
-export function goneProblem(op: Operation, status: number): string | undefined {
-  if (documents(op, 404)) return status === 404 || (op.method === "DELETE" && status < 300) ? undefined : `got ${status}, expected 404`;
-  return status < 500 && (status === 404 || documents(op, status)) ? undefined : `got ${status}, which the operation does not document`;
-}
+/** The document's word on one status of the operation, as the checks read it. */
+const contractOf = (op: Operation) => ({
+  responseFor(status: number) {
+    const r = responseFor(op, status);
+    return r && { key: r.status };
+  },
+});
+
+/** What is wrong with the answer to a use of a deleted resource, if anything: the rule for an id that never existed. */
+export const goneProblem = (op: Operation, status: number) => unknownIdProblem(contractOf(op), op.method, status);
 
 /**
  * What is wrong with the answer to a request the thread's state forbids, if anything: 409 where the
