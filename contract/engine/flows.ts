@@ -41,7 +41,8 @@ function steps(ctx: EngineContext, flow: string) {
 type Steps = ReturnType<typeof steps>;
 
 /** The end of both thread flows: wait for the run, update the metadata, delete, use after delete. */
-async function updateAndDeleteThread(s: Steps, ops: { get: string; patch: string; delete: string }, path: string, id: string) {
+async function updateAndDeleteThread(s: Steps, ops: { get: string; patch: string; delete: string }, id: string) {
+  const path = `/threads/${id}`;
   const read = () => s.call(ops.get, "GET", path);
   await pollUntil(read, (t) => t.json?.status !== "busy", { everyMs: 100 });
   await s.call(ops.patch, "PATCH", path, { metadata: { agentwire_flow: "updated" } });
@@ -89,7 +90,7 @@ const managedAgentFlow: Flow = {
     const waiting = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}&requires_attention=true&page_size=20`);
     const listedWaiting = ids(waiting.json?.threads, "id").length;
     s.expect("countManagedDeepAgentThreads", "count_matches_list", count.json?.attention_count === listedWaiting, `attention_count is ${JSON.stringify(count.json?.attention_count)}, but ${listedWaiting} threads of the agent are listed with requires_attention=true`, count.req);
-    await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, `/threads/${threadId}`, threadId);
+    await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, threadId);
     await s.call("deleteManagedDeepAgent", "DELETE", `/agents/${agentId}`);
     await s.gone("agent", "agent_id", agentId);
   },
@@ -169,7 +170,7 @@ const agentServerFlow: Flow = {
     const found = await s.call("search_threads_threads_search_post", "POST", "/threads/search", { metadata: { agentwire: ctx.tag }, limit: 1000 });
     s.expect("search_threads_threads_search_post", "listed_after_create", ids(found.json, "thread_id").includes(tid), "the thread just created is not found by its metadata", found.req);
     await s.call("count_threads_threads_count_post", "POST", "/threads/count", { metadata: { agentwire: ctx.tag } });
-    await updateAndDeleteThread(s, { get: "get_thread_threads__thread_id__get", patch: "patch_thread_threads__thread_id__patch", delete: "delete_thread_threads__thread_id__delete" }, `/threads/${tid}`, tid);
+    await updateAndDeleteThread(s, { get: "get_thread_threads__thread_id__get", patch: "patch_thread_threads__thread_id__patch", delete: "delete_thread_threads__thread_id__delete" }, tid);
     await s.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${aid}`);
     await s.gone("assistant", "assistant_id", aid);
     await storeItemLifecycle(s, ctx.tag);
