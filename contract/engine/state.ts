@@ -130,6 +130,10 @@ async function send(ctx: EngineContext, flow: string, c: Call, intent: Intent = 
   return { req, status: x.response.status, json: jsonBody(x.response) as Record<string, unknown> | undefined };
 }
 
+/** A second run of each kind (operation, path under the thread, what it is) on the busy thread, with multitask_strategy reject. */
+const secondRuns = (tid: string, body: object, kinds: [string, string, string][]) =>
+  kinds.map(([op, suffix, what]) => ({ op, method: "POST", path: `/threads/${tid}${suffix}`, body: { ...body, multitask_strategy: "reject" }, what: `a second ${what} (multitask_strategy reject)` }));
+
 const notJudged = (ctx: EngineContext, flow: string, reason: string, cause: "target" | "not-applicable" = "target") =>
   ctx.rec.skip({ unit: `${ctx.spec} › flow › ${flow}`, spec: ctx.spec, reason, cause });
 
@@ -168,14 +172,15 @@ export async function managedBusyThread(ctx: EngineContext, flow: string) {
   const tid = thread.json?.id;
   if (typeof tid === "string") {
     const run = { agent_id: aid, input: INPUT };
-    const reject = { ...run, multitask_strategy: "reject" };
     await onBusyThread(ctx, flow, {
       start: { op: "createManagedDeepAgentThreadRun", method: "POST", path: `/threads/${tid}/runs`, body: run },
       read: { op: "getManagedDeepAgentThread", method: "GET", path: `/threads/${tid}` },
       conflicts: [
-        { op: "createManagedDeepAgentThreadRun", method: "POST", path: `/threads/${tid}/runs`, body: reject, what: "a second run (multitask_strategy reject)" },
-        { op: "streamManagedDeepAgentThreadRun", method: "POST", path: `/threads/${tid}/runs/stream`, body: reject, what: "a second streamed run (multitask_strategy reject)" },
-        { op: "createManagedDeepAgentThreadAndRun", method: "POST", path: "/threads/runs", body: { ...reject, thread: { thread_id: tid, if_exists: "do_nothing" } }, what: "a thread-and-run naming the thread (if_exists do_nothing, multitask_strategy reject)" },
+        ...secondRuns(tid, run, [
+          ["createManagedDeepAgentThreadRun", "/runs", "run"],
+          ["streamManagedDeepAgentThreadRun", "/runs/stream", "streamed run"],
+        ]),
+        { op: "createManagedDeepAgentThreadAndRun", method: "POST", path: "/threads/runs", body: { ...run, multitask_strategy: "reject", thread: { thread_id: tid, if_exists: "do_nothing" } }, what: "a thread-and-run naming the thread (if_exists do_nothing, multitask_strategy reject)" },
         { op: "resolveManagedDeepAgentThreadInterrupt", method: "POST", path: `/threads/${tid}/resolve-interrupt`, what: "resolve-interrupt (the thread is not interrupted)" },
       ],
     });
@@ -192,15 +197,14 @@ export async function agentServerBusyThread(ctx: EngineContext, flow: string) {
   const tid = thread.json?.thread_id;
   if (typeof tid !== "string") return notJudged(ctx, flow, `could not create its thread (${thread.status})`);
   const run = { assistant_id: assistant, input: INPUT, config: paceConfig(ctx.target.knobs, BUSY) };
-  const reject = { ...run, multitask_strategy: "reject" };
   await onBusyThread(ctx, flow, {
     start: { op: "create_run_threads__thread_id__runs_post", method: "POST", path: `/threads/${tid}/runs`, body: run },
     read: { op: "get_thread_threads__thread_id__get", method: "GET", path: `/threads/${tid}` },
-    conflicts: [
-      { op: "create_run_threads__thread_id__runs_post", method: "POST", path: `/threads/${tid}/runs`, body: reject, what: "a second run (multitask_strategy reject)" },
-      { op: "stream_run_threads__thread_id__runs_stream_post", method: "POST", path: `/threads/${tid}/runs/stream`, body: reject, what: "a second streamed run (multitask_strategy reject)" },
-      { op: "wait_run_threads__thread_id__runs_wait_post", method: "POST", path: `/threads/${tid}/runs/wait`, body: reject, what: "a second waited-for run (multitask_strategy reject)" },
-    ],
+    conflicts: secondRuns(tid, run, [
+      ["create_run_threads__thread_id__runs_post", "/runs", "run"],
+      ["stream_run_threads__thread_id__runs_stream_post", "/runs/stream", "streamed run"],
+      ["wait_run_threads__thread_id__runs_wait_post", "/runs/wait", "waited-for run"],
+    ]),
   });
   await send(ctx, flow, { op: "delete_thread_threads__thread_id__delete", method: "DELETE", path: `/threads/${tid}` });
 }
