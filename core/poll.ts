@@ -13,14 +13,20 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Repeats `read` until `done` accepts its value, the time is up or `signal` aborts; returns every value seen. */
-export async function pollUntil<T>(read: () => Promise<T>, done: (v: T) => boolean, o: { timeoutMs?: number; everyMs?: number; signal?: AbortSignal } = {}): Promise<T[]> {
+/**
+ * Repeats `read` until `done` accepts its value, the time is up or `signal` aborts; returns every value seen.
+ * The pause starts at `everyMs` and, with `maxEveryMs`, doubles up to it: quick when the wait is short, few
+ * requests when it is long.
+ */
+export async function pollUntil<T>(read: () => Promise<T>, done: (v: T) => boolean, o: { timeoutMs?: number; everyMs?: number; maxEveryMs?: number; signal?: AbortSignal } = {}): Promise<T[]> {
   const seen: T[] = [];
   const deadline = performance.now() + (o.timeoutMs ?? 20_000);
+  let pause = o.everyMs ?? 50;
   for (;;) {
     const v = await read();
     seen.push(v);
     if (done(v) || performance.now() > deadline || o.signal?.aborted) return seen;
-    await sleep(o.everyMs ?? 50, o.signal);
+    await sleep(pause, o.signal);
+    pause = Math.min(pause * 2, Math.max(pause, o.maxEveryMs ?? pause));
   }
 }

@@ -155,7 +155,16 @@ function summarySection(s: Summary, idOf: (f: Summary["findings"][number]) => st
   return `<section id="summary"><p class="lead">${s.verdict === "pass" ? "The target conforms: no open finding, every gate met, every applicable unit judged." : `The run fails: ${esc(why.join("; ") || "nothing was judged")}.`} ${esc(target)}, ${(s.durationMs / 1000).toFixed(1)} s.</p>
 ${openList(s, idOf)}<div class="cards">${cards}</div>
 ${gates(s)}
-<table class="meta">${meta.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("")}</table></section>`;
+<table class="meta">${meta.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("")}</table>${timeTable(s)}</section>`;
+}
+
+/** The slowest units, each with the part of its time spent waiting on the target (the rest is the suite's). */
+function timeTable(s: Summary): string {
+  const slowest = s.time?.slowest ?? [];
+  if (!slowest.length) return "";
+  const pct = (part: number, whole: number) => `${whole > 0 ? Math.round((part / whole) * 100) : 0} %`;
+  const rows = slowest.map((u) => `<tr><td>${esc(u.unit)}</td><td>${esc(u.phase)}</td><td>${(u.ms / 1000).toFixed(1)} s</td><td>${pct(u.targetMs, u.ms)}</td></tr>`).join("");
+  return `<details class="more"><summary>Where the time went: the ${slowest.length} slowest units (every unit's time is in summary.json <code>time.units</code>)</summary><table><tr><th>Unit</th><th>Phase</th><th>Time</th><th>Waiting on the target</th></tr>${rows}</table></details>`;
 }
 
 /** The open findings' checks, each linking to its first finding: one click from the top of the page. */

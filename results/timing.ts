@@ -20,6 +20,8 @@ export interface TimeReport {
   phases: { name: TimedPhase; units: number; ms: number; targetMs: number }[];
   /** The units that took longest, slowest first. */
   slowest: UnitTiming[];
+  /** Every unit's time (and each worker's fixtures), slowest first; absent in summaries written before it existed. */
+  units?: UnitTiming[];
   /** Of all unit time, the share spent waiting on the target (0 to 1). */
   targetShare: number;
 }
@@ -32,9 +34,11 @@ export function timeReport(timings: UnitTiming[]): TimeReport {
     return mine.length ? [{ name, units: mine.length, ms: sum(mine, "ms"), targetMs: sum(mine, "targetMs") }] : [];
   });
   const total = sum(timings, "ms");
+  const units = [...timings].sort((a, b) => b.ms - a.ms);
   return {
     phases,
-    slowest: [...timings].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST),
+    slowest: units.slice(0, SLOWEST),
+    units,
     targetShare: total > 0 ? Math.round((sum(timings, "targetMs") / total) * 1000) / 1000 : 0,
   };
 }
@@ -59,6 +63,7 @@ export function mergeTimeReports(reports: (TimeReport | undefined)[]): TimeRepor
   return {
     phases,
     slowest: present.flatMap((r) => r.slowest).sort((a, b) => b.ms - a.ms).slice(0, SLOWEST),
+    ...(present.some((r) => r.units) ? { units: present.flatMap((r) => r.units ?? []).sort((a, b) => b.ms - a.ms) } : {}),
     targetShare: ms > 0 ? Math.round((phases.reduce((a, p) => a + p.targetMs, 0) / ms) * 1000) / 1000 : 0,
   };
 }

@@ -3,7 +3,7 @@
  * "<api> › <operationId> › <family>", so the report reads as a conformance matrix; then the stateful flows.
  * A unit that cannot be judged says why (skipped, with the reason) and is never a pass.
  */
-import { expect, test as base, type TestInfo } from "@playwright/test";
+import { expect, type TestInfo } from "@playwright/test";
 import { TransportError } from "../core/http.ts";
 import { recordingUnit } from "../core/recording.ts";
 import { SetupError } from "../core/setup.ts";
@@ -11,46 +11,24 @@ import type { SpecId } from "../core/target.ts";
 import { FLOWS } from "../contract/engine/flows.ts";
 import { familiesFor, runFamily } from "../contract/engine/families.ts";
 import { startsRuns } from "../contract/engine/fixtures.ts";
-import { startEngine, type Engine } from "../contract/engine/index.ts";
+import type { Engine } from "../contract/engine/index.ts";
 import { pathsOf, runMethods } from "../contract/engine/methods.ts";
 import { formatReplay } from "../results/finding.ts";
 import { Recorder, type UnitResult } from "../results/recorder.ts";
-import { stopwatch, type UnitTiming } from "../results/timing.ts";
+import { stopwatch } from "../results/timing.ts";
 import { loadRunEnvironment } from "./environment.ts";
+import { takeSetupTime, test } from "./fixtures.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
-import { appendLeftovers, markTargetDown, targetDown } from "./shared.ts";
+import { markTargetDown, targetDown } from "./shared.ts";
 
 const env = await loadRunEnvironment();
 const { settings } = env;
 const served: Record<SpecId, boolean> = { "managed-deep-agents": Boolean(settings.target.managedUrl), "agent-server": Boolean(settings.target.agentServerUrl) };
 
-/** The time this worker spent preparing its fixtures, reported with its first unit. */
-let setupTime: UnitTiming | undefined;
-// The engine is a worker fixture, not a beforeAll hook: Playwright splits the tests of a file with all-hooks
-// into one fixed, equal-count batch per worker, which left two workers idle while two others ran every
-// operation that starts runs; without hooks each test is dispatched to whichever worker is free.
-const test = base.extend<{}, { engine: Engine | undefined }>({
-  engine: [
-    async ({}, use, workerInfo) => {
-      let engine: Engine | undefined;
-      if (!targetDown(settings.outDir)) {
-        const watch = stopwatch();
-        engine = await startEngine({ target: settings.target, specs: env.specs, oracle: env.oracle, seed: settings.seed, examples: settings.examples, tag: settings.tag, ...(settings.walks ? { walks: settings.walks } : {}), waived: env.waived });
-        setupTime = watch(`contract fixtures of worker ${workerInfo.workerIndex}`, "contract");
-      }
-      await use(engine);
-      // Everything this worker created, and nothing else, is deleted; what could not be is reported.
-      const cleaned = await engine?.cleanup();
-      if (cleaned) appendLeftovers(settings.outDir, cleaned.left);
-    },
-    { scope: "worker" },
-  ],
-});
-
 async function report(testInfo: TestInfo, raw: UnitResult, skipped?: string) {
   const result = env.waive(raw);
+  const setupTime = takeSetupTime();
   if (setupTime) (result.timings ??= []).push(setupTime);
-  setupTime = undefined;
   await testInfo.attach(RESULT_ATTACHMENT, { body: JSON.stringify(result), contentType: "application/json" });
   for (const f of result.findings.filter((x) => x.waived)) testInfo.annotations.push({ type: "waived", description: `${f.check}: ${f.message} — ${f.waived!.reason}` });
   // A unit whose setup failed is skipped with that reason, not failed: a failing test restarts its worker,

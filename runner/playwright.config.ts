@@ -32,10 +32,7 @@ export default defineConfig({
     // A shard's Playwright report is merged with the others' by `agentwire merge`.
     ...(settings.shard ? [["blob", { outputDir: blobDir(settings.outDir) }] as ["blob", { outputDir: string }]] : []),
   ],
-  // Streams first: each scenario is one long sequential group, best started early; the contract's many short
-  // units then fill the workers as they free up.
-  projects: [
-    { name: "streams", testMatch: "streams.spec.ts" },
-    { name: "contract", testMatch: "contract.spec.ts" },
-  ],
+  // One project: a worker goes from stream scenarios to contract units without a restart (see fixtures.ts).
+  // The CLI picks the phases by file.
+  projects: [{ name: "conformance" }],
 });

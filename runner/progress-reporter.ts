@@ -4,6 +4,7 @@
  * terminal and printed at each quarter elsewhere (CI logs); each failing unit as its open findings with their
  * reproducers, never the suite's stack frames.
  */
+import { basename } from "node:path";
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from "@playwright/test/reporter";
 import type { UnitResult } from "../results/recorder.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
@@ -27,16 +28,21 @@ export default class ProgressReporter implements Reporter {
   private open = false;
 
   onBegin(_config: FullConfig, suite: Suite): void {
-    for (const project of suite.suites) this.phases.set(project.title, { total: project.allTests().length, done: 0, failed: 0, started: 0, lastQuarter: 0 });
+    for (const test of suite.allTests()) {
+      const name = phaseOf(test);
+      const p = this.phases.get(name) ?? { total: 0, done: 0, failed: 0, started: 0, lastQuarter: 0 };
+      p.total++;
+      this.phases.set(name, p);
+    }
   }
 
   onTestBegin(test: TestCase): void {
-    const p = this.phases.get(projectOf(test));
+    const p = this.phases.get(phaseOf(test));
     if (p && !p.started) p.started = performance.now();
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    const name = projectOf(test);
+    const name = phaseOf(test);
     const p = this.phases.get(name);
     if (!p) return;
     p.done++;
@@ -88,4 +94,5 @@ export default class ProgressReporter implements Reporter {
   }
 }
 
-const projectOf = (test: TestCase) => test.parent.project()?.name ?? "";
+/** A phase is a spec file: "contract" or "streams". */
+const phaseOf = (test: TestCase) => basename(test.location.file).replace(/\.spec\.ts$/, "");

@@ -2,7 +2,7 @@
  * Stream conformance as Playwright tests: each scenario runs once (in one worker), and each rule it
  * judges is its own test, so the report reads rule by rule. A rule the scenario could not judge says why.
  */
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { TransportError } from "../core/http.ts";
 import { recordingUnit } from "../core/recording.ts";
 import { SetupError } from "../core/setup.ts";
@@ -14,6 +14,7 @@ import { Recorder, type UnitResult } from "../results/recorder.ts";
 import { stopwatch } from "../results/timing.ts";
 import type { NotJudged } from "../results/summary.ts";
 import { loadRunEnvironment } from "./environment.ts";
+import { test } from "./fixtures.ts";
 import { RESULT_ATTACHMENT } from "./reporter.ts";
 import { cachedScenario, cacheScenario, markTargetDown, targetDown } from "./shared.ts";
 

@@ -98,7 +98,7 @@ export async function run(config: RunConfig): Promise<number> {
       const started = performance.now();
       conformance.forEach(begin);
       conformanceRunning = true;
-      const out = await runConformance({ config, target: resolved.target, specs: specs.files, waivers, projects: conformance, tag, signal: interrupt.signal, log });
+      const out = await runConformance({ config, target: resolved.target, specs: specs.files, waivers, phases: conformance, tag, signal: interrupt.signal, log });
       record.conformance = out.result;
       // Off, or on but not for the operations the document says wait: said, never silently absent.
       if (conformance.includes("contract")) {

@@ -27,7 +27,7 @@ export interface ConformanceInput {
   target: Target;
   specs: SpecFiles;
   waivers: { files: string[]; waivers: Waiver[] };
-  projects: ("contract" | "streams")[];
+  phases: ("contract" | "streams")[];
   /** Put into the metadata of every resource the run creates. */
   tag: string;
   signal: AbortSignal;
@@ -49,7 +49,9 @@ export const GREP_ENV = "AGENTWIRE_GREP";
  * embedded reference takes four at a time; a remote one two, as a staging server may rate-limit (a 429 is
  * waited out as its Retry-After says).
  */
-const DEFAULT_WORKERS = { embedded: 4, remote: 2 } as const;
+// The units mostly wait on the target; on the embedded reference 6 beat 4 by 5 s idle and 9 s on a busy
+// machine (contract + streams, 2 cores, 2026-12-02/03).
+const DEFAULT_WORKERS = { embedded: 6, remote: 2 } as const;
 
 /** Examples per operation and family: smoke is a quick gate, full is a thorough property run. */
 const EXAMPLES = { smoke: 5, full: 100 } as const;
@@ -87,7 +89,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   resetParts(outDir);
   const cli = join(createRequire(import.meta.url).resolve("@playwright/test/package.json"), "..", "cli.js");
   // tsx, as for the CLI: Playwright does not compile TypeScript inside node_modules, where an installed suite lives.
-  const args = ["--import", "tsx", cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...input.projects.flatMap((p) => ["--project", p])];
+  const args = ["--import", "tsx", cli, "test", "--config", join(PACKAGE_ROOT, "runner", "playwright.config.ts"), ...(input.phases.length === 1 ? [`${input.phases[0]}\\.spec\\.ts$`] : [])];
   args.push("--workers", String(config.workers ?? DEFAULT_WORKERS[input.target.embedded ? "embedded" : "remote"]));
   if (config.shard) args.push("--shard", config.shard);
   const grep = unitFilter(config, process.env[GREP_ENV]);
@@ -129,7 +131,7 @@ export async function runConformance(input: ConformanceInput): Promise<Conforman
   const { result } = output;
   const reported = result.operations.length + result.notJudged.length + result.streams.length + result.findings.length;
   if (!input.signal.aborted) {
-    if (reported === 0 && grep && code === 0) throw new CliError(`${config.grep ? `--grep ${config.grep}` : "--operation"}: no unit of ${input.projects.join(" or ")} matches (unit titles read "<api> › <operationId> › <family>", "<api> › flow › <title>", "<api> › stream mode <mode>")`);
+    if (reported === 0 && grep && code === 0) throw new CliError(`${config.grep ? `--grep ${config.grep}` : "--operation"}: no unit of ${input.phases.join(" or ")} matches (unit titles read "<api> › <operationId> › <family>", "<api> › flow › <title>", "<api> › stream mode <mode>")`);
     if (reported === 0) throw new CliError(`the conformance runner (Playwright) exited with ${code} and produced no results`, 70);
     // Units it never reported were not judged: a runner that died half way must not leave a pass.
     if (code !== 0 && code !== 1) result.notJudged.push({ unit: "conformance runner", reason: `Playwright exited with ${code} before every unit had reported`, cause: "suite" });
@@ -159,7 +161,8 @@ export function unitFilter(config: Pick<RunConfig, "operations" | "grep">, testG
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const parts = [
     ...(config.operations.length ? [`› (${config.operations.map(escape).join("|")})(?![\\w-])`] : []),
-    ...(config.grep ? [config.grep] : []),
+    // Playwright matches a test's titles joined by spaces; units are named with " › " between them.
+    ...(config.grep ? [config.grep.replaceAll(" › ", " (?:› )?")] : []),
     ...(testGrep ? [testGrep] : []),
   ];
   if (parts.length <= 1) return parts[0];

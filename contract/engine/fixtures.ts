@@ -6,6 +6,7 @@
 import type { ApiClient } from "../../core/client.ts";
 import { jsonBody } from "../../core/exchange.ts";
 import { limits } from "../../core/limits.ts";
+import { pollUntil } from "../../core/poll.ts";
 import { setupCall as call } from "../../core/setup.ts";
 import { paceConfig, paceModelId, type ModelPace, type SpecId, type Target } from "../../core/target.ts";
 import type { ParamValue, RequestOptions } from "../generators/requests.ts";
@@ -246,7 +247,13 @@ export async function agentServerFixtures(target: Target, api: ApiClient, resour
   };
   const newRun = async (threadId: string) => {
     const run = await call(api, "create_run_threads__thread_id__runs_post", "POST", `/threads/${threadId}/runs`, { assistant_id: assistant.assistant_id, input: { messages: [{ role: "user", content: "hi" }] }, config }, "run_id");
-    await api.call("GET", `/threads/${threadId}/runs/${run.run_id}/join`, undefined, { timeoutMs: limits().setupTimeoutMs });
+    // Polled, not joined: a server may answer a join of a run that ended before it was asked only after a
+    // timeout of its own (the JS server's is 500 ms, three times the reference's whole run).
+    await pollUntil(
+      () => api.call("GET", `/threads/${threadId}/runs/${run.run_id}`, undefined, { timeoutMs: limits().setupTimeoutMs }),
+      (x) => x.response.status !== 200 || !["pending", "running"].includes((jsonBody(x.response) as { status?: string } | undefined)?.status ?? ""),
+      { everyMs: 25, maxEveryMs: 1000, timeoutMs: limits().setupTimeoutMs },
+    );
     return run.run_id as string;
   };
   const newItem = async () => {

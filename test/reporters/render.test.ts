@@ -4,6 +4,7 @@ import { renderHtml } from "../../reporters/html.ts";
 import { renderJunit } from "../../reporters/junit.ts";
 import { renderMarkdown, renderSideBySideMarkdown } from "../../reporters/markdown.ts";
 import { sideBySide } from "../../results/side-by-side.ts";
+import { mergeTimeReports, timeReport } from "../../results/timing.ts";
 import { verdictOf } from "../../results/summary.ts";
 import { summary } from "../support/summary.ts";
 
@@ -99,4 +100,22 @@ test("the Markdown summary has the verdict, the gates and the open findings with
   const md = renderMarkdown(summary());
   for (const text of ["## agentwire: ❌ FAIL", "| load_ttft_slo | ✅ met | ok |", "`response_schema`", "`0123456789abcdef`", "curl -X GET 'http://x/agents/1'", "1 open findings, 1 waived"]) assert.ok(md.includes(text), `${text}\n${md}`);
   assert.ok(!md.includes("fedcba9876543210"), "waived findings are not listed as open");
+});
+
+test("where the time went: every unit's time in summary.json, the slowest in the HTML report with their wait on the target", () => {
+  const timings = [
+    { unit: "agent-server › cancel_run › negative", phase: "contract" as const, ms: 7000, targetMs: 6900 },
+    { unit: "managed › stream mode values", phase: "streams" as const, ms: 1200, targetMs: 1100 },
+    ...Array.from({ length: 20 }, (_, i) => ({ unit: `agent-server › op${i} › positive`, phase: "contract" as const, ms: 100 + i, targetMs: 50 })),
+  ];
+  const time = timeReport(timings);
+  assert.equal(time.units?.length, 22);
+  assert.deepEqual(time.units?.slice(0, 2).map((u) => u.unit), ["agent-server › cancel_run › negative", "managed › stream mode values"]);
+  assert.equal(time.slowest.length, 15);
+  const merged = mergeTimeReports([time, timeReport(timings.slice(0, 1))]);
+  assert.equal(merged.units?.length, 23);
+  const html = renderHtml({ ...summary(), time });
+  assert.match(html, /Where the time went: the 15 slowest units/);
+  assert.match(html, /<td>agent-server › cancel_run › negative<\/td><td>contract<\/td><td>7\.0 s<\/td><td>99 %<\/td>/);
+  assert.doesNotMatch(html, /op0 › positive/);
 });
