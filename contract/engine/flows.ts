@@ -184,7 +184,7 @@ const agentServerFlow: Flow = {
  * look like. One namespace label, so the read is the document's plain form/explode query (one namespace=).
  */
 async function storeItemLifecycle(s: Steps, tag: string) {
-  const item = { namespace: [`agentwire-${tag}-flow`], key: `k-${randomUUID().slice(0, 8)}` };
+  const item = { namespace: [`${tag}-flow`], key: `k-${randomUUID().slice(0, 8)}` };
   const query = `namespace=${encodeURIComponent(item.namespace[0]!)}&key=${encodeURIComponent(item.key)}`;
   await s.call("put_item", "PUT", "/store/items", { ...item, value: { agentwire: true } });
   await s.call("get_item", "GET", `/store/items?${query}`);
