@@ -173,7 +173,7 @@ export async function runPeers(o: PeersOptions) {
   return {
     settings: {
       schemathesis: { excluded: { "agent-server": streamingOperations("agent-server") }, version: schemathesisVersion(), phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: o.workers, seed: o.seed, requestTimeoutS: 30 },
-      agentwire: { seed: 1, workers: "default (4 on the embedded reference)" },
+      agentwire: { seed: 1, workers: "default (6 on the embedded reference)" },
       speed: o.speed,
       detect: o.detect,
       repeats: o.repeats,
