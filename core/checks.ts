@@ -50,7 +50,14 @@ const registry = {
   resource_available_after_create: { kind: "flow", rule: "A resource can be read as soon as its creation was answered." },
   listed_after_create: { kind: "flow", rule: "A created resource appears in the lists and searches that cover it." },
   update_persisted: { kind: "flow", rule: "An update is stored: reading the resource afterwards shows it." },
-  use_after_delete: { kind: "flow", rule: "A deleted resource is gone: reading or using it answers 404." },
+  use_after_delete: {
+    kind: "flow",
+    rule: "A deleted resource is gone: every operation that needs it (by path, or a required body field) answers as for an unknown id — 404 where documented (a DELETE may succeed again), else a status it documents, never a 5xx.",
+  },
+  busy_thread_conflict: {
+    kind: "flow",
+    rule: "While a thread's run is in flight, a second run with multitask_strategy reject and resolve-interrupt are refused: 409 where the operation documents it, else a 4xx it documents.",
+  },
   secret_headers_not_echoed: { kind: "flow", rule: "Stored MCP server header values are never returned in clear." },
   mcp_tools_listed: { kind: "flow", rule: "Listing MCP tools returns the tools the registered server offers." },
   oauth_provider_per_user_only: { kind: "flow", rule: "A per-user OAuth provider is registered only for an MCP server in per-user dynamic client mode (one with static headers is refused with a 4xx)." },
@@ -74,6 +81,7 @@ const registry = {
   run_status_forward_only: { kind: "lifecycle", rule: "A run's status only moves forward: pending → running → a terminal status that stays." },
   thread_status_lifecycle: { kind: "lifecycle", rule: "A thread is busy while it has a run in flight and goes back to idle, error or interrupted after it." },
   cancel_interrupts_run: { kind: "lifecycle", rule: "Cancelling a running run interrupts it." },
+  resume_after_interrupt: { kind: "lifecycle", rule: "A run with command.resume on an interrupted thread hands the value to the interrupted node: the run succeeds and that interrupt is no longer pending." },
   multitask_reject: { kind: "lifecycle", rule: "multitask_strategy reject refuses a second run with 409 and lets the first finish." },
   multitask_enqueue: { kind: "lifecycle", rule: "multitask_strategy enqueue runs both runs, the second after the first." },
   multitask_interrupt: { kind: "lifecycle", rule: "multitask_strategy interrupt interrupts the first run and runs the second." },

@@ -46,13 +46,17 @@ export const authEnforced = defineCheck("auth_enforced", ({ exchange, intent }) 
   },
 );
 
+/** What is wrong with the answer to a request naming an id that does not exist (never made, or deleted), if anything. */
+export function unknownIdProblem(contract: { responseFor(status: number): { key: string } | undefined }, method: string, status: number): string | undefined {
+  const idempotent = method.toUpperCase() === "DELETE" && status < 300;
+  if (contract.responseFor(404)?.key === "404") return status === 404 || idempotent ? undefined : `got ${status}, expected 404`;
+  // Where no 404 is documented, the document does not say how an unknown id is answered: any status it
+  // lists will do (e.g. a copy of an unknown thread answered 409), a 404 too, a 5xx never.
+  return status < 500 && (status === 404 || contract.responseFor(status)?.key === String(status)) ? undefined : `got ${status}, which the operation does not document`;
+}
+
 export const unknownIdNotFound = defineCheck("unknown_id_not_found", ({ exchange, contract, intent }) => {
-    if (intent.kind !== "unknown-id") return [];
-    const { status } = exchange.response;
-    const idempotent = exchange.request.method.toUpperCase() === "DELETE" && status < 300;
-    if (contract.responseFor(404)?.key === "404") return status === 404 || idempotent ? [] : [`an unknown ${intent.parameter} got ${status}, expected 404`];
-    // Where no 404 is documented, the document does not say how an unknown id is answered: any status it
-    // lists will do (e.g. a copy of an unknown thread answered 409), a 404 too, a 5xx never.
-    return status < 500 && (status === 404 || contract.responseFor(status)?.key === String(status)) ? [] : [`an unknown ${intent.parameter} got ${status}, which the operation does not document`];
-  },
-);
+  if (intent.kind !== "unknown-id") return [];
+  const problem = unknownIdProblem(contract, exchange.request.method, exchange.response.status);
+  return problem ? [`an unknown ${intent.parameter} ${problem}`] : [];
+});

@@ -9,8 +9,15 @@ import type { Operation } from "../model/types.ts";
 import { derivedSeed, IN_FLIGHT, type EngineContext } from "./context.ts";
 import { attempt, minimalValid, type Attempt } from "./prepare.ts";
 
-/** True when the document gives the operation any input beyond its path to vary. */
-export const hasCoverage = (op: Operation) => jsonMedia(op) !== undefined || op.parameters.some((p) => p.in === "query");
+/** A path parameter whose schema some text breaks (a format, a pattern, an enum, a length, a type other than string). */
+const constrained = (p: Operation["parameters"][number]) => {
+  const s = p.schema;
+  if (typeof s !== "object") return false;
+  return s.format !== undefined || s.pattern !== undefined || s.enum !== undefined || s.minLength !== undefined || s.maxLength !== undefined || (s.type !== undefined && s.type !== "string");
+};
+
+/** True when the document gives the operation any input to vary: a body, query parameters, a constrained path parameter. */
+export const hasCoverage = (op: Operation) => jsonMedia(op) !== undefined || op.parameters.some((p) => p.in === "query" || (p.in === "path" && constrained(p)));
 
 /**
  * The minimal valid request, pointed at the suite's resources as a valid request would be. Where the
@@ -45,7 +52,7 @@ export async function runCoverage(ctx: EngineContext, op: Operation): Promise<st
     for (let i = next++; i < cases.length; i = next++) {
       const c = cases[i]!;
       // A valid case is pointed at the suite's resources like any valid request; an invalid one is sent as built.
-      answers[i] = await attempt(ctx, op, c.request, c.valid ? { kind: "valid" } : { kind: "invalid", what: c.name }, !c.valid);
+      answers[i] = await attempt(ctx, op, c.request, c.valid ? { kind: "valid" } : { kind: "invalid", what: c.name }, !c.valid, c.keepPath ? c.request.path : {});
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, cases.length) }, worker));

@@ -154,8 +154,9 @@ export async function managedFixtures(target: Target, api: ApiClient, resources:
     body(op, body) {
       let b = withProps(body, isObject(body) && "agent_id" in body ? { agent_id: agentId } : {});
       if (op.operationId === "streamManagedDeepAgentThreadRun" || op.operationId === "createManagedDeepAgentThreadAndRun") b = withProps(b, { agent_id: agentId });
-      // Thread ids are free strings in the request but uuids in the answer: send real ones.
-      if (op.operationId === "bulkUpdateManagedDeepAgentThreads") b = withProps(b, { thread_ids: [threadId] });
+      // The first thread is the suite's own, so an update succeeds; the generated strings after it name none
+      // (ids are free strings in the request but UUIDs in the answer, so their results must carry no id).
+      if (op.operationId === "bulkUpdateManagedDeepAgentThreads" && isObject(b)) b = { ...b, thread_ids: [threadId, ...(Array.isArray(b.thread_ids) ? b.thread_ids.slice(1) : [])] };
       // The docs' prose asks for more than the schemas do: names and required strings are non-empty ("Set
       // 'name' to a non-empty string"), MCP server URLs are https.
       for (const key of ["name", "provider_id"]) if (isObject(b) && b[key] === "") b = { ...b, [key]: "agentwire" };

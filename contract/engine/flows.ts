@@ -11,6 +11,7 @@ import type { SpecId } from "../../core/target.ts";
 import type { Intent } from "../checks/types.ts";
 import { exchange, type EngineContext } from "./context.ts";
 import { quickModelId, quickRunConfig } from "./fixtures.ts";
+import { agentServerBusyThread, managedBusyThread, useAfterDelete } from "./state.ts";
 import { runWalks, WALKS_TITLE } from "./walks.ts";
 
 export interface Flow {
@@ -32,25 +33,23 @@ function steps(ctx: EngineContext, flow: string) {
     expect(operationId: string, check: CheckName, ok: boolean, message: string, req: HttpRequest) {
       if (!ok) ctx.rec.violations(where(operationId), [{ check, message }], req);
     },
-    /** After a DELETE, reading the resource must answer 404. */
-    async gone(operationId: string, path: string, what: string) {
-      const r = await this.call(operationId, "GET", path);
-      this.expect(operationId, "use_after_delete", r.x.response.status === 404, `the deleted ${what} still answers ${r.x.response.status}`, r.req);
-    },
+    /** After a DELETE, every operation that needs the resource must not find it (./state.ts). */
+    gone: (what: string, kind: string, id: string) => useAfterDelete(ctx, flow, what, kind, id),
   };
 }
 
 type Steps = ReturnType<typeof steps>;
 
-/** The end of both thread flows: wait for the run, update the metadata, delete, read after delete. */
-async function updateAndDeleteThread(s: Steps, ops: { get: string; patch: string; delete: string }, path: string) {
+/** The end of both thread flows: wait for the run, update the metadata, delete, use after delete. */
+async function updateAndDeleteThread(s: Steps, ops: { get: string; patch: string; delete: string }, id: string) {
+  const path = `/threads/${id}`;
   const read = () => s.call(ops.get, "GET", path);
   await pollUntil(read, (t) => t.json?.status !== "busy", { everyMs: 100 });
   await s.call(ops.patch, "PATCH", path, { metadata: { agentwire_flow: "updated" } });
   const updated = await read();
   s.expect(ops.patch, "update_persisted", updated.json?.metadata?.agentwire_flow === "updated", "a metadata update of the thread is not visible on GET", updated.req);
   await s.call(ops.delete, "DELETE", path);
-  await s.gone(ops.get, path, "thread");
+  await s.gone("thread", "thread_id", id);
 }
 
 const ids = (list: unknown, key: string): string[] => (Array.isArray(list) ? list.map((x) => x?.[key]).filter((x): x is string => typeof x === "string") : []);
@@ -91,9 +90,9 @@ const managedAgentFlow: Flow = {
     const waiting = await s.call("listManagedDeepAgentThreads", "GET", `/threads?agent_id=${agentId}&requires_attention=true&page_size=20`);
     const listedWaiting = ids(waiting.json?.threads, "id").length;
     s.expect("countManagedDeepAgentThreads", "count_matches_list", count.json?.attention_count === listedWaiting, `attention_count is ${JSON.stringify(count.json?.attention_count)}, but ${listedWaiting} threads of the agent are listed with requires_attention=true`, count.req);
-    await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, `/threads/${threadId}`);
+    await updateAndDeleteThread(s, { get: "getManagedDeepAgentThread", patch: "updateManagedDeepAgentThread", delete: "deleteManagedDeepAgentThread" }, threadId);
     await s.call("deleteManagedDeepAgent", "DELETE", `/agents/${agentId}`);
-    await s.gone("getManagedDeepAgent", `/agents/${agentId}`, "agent");
+    await s.gone("agent", "agent_id", agentId);
   },
 };
 
@@ -127,7 +126,7 @@ const managedMcpFlow: Flow = {
       s.expect("listMcpTools", "mcp_tools_listed", Array.isArray(tools.json?.tools) && tools.json.tools.length > 0, `the tools of the registered MCP server are not listed (${tools.x.response.status}, ${ids(tools.json?.tools, "name").length} tools)`, tools.req);
     }
     await s.call("deleteMcpServer", "DELETE", `/mcp-servers/${id}`);
-    await s.gone("getMcpServer", `/mcp-servers/${id}`, "MCP server");
+    await s.gone("MCP server", "mcp_server_id", id);
   },
 };
 
@@ -171,30 +170,28 @@ const agentServerFlow: Flow = {
     const found = await s.call("search_threads_threads_search_post", "POST", "/threads/search", { metadata: { agentwire: ctx.tag }, limit: 1000 });
     s.expect("search_threads_threads_search_post", "listed_after_create", ids(found.json, "thread_id").includes(tid), "the thread just created is not found by its metadata", found.req);
     await s.call("count_threads_threads_count_post", "POST", "/threads/count", { metadata: { agentwire: ctx.tag } });
-    await updateAndDeleteThread(s, { get: "get_thread_threads__thread_id__get", patch: "patch_thread_threads__thread_id__patch", delete: "delete_thread_threads__thread_id__delete" }, `/threads/${tid}`);
-    if (ctx.fixtures.runsAllowed) {
-      const late = await s.call("create_run_threads__thread_id__runs_post", "POST", `/threads/${tid}/runs`, { assistant_id: aid, input: { messages: [{ role: "user", content: "hi" }] }, config: quickRunConfig(ctx.target) });
-      s.expect("create_run_threads__thread_id__runs_post", "use_after_delete", late.x.response.status === 404, `a run on the deleted thread got ${late.x.response.status}, expected 404`, late.req);
-    }
+    await updateAndDeleteThread(s, { get: "get_thread_threads__thread_id__get", patch: "patch_thread_threads__thread_id__patch", delete: "delete_thread_threads__thread_id__delete" }, tid);
     await s.call("delete_assistant_assistants__assistant_id__delete", "DELETE", `/assistants/${aid}`);
-    await s.gone("get_assistant_assistants__assistant_id__get", `/assistants/${aid}`, "assistant");
+    await s.gone("assistant", "assistant_id", aid);
     await storeItemLifecycle(s, ctx.tag);
   },
 };
 
 /**
- * A store item put, read, deleted and read again; and a delete of the empty key, which the document allows.
- * Getting an item documents no 404, so the read after delete is judged by what its answer must look like.
+ * A store item put, read, deleted and read again; then deletes the document allows and that touch nothing
+ * else: the empty key of the flow's namespace, and the flow's own key without a namespace (namespace is
+ * optional). Getting an item documents no 404, so the read after delete is judged by what its answer must
+ * look like. One namespace label, so the read is the document's plain form/explode query (one namespace=).
  */
 async function storeItemLifecycle(s: Steps, tag: string) {
-  const item = { namespace: ["agentwire", tag, "flow"], key: `k-${randomUUID().slice(0, 8)}` };
-  // An array query parameter in the document's default style (form, exploded): one namespace= per label.
-  const query = [...item.namespace.map((n) => `namespace=${encodeURIComponent(n)}`), `key=${encodeURIComponent(item.key)}`].join("&");
+  const item = { namespace: [`${tag}-flow`], key: `k-${randomUUID().slice(0, 8)}` };
+  const query = `namespace=${encodeURIComponent(item.namespace[0]!)}&key=${encodeURIComponent(item.key)}`;
   await s.call("put_item", "PUT", "/store/items", { ...item, value: { agentwire: true } });
   await s.call("get_item", "GET", `/store/items?${query}`);
   await s.call("delete_item", "DELETE", "/store/items", item);
   await s.call("get_item", "GET", `/store/items?${query}`);
   await s.call("delete_item", "DELETE", "/store/items", { namespace: item.namespace, key: "" });
+  await s.call("delete_item", "DELETE", "/store/items", { key: item.key });
 }
 
 const GET_RUN = "get_run_http_threads__thread_id__runs__run_id__get";
@@ -287,6 +284,9 @@ async function pageAndCount(ctx: EngineContext, s: Steps, p: Paged) {
   }
 }
 
+const managedBusy: Flow = { spec: "managed-deep-agents", title: "requests on a busy thread", run: (ctx) => managedBusyThread(ctx, managedBusy.title) };
+const agentServerBusy: Flow = { spec: "agent-server", title: "requests on a busy thread", run: (ctx) => agentServerBusyThread(ctx, agentServerBusy.title) };
+
 const agentServerPagingFlow: Flow = {
   spec: "agent-server",
   title: "paging and counts",
@@ -321,4 +321,4 @@ const walks = (spec: SpecId): Flow => ({
   },
 });
 
-export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, walks("managed-deep-agents"), agentServerFlow, agentServerPagingFlow, walks("agent-server")];
+export const FLOWS: Flow[] = [managedAgentFlow, managedMcpFlow, managedAuthFlow, managedBusy, walks("managed-deep-agents"), agentServerFlow, agentServerPagingFlow, agentServerBusy, walks("agent-server")];

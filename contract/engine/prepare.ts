@@ -21,7 +21,7 @@ export interface Attempt {
 }
 
 /** Builds the request to send: throwaway resources first, then the fixture-aware body; `pathOverride` wins. */
-export async function prepare(ctx: EngineContext, op: Operation, gen: GeneratedRequest, keepBody: boolean, pathOverride: Record<string, string> = {}): Promise<HttpRequest> {
+export async function prepare(ctx: EngineContext, op: Operation, gen: GeneratedRequest, keepBody: boolean, pathOverride: GeneratedRequest["path"] = {}): Promise<HttpRequest> {
   const fresh = await ctx.fixtures.throwaway(op);
   const merged = Object.fromEntries(Object.entries({ ...gen.query, ...fresh?.fixed.query }).filter(([k]) => !OPAQUE_PARAMETERS.has(k)));
   const query = keepBody ? merged : ctx.fixtures.query(op, merged);
@@ -37,8 +37,8 @@ export async function prepare(ctx: EngineContext, op: Operation, gen: GeneratedR
   return toHttpRequest(g, op, { baseUrl: ctx.client.baseUrl, headers: ctx.client.authHeaders() });
 }
 
-export async function attempt(ctx: EngineContext, op: Operation, gen: GeneratedRequest, intent: Intent, keepBody: boolean): Promise<Attempt> {
-  const req = await prepare(ctx, op, gen, keepBody);
+export async function attempt(ctx: EngineContext, op: Operation, gen: GeneratedRequest, intent: Intent, keepBody: boolean, pathOverride: GeneratedRequest["path"] = {}): Promise<Attempt> {
+  const req = await prepare(ctx, op, gen, keepBody, pathOverride);
   const { x, violations } = await exchange(ctx, op.operationId, req, intent);
   return { req, x, violations };
 }

@@ -3,7 +3,8 @@
  * request, so every profile sends them all. Valid cases: each optional body property and query parameter
  * alone, each enum value, the values at each bound (minimum, maximum, minLength, maxLength, minItems,
  * maxItems). Invalid cases: each required property or parameter left out in turn, the whole body left out,
- * each value just outside a bound, a wrong type per field, a value out of its enum, malformed JSON. Every
+ * each value just outside a bound, a wrong type per field, a value out of its enum, malformed JSON, each path
+ * parameter that breaks its schema (an id that is not a uuid). Every
  * valid case is checked valid and every invalid one invalid by the document's own validator, so a case the
  * document allows is never expected to be refused. Properties the caller omits (a webhook the target would
  * call) are never sent.
@@ -20,6 +21,8 @@ export interface CoverageCase {
   name: string;
   valid: boolean;
   request: GeneratedRequest;
+  /** The case is its path (a path parameter made invalid): sent as built, never pointed at a fresh resource. */
+  keepPath?: true;
 }
 
 /** Invalid variants are made this deep into a body ("/a/b"); deeper ones repeat the same rules. */
@@ -91,11 +94,11 @@ export function coverageCases(op: Operation, validator: Validator, base: Generat
   const gen = genContext(validator, { maxRecursion: options.maxRecursion });
   const out: CoverageCase[] = [];
   const seen = new Set<string>();
-  const add = (name: string, valid: boolean, request: GeneratedRequest) => {
-    const key = `${valid}|${JSON.stringify([request.query, request.headers, request.body])}`;
+  const add = (name: string, valid: boolean, request: GeneratedRequest, keepPath = false) => {
+    const key = `${valid}|${JSON.stringify([request.path, request.query, request.headers, request.body])}`;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ name, valid, request });
+    out.push({ name, valid, request, ...(keepPath ? { keepPath: true as const } : {}) });
   };
   const invalidOf = (req: GeneratedRequest, keep: (where: string, target: string, path: string) => boolean) => {
     for (const m of mutations(op, req, gen, options)) {
@@ -109,6 +112,14 @@ export function coverageCases(op: Operation, validator: Validator, base: Generat
   // The base itself is left out: the positive family sends valid requests. Its single mutations are the
   // required fields left out, the whole body left out, and what is wrong with each value it carries.
   invalidOf(base, () => true);
+
+  // Path parameters point at real resources, so no generated case varies them: here each is made invalid
+  // for its own schema in turn (an id that is not the uuid its format asks for), expected refused.
+  for (const m of mutations(op, base, gen, { ...options, fixed: { ...options.fixed, path: {} } })) {
+    if (m.mutation.location !== "path") continue;
+    const { mutation, ...request } = m;
+    add(mutation.description, false, request, true);
+  }
 
   // Query parameters: each optional one alone, and each edge value of every one.
   const fixedQuery = options.fixed?.query ?? {};

@@ -230,6 +230,46 @@ export const FAULTS: Fault[] = [
     }),
   },
   {
+    name: "busy-thread-status-swapped",
+    apis: ["managed"],
+    rule: "A request a busy thread forbids is refused with 409 where the operation documents it, else with a documented 4xx (a second run and its stream answer 409, which they do not document; thread-and-run and resolve-interrupt answer 400, not their documented 409).",
+    caughtBy: ["busy_thread_conflict"],
+    hooks: () => ({
+      match: any(on("POST", `${M}/threads/${ID}/runs`), on("POST", `${M}/threads/${ID}/runs/stream`), on("POST", `${M}/threads/runs`), on("POST", `${M}/threads/${ID}/resolve-interrupt`)),
+      response: (res) => {
+        const e = readJson(res.body);
+        const busy = e?.code === "thread_busy" || e?.code === "thread_not_interrupted";
+        if (!busy || (res.status !== 400 && res.status !== 409)) return res;
+        const status = res.status === 400 ? 409 : 400;
+        return jsonResponse(status, { ...e, status });
+      },
+    }),
+  },
+  {
+    name: "thread-unknown-agent-404",
+    apis: ["managed"],
+    rule: "Creating a thread documents no 404: a thread for an agent that does not exist is refused with a documented status (answered 404 agent_not_found).",
+    caughtBy: ["status_code_documented"],
+    hooks: () => ({
+      match: on("POST", `${M}/threads`),
+      response: (res) => (res.status === 400 && readJson(res.body)?.code === "agent_not_found" ? mapJson({ ...res, status: 404 }, (e) => ({ ...e, status: 404 })) : res),
+    }),
+  },
+  {
+    name: "bulk-echoes-bad-ids",
+    apis: ["managed"],
+    rule: "A bulk-update result's id is a UUID (an entry that is none is echoed as the result's id).",
+    caughtBy: ["response_schema"],
+    hooks: () => ({
+      match: on("POST", `${M}/threads/bulk-modify`),
+      response: (res, req) => {
+        const ids: unknown = readJson(req.body)?.thread_ids;
+        if (res.status !== 200 || !Array.isArray(ids)) return res;
+        return mapJson(res, (v) => ({ ...v, results: (v.results ?? []).map((r: Record<string, unknown>, i: number) => ({ id: ids[i], ...r })) }));
+      },
+    }),
+  },
+  {
     name: "echo-secrets",
     apis: ["managed"],
     rule: "Stored MCP server header values are never returned in clear (they are echoed).",
@@ -658,6 +698,21 @@ export const FAULTS: Fault[] = [
     hooks: () => ({
       match: on("GET", `/threads/${ID}`),
       response: (res) => (res.status === 200 ? mapJson(res, (t) => (t.status === "idle" && t.values ? { ...t, status: "busy" } : t)) : res),
+    }),
+  },
+  {
+    name: "resume-ignored",
+    apis: ["agent-server"],
+    rule: "A run with command.resume resumes the interrupted thread (the command is dropped, so the graph stops at the same interrupt again).",
+    caughtBy: ["resume_after_interrupt"],
+    hooks: () => ({
+      match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
+      request: (r) => {
+        const body = readJson(r.body);
+        if (body?.command?.resume === undefined) return r;
+        const { command: _dropped, ...rest } = body;
+        return { ...r, body: Buffer.from(JSON.stringify(rest)) };
+      },
     }),
   },
   {

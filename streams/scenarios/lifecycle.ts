@@ -108,6 +108,47 @@ const cancel: NamedScenario = {
     }),
 };
 
+/** The ids of the interrupts a thread holds (its `interrupts` map of task → interrupts), and its status. */
+async function pending(ctx: ScenarioContext, tid: string): Promise<{ status?: string; ids: string[] }> {
+  const t = json(await ctx.call(AGENT_SERVER, GET_THREAD, ctx.request(AGENT_SERVER, "GET", `/threads/${tid}`)));
+  const lists = Object.values((t?.interrupts ?? {}) as Record<string, unknown>);
+  const ids = lists.flatMap((l) => (Array.isArray(l) ? l : [])).map((i) => (i as { id?: unknown })?.id).filter((id): id is string => typeof id === "string");
+  return { status: t?.status, ids };
+}
+
+/**
+ * A run whose command.resume answers the interrupt the thread is waiting at: "value handed to an
+ * interrupted node". The graph goes on from there, so the run succeeds and that interrupt is no longer
+ * pending (the graph may stop at another one: then only the one answered must be gone).
+ */
+const resumeInterrupted: NamedScenario = {
+  title: "agent-server › resume an interrupted thread",
+  spec: AGENT_SERVER,
+  requires: needsGraphs("interrupt"),
+  checks: ["resume_after_interrupt"],
+  run: (ctx) =>
+    withThread(ctx, async (tid) => {
+      const first = await startRun(ctx, tid, { assistant_id: ctx.graph("interrupt"), input: userMessage() });
+      if (!first.rid) return;
+      await runUntilEnd(ctx, tid, first.rid);
+      const before = (await pollUntil(() => pending(ctx, tid), (p) => p.status === "interrupted", { timeoutMs: 3000 })).at(-1)!;
+      const where = { spec: AGENT_SERVER, operationId: CREATE_RUN, streamMode: "resume" };
+      // thread_status_lifecycle judges a thread that does not say interrupted; there is nothing to resume.
+      if (before.status !== "interrupted") return ctx.rec.stream(where, "resume_after_interrupt", { notJudged: `the interrupt graph's run left its thread ${before.status}, not interrupted` });
+      const resumed = await startRun(ctx, tid, { assistant_id: ctx.graph("interrupt"), command: { resume: "approved" } });
+      const problems: string[] = [];
+      if (!resumed.rid) problems.push(`a run with command.resume on the interrupted thread was not created (${resumed.status})`);
+      else {
+        const end = (await runUntilEnd(ctx, tid, resumed.rid)).at(-1);
+        if (end !== "success") problems.push(`the run that resumed the thread ended ${end}, expected success`);
+        const answered = (p: { status?: string; ids: string[] }) => (before.ids.length ? !p.ids.some((id) => before.ids.includes(id)) : p.status !== "interrupted");
+        const after = (await pollUntil(() => pending(ctx, tid), answered, { timeoutMs: 3000 })).at(-1)!;
+        if (!answered(after)) problems.push(before.ids.length ? `after the resume the thread still holds the interrupt it answered (${before.ids.join(", ")})` : "after the resume the thread is still interrupted");
+      }
+      ctx.verdict(AGENT_SERVER, CREATE_RUN, "resume", "resume_after_interrupt", problems, resumed.req);
+    }),
+};
+
 /** What each multitask strategy must do to the first run and the second, per the Agent Server's documentation. */
 const STRATEGIES: { strategy?: string; check: CheckName; expect: string }[] = [
   { strategy: "reject", check: "multitask_reject", expect: "the second run is refused with 409 and the first finishes" },
@@ -222,4 +263,4 @@ export function nearestUniquelyNamed<E extends { id?: string }>(log: E[], at: nu
   return candidates.sort((a, b) => a.d - b.d)[0]?.e;
 }
 
-export const LIFECYCLE_SCENARIOS: NamedScenario[] = [runStatusForward, threadStatus, cancel, ...STRATEGIES.map(multitask), onDisconnect("cancel"), onDisconnect("continue"), resume];
+export const LIFECYCLE_SCENARIOS: NamedScenario[] = [runStatusForward, threadStatus, cancel, resumeInterrupted, ...STRATEGIES.map(multitask), onDisconnect("cancel"), onDisconnect("continue"), resume];

@@ -83,6 +83,34 @@ const CASES: Record<string, Case> = {
     healthy: (a) => a === "GET",
     broken: (a) => a === "GET, PATCH, DELETE",
   },
+  "busy-thread-status-swapped": {
+    observe: async (r) => {
+      const { agent, thread } = await agentAndThread(r);
+      const run = { agent_id: agent.id, input: { messages: [{ role: "user", content: "hi" }] } };
+      await api(r).post(`/threads/${thread.id}/runs`, run);
+      const again = await api(r).post(`/threads/${thread.id}/runs`, { ...run, multitask_strategy: "reject" });
+      const both = await api(r).post("/threads/runs", { ...run, multitask_strategy: "reject", thread: { thread_id: thread.id, if_exists: "do_nothing" } });
+      return [again.status, again.json?.code, both.status, both.json?.code];
+    },
+    healthy: (o) => JSON.stringify(o) === JSON.stringify([400, "thread_busy", 409, "thread_busy"]),
+    broken: (o) => JSON.stringify(o) === JSON.stringify([409, "thread_busy", 400, "thread_busy"]),
+  },
+  "thread-unknown-agent-404": {
+    observe: async (r) => {
+      const res = await api(r).post("/threads", { agent_id: randomUUID() });
+      return [res.status, res.json?.code];
+    },
+    healthy: ([s, code]) => s === 400 && code === "agent_not_found",
+    broken: ([s, code]) => s === 404 && code === "agent_not_found",
+  },
+  "bulk-echoes-bad-ids": {
+    observe: async (r) => {
+      const { thread } = await agentAndThread(r);
+      return (await api(r).post("/threads/bulk-modify", { thread_ids: [thread.id, "null,null"], data: { title: "bulk" } })).json.results.map((x: { id?: string }) => x.id === thread.id || x.id);
+    },
+    healthy: (ids) => ids.length === 2 && ids[0] === true && ids[1] === undefined,
+    broken: (ids) => ids.length === 2 && ids[0] === true && ids[1] === "null,null",
+  },
   "oauth-provider-for-headers": {
     observe: async (r) => {
       const server = (await api(r).post("/mcp-servers", { name: `probe ${randomUUID()}`, url: `https://${randomUUID().slice(0, 8)}.example.com/mcp`, headers: [{ key: "Authorization", value: "Bearer x" }] })).json;
@@ -344,6 +372,18 @@ const CASES: Record<string, Case> = {
     },
     healthy: (s) => s === "idle",
     broken: (s) => s === "busy",
+  },
+  "resume-ignored": {
+    observe: async (r) => {
+      const tid = await upstreamThread(r);
+      const ask = (await as(r).post(`/threads/${tid}/runs`, { assistant_id: "interrupt", input: { messages: [{ role: "user", content: "hi" }] } })).json;
+      await as(r).get(`/threads/${tid}/runs/${ask.run_id}/join`);
+      const resume = (await as(r).post(`/threads/${tid}/runs`, { assistant_id: "interrupt", command: { resume: "yes" } })).json;
+      await as(r).get(`/threads/${tid}/runs/${resume.run_id}/join`);
+      return poll(async () => (await as(r).get(`/threads/${tid}`)).json.status as string, (s) => s !== "busy");
+    },
+    healthy: (s) => s === "idle",
+    broken: (s) => s === "interrupted",
   },
   "multitask-swapped": {
     observe: async (r) => {

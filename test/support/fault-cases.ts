@@ -14,9 +14,12 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   // Only a sequence reaches it (create, update, clone): the random walks find it and shrink it to those three.
   { check: "not_a_server_error", fault: "clone-after-update-500", unit: { spec: M, flow: "random walks", walks: { walks: 30, steps: 12 } } },
   { check: "status_code_documented", fault: "undocumented-status", unit: { spec: M, operationId: "createManagedDeepAgent", family: "positive" } },
+  // Only a thread for an agent that is gone reaches it: the flow's uses of its deleted agent.
+  { check: "status_code_documented", fault: "thread-unknown-agent-404", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "content_type_documented", fault: "wrong-content-type", unit: { spec: M, operationId: "getManagedDeepAgent", family: "positive" } },
   { check: "response_schema", fault: "wrong-field-type", unit: { spec: M, operationId: "createManagedDeepAgent", family: "positive" } },
   { check: "response_schema", fault: "error-body-shape", unit: { spec: M, operationId: "getManagedDeepAgent", family: "unknown-ids" } },
+  { check: "response_schema", fault: "bulk-echoes-bad-ids", unit: { spec: M, operationId: "bulkUpdateManagedDeepAgentThreads", family: "positive" } },
   { check: "response_schema", fault: "missing-required-field", unit: { spec: A, operationId: "get_run_http_threads__thread_id__runs__run_id__get", family: "positive" } },
   { check: "response_schema", fault: "run-status-out-of-enum", unit: { spec: A, operationId: "get_run_http_threads__thread_id__runs__run_id__get", family: "positive" } },
   { check: "response_headers_documented", fault: "missing-content-location", unit: { spec: A, operationId: "create_run_threads__thread_id__runs_post", family: "positive", strict: "content-location" } },
@@ -32,6 +35,7 @@ export const CONTRACT_CASES: { check: CheckName; fault: string; unit: ContractUn
   // One request per id, each held back 1.5 s by the fault: over a 1 s limit, far above the healthy answer.
   { check: "response_time", fault: "slow-reads", unit: { spec: M, operationId: "getManagedDeepAgentThread", family: "unknown-ids", responseTimeMs: 1000 } },
   { check: "use_after_delete", fault: "resurrect-after-delete", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
+  { check: "busy_thread_conflict", fault: "busy-thread-status-swapped", unit: { spec: M, flow: "requests on a busy thread" } },
   { check: "resource_available_after_create", fault: "read-after-create-404", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "listed_after_create", fault: "list-omits-new", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
   { check: "update_persisted", fault: "update-not-persisted", unit: { spec: M, flow: "agent, thread and run lifecycle" } },
@@ -66,6 +70,7 @@ export const STREAM_CASES: { check: CheckName; fault: string; scenario: string }
   { check: "run_status_forward_only", fault: "run-status-regresses", scenario: "agent-server › run status only moves forward" },
   { check: "thread_status_lifecycle", fault: "thread-stays-busy", scenario: "agent-server › thread status follows its runs" },
   { check: "cancel_interrupts_run", fault: "cancel-ignored", scenario: "agent-server › cancel interrupts a running run" },
+  { check: "resume_after_interrupt", fault: "resume-ignored", scenario: "agent-server › resume an interrupted thread" },
   { check: "multitask_reject", fault: "multitask-swapped", scenario: "agent-server › multitask reject" },
   { check: "multitask_enqueue", fault: "multitask-swapped", scenario: "agent-server › multitask enqueue" },
   { check: "multitask_interrupt", fault: "multitask-swapped", scenario: "agent-server › multitask interrupt" },

@@ -43,3 +43,18 @@ test("a query parameter's bounds are sent just inside as valid and just outside 
   assert.ok(sent(true).includes(1) && sent(true).includes(100), JSON.stringify(sent(true)));
   assert.ok(sent(false).includes(0) && sent(false).includes(101), JSON.stringify(sent(false)));
 });
+
+test("a path parameter the suite points at a real resource is made invalid for its schema, once, and kept as built", () => {
+  const get = op("getManagedDeepAgent");
+  const id = randomUUID();
+  const cases = coverageCases(get, validator, { operationId: get.operationId, path: { agent_id: id }, query: {}, headers: {} }, { seed: 1, fixed: { path: { agent_id: id } } });
+  const onPath = cases.filter((c) => c.keepPath);
+  assert.equal(onPath.length, 1, cases.map((c) => c.name).join("\n"));
+  assert.equal(onPath[0]!.valid, false);
+  assert.match(onPath[0]!.name, /path parameter "agent_id".*not a valid uuid/);
+  assert.notEqual(onPath[0]!.request.path.agent_id, id);
+  // A path parameter any text satisfies (the Managed thread id is a plain string) gives no case.
+  const thread = op("getManagedDeepAgentThread");
+  const plain = coverageCases(thread, validator, { operationId: thread.operationId, path: { thread_id: id }, query: {}, headers: {} }, { seed: 1, fixed: { path: { thread_id: id } } });
+  assert.deepEqual(plain.filter((c) => c.keepPath), []);
+});
