@@ -9,13 +9,8 @@
  * The report part renders synthetic summaries of 60 and 2,000 findings and opens them in Chromium. The
  * peers part (only when named) runs agentwire beside Schemathesis on the reference and its faults.
  *
-<<<<<<< HEAD
- *   npm run bench [-- --quick] [--only parser,calibration,driver,conformance,report,peers] [--profile full|smoke] [--repeats N]
- *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme] [--out DIR]
-=======
  *   npm run bench [-- --quick] [--only parser,calibration,driver,start,conformance,report,peers] [--profile full|smoke] [--repeats N]
- *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme]
->>>>>>> main
+ *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme] [--out DIR]
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
