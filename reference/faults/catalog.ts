@@ -847,8 +847,9 @@ export const FAULTS: Fault[] = [
   {
     name: "missing-content-location",
     apis: ["agent-server"],
-    rule: "Creating a run answers with the documented Content-Location header (it is left out).",
+    rule: "Creating a run answers with a Content-Location header where a document requires one (it is left out; the shipped documents describe it without requiring it).",
     caughtBy: ["response_headers_documented"],
+    stricterDocument: "Content-Location marked `required: true` on the run-creating answers",
     hooks: () => ({
       match: any(on("POST", `/threads/${ID}/runs`), on("POST", `/threads/${ID}/runs/stream`), on("POST", `/threads/${ID}/runs/wait`)),
       response: (res) => stripHeader(res, "content-location"),

@@ -71,6 +71,12 @@ export interface Fault {
   rule: string;
   /** The checks that report it (each has a fault-matrix case in the project's tests). */
   caughtBy: CheckName[];
+  /**
+   * Set when the shipped documents allow what the fault does, so it breaks only a document that says more
+   * (what that document must say). Its checks are shown to catch it against such a copy in the project's
+   * tests; run against the shipped documents it must raise nothing, and the peer bench leaves it out.
+   */
+  stricterDocument?: string;
   /** Emulator options the fault needs (for faults that live inside the emulator). */
   emulator?: { lenientValidation?: boolean };
   /** Creates fresh hooks (with their own state) for one reference instance. */

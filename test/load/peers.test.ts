@@ -227,6 +227,7 @@ test("the table says per fault and document which tool reports it, which faults 
   const result = {
     settings: { schemathesis: { version: "4.32.5", phases: "examples,coverage,fuzzing,stateful", checks: "all", workers: 6, seed: 1, requestTimeoutS: 30 }, detect: { profile: "smoke", maxExamples: 5, capMs: 150_000, statefulCapMs: 60_000 }, healthyRuns: 2, repeats: 1 },
     speed: [],
+    leftOut: [{ fault: "e", why: "it breaks only a document with more" }],
     healthy: [{ spec: "agent-server", phases: ["contract", "streams"], agentwire: { open: [], waived: 3 }, schemathesis: [finding("ST103 Undocumented status code")], unstable: { agentwire: [], schemathesis: ["x"] } }],
     time: { wallMs: 300_000, agentwireMs: 240_000, schemathesisMs: 360_000 },
     detection: [
@@ -241,7 +242,7 @@ test("the table says per fault and document which tool reports it, which faults 
   assert.match(md, /\| `b` \| .* \| ✗ \| ✓ `ST101 Server error` \(capped in stateful\) \| 10 \/ 70 \|/);
   assert.match(md, /\| `c` \| Managed \| .* \| ✗ \| ✗; `ST108 SSE event violates schema` seen without the fault, not credited \| 10 \/ 90 \|/);
   assert.match(md, /\| `c` \| Agent Server \| .* \| ✓\* `error_event‡` \| ✗ \| 10 \/ 20 \|/, "a row per document; ‡ where it counts off the fault's operations");
-  assert.match(md, /agentwire reports 2 of 4 faults, Schemathesis 1\. Reported by Schemathesis and not by agentwire: `b`\. By neither: `d`\./);
+  assert.match(md, /agentwire reports 2 of 4 faults, Schemathesis 1\. Reported by Schemathesis and not by agentwire: `b`\. By neither: `d`\. Not tried: `e`, since the shipped documents allow what it does \(it breaks only a document with more\)\./);
   assert.match(md, /Time: 5\.0 min for the healthy baselines and the 4 faults on 5 fault–document pairs, .* \(agentwire's runs 4\.0 min in all, Schemathesis' 6\.0 min\); a pair's slower run takes 40 s at the median, the longest 90 s \(`c` on the Managed document\)/);
   assert.match(md, /\| Agent Server \| contract, streams \| 0 \(3\) \| 1: `ST103 Undocumented status code` \| agentwire 0, Schemathesis 1 \|/);
 });

@@ -30,6 +30,8 @@ export const DEFAULT_FAULTS = ["server-error", "wrong-field-type", "allow-lists-
 
 export interface PeersOptions {
   faults: string[];
+  /** Catalogue faults the run leaves out, each with why (named beside the table). */
+  leftOut?: { fault: string; why: string }[];
   repeats: number;
   /** The speed runs: agentwire's contract phase. */
   speed: Budget & { only: string };
@@ -227,6 +229,7 @@ export async function runPeers(o: PeersOptions) {
       repeats: o.repeats,
     },
     speed,
+    leftOut: o.leftOut ?? [],
     healthy: [...healthy].map(([spec, h]) => ({
       spec,
       phases: h.phases,

@@ -92,7 +92,8 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string, prev
       }),
       "",
       `agentwire reports ${aw.length} of ${d.length} faults, Schemathesis ${sc.length}. Reported by Schemathesis and not by agentwire: ${names(sc.filter((f) => !aw.includes(f)))}. ` +
-        `By neither: ${names(d.filter((x) => !x.agentwire.detected && !x.schemathesis.detected).map((x) => x.fault))}.`,
+        `By neither: ${names(d.filter((x) => !x.agentwire.detected && !x.schemathesis.detected).map((x) => x.fault))}.` +
+        r.leftOut.map((l) => ` Not tried: \`${l.fault}\`, since the shipped documents allow what it does (${l.why}).`).join(""),
       "",
       `Time: ${min(r.time.wallMs)} for the healthy baselines and the ${d.length} faults on ${tried.length} fault–document pairs, two tool runs at a time, the next one starting as soon as one ends ` +
         `(agentwire's runs ${min(r.time.agentwireMs)} in all, Schemathesis' ${min(r.time.schemathesisMs)}); a pair's slower run takes ${s(times[Math.floor(times.length / 2)]!)} at the median, ` +
