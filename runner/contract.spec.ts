@@ -81,9 +81,11 @@ async function unit(engine: Engine | undefined, testInfo: TestInfo, spec: SpecId
 const specs = (Object.entries(env.specs) as [SpecId, NonNullable<(typeof env.specs)[SpecId]>][]).filter(([spec]) => served[spec]);
 // The methods a path's document does not list are probed in a unit of the path's first operation.
 const paths = new Map(specs.flatMap(([spec, model]) => pathsOf(model).map((p) => [`${spec} ${p.operations[0]!.operationId}`, p] as const)));
-// Units that wait on runs go first, so the long ones do not end up alone at the end of the run.
+// Units that wait on runs or read event streams for a window go first, so the long ones do not end up alone
+// at the end of the run.
 const operations = specs.flatMap(([spec, model]) => model.operations.map((op) => ({ spec, op })));
-operations.sort((a, b) => Number(startsRuns(b.spec, b.op.operationId)) - Number(startsRuns(a.spec, a.op.operationId)));
+const waitsLong = (x: (typeof operations)[number]) => Number(startsRuns(x.spec, x.op.operationId) || x.op.streaming === true);
+operations.sort((a, b) => waitsLong(b) - waitsLong(a));
 for (const { spec, op } of operations) {
   test.describe(`${spec} › ${op.operationId}`, () => {
     for (const family of familiesFor(op)) {

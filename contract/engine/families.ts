@@ -13,7 +13,6 @@ import { derivedSeed, exchange, IN_FLIGHT, type EngineContext } from "./context.
 import { hasCoverage, runCoverage } from "./coverage.ts";
 import { FAMILIES, type Family } from "./family.ts";
 import { answeredLikeUnknownPath, saysNotImplemented, type Fingerprint } from "./implemented.ts";
-import { startsRuns } from "./fixtures.ts";
 import { attempt, minimalValid, prepare, type Attempt } from "./prepare.ts";
 
 /** Distinct failures are looked for in up to this many property runs (each stops at its first new failure). */
@@ -35,14 +34,14 @@ export function familiesFor(op: Operation): Family[] {
 /**
  * Runs `arb` through `act` as a property: the property fails on a violation of a check not reported yet,
  * fast-check shrinks it (unless every new violation is waived), and the minimal failing request is recorded
- * with its replay seed. Then it looks again (a new derived seed) for failures of other checks. With `ahead`,
- * the first inputs are sent a few at a time before the property asks for them.
+ * with its replay seed. Then it looks again (a new derived seed) for failures of other checks. The first
+ * inputs are sent a few at a time before the property asks for them.
  */
-async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb: fc.Arbitrary<T>, act: (value: T) => Promise<Attempt>, options: { ahead: boolean; onAttempt?: (a: Attempt) => void }) {
+async function explore<T>(ctx: EngineContext, op: Operation, family: Family, arb: fc.Arbitrary<T>, act: (value: T) => Promise<Attempt>, options: { onAttempt?: (a: Attempt) => void } = {}) {
   const reported = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const seed = derivedSeed(ctx.seed, ctx.spec, op.operationId, family, String(round));
-    const ahead = sentAhead(options.ahead ? fc.sample(arb, { seed, numRuns: ctx.examples }) : [], act);
+    const ahead = sentAhead(fc.sample(arb, { seed, numRuns: ctx.examples }), act);
     let failing: Attempt | undefined;
     let failingValue: string | undefined;
     let calls = 0;
@@ -155,17 +154,16 @@ export async function runFamily(ctx: EngineContext, op: Operation, family: Famil
       await documentedExamples(ctx, op);
       const answers: Attempt[] = [];
       const arb = requestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
-      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "valid" }, false), { ahead: true, onAttempt: (a) => answers.push(a) });
+      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "valid" }, false), { onAttempt: (a) => answers.push(a) });
       judgeImplemented(ctx, op, answers, unrouted);
       return undefined;
     }
     case "negative": {
       const arb = invalidRequestArbitrary(op, ctx.model.validator, { fixed: ctx.fixtures.fixed(op) });
       if (!arb) return "the document allows any input to this operation";
-      // Invalid input to an operation that starts runs is sent one at a time: sent ahead, invalid run batches
-      // took seconds each and gained nothing measurable. Other operations' invalid input goes ahead like valid
-      // input (a join of an ended run the JS server answers after its own 500 ms: 100 of them took 51 s).
-      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "invalid", what: g.mutation.description }, true), { ahead: !startsRuns(ctx.spec, op.operationId) });
+      // Invalid input goes ahead like valid input: a join of an ended run the JS server answers after its own
+      // 500 ms (100 of them took 51 s one at a time, 14 s ahead); cancels likewise (34 s, 12.5 s ahead).
+      await explore(ctx, op, family, arb, (g) => attempt(ctx, op, g, { kind: "invalid", what: g.mutation.description }, true));
       return undefined;
     }
     case "coverage":
