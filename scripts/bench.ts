@@ -11,6 +11,7 @@
  *
  *   npm run bench [-- --quick] [--only parser,calibration,driver,start,conformance,report,peers] [--profile full|smoke] [--repeats N]
  *                 [--faults a,b | --all-faults] [--peer-cap S] [--no-speed] [--readme] [--out DIR]
+ *   npm run bench -- --render DIR/bench.json [--readme] [--out DIR]   (the tables again from a run's results)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -19,7 +20,7 @@ import { parseArgs } from "node:util";
 import { runCalibration } from "../load/bench/calibration.ts";
 import { runDriverBench } from "../load/bench/driver.ts";
 import { renderGoals } from "../load/bench/goals.ts";
-import { DEFAULT_FAULTS, runPeers, type PeersResult } from "../load/bench/peers/index.ts";
+import { DEFAULT_FAULTS, runPeers, speedOf, type PeersResult } from "../load/bench/peers/index.ts";
 import { PeerSetupError } from "../load/bench/peers/schemathesis.ts";
 import { timedRuns } from "../load/bench/verdict.ts";
 import { earlierSpeed, renderPeers } from "../load/bench/peers/table.ts";
@@ -33,10 +34,13 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean" }, only: { type: "string" }, profile: { type: "string" }, repeats: { type: "string" },
     faults: { type: "string" }, "all-faults": { type: "boolean" }, "peer-cap": { type: "string" }, "no-speed": { type: "boolean" }, readme: { type: "boolean" },
-    out: { type: "string" },
+    out: { type: "string" }, render: { type: "string" },
   },
 });
-const parts = (values.only ?? "parser,calibration,driver,start,conformance,report").split(",");
+// --render measures nothing: it writes the tables again from an earlier run's bench.json, its speed figures
+// derived again by today's rule (speedOf), dated by that run.
+const rendering = values.render !== undefined;
+const parts = rendering ? [] : (values.only ?? "parser,calibration,driver,start,conformance,report").split(",");
 const quick = values.quick === true;
 const repeats = Number(values.repeats ?? 3);
 const profile = values.profile ?? (quick ? "smoke" : "full");
@@ -45,7 +49,7 @@ mkdirSync(out, { recursive: true });
 const log = (line: string) => console.log(line);
 
 // The load average around each part: on a machine shared with other work the figures say so.
-const results: Record<string, unknown> = { machine: describeMachine(), startedAt: new Date().toISOString(), loadAverage: {} as Record<string, [number, number]> };
+const results: Record<string, unknown> = rendering ? rederived(JSON.parse(readFileSync(values.render!, "utf8"))) : { machine: describeMachine(), startedAt: new Date().toISOString(), loadAverage: {} as Record<string, [number, number]> };
 const loadAround = async <T>(part: string, measure: () => Promise<T> | T): Promise<T> => {
   const before = loadavg()[0]!;
   const r = await measure();
@@ -121,12 +125,6 @@ if (parts.includes("peers")) {
       log,
     }));
     results.peers = peers;
-    // A run without the speed part keeps the README's earlier speed rows, said to be from that run.
-    const earlier = peers.speed.length ? undefined : earlierSpeed(sectionOf(readFileSync(README, "utf8"), "peers") ?? "");
-    const table = renderPeers(peers, describeMachine(), new Date().toISOString().slice(0, 10), earlier);
-    writeFileSync(join(out, "peers.md"), `${table}\n`);
-    log(table);
-    if (values.readme) writeFileSync(README, replaceSection(readFileSync(README, "utf8"), "peers", table));
   } catch (error) {
     if (!(error instanceof PeerSetupError)) throw error;
     console.error(`agentwire bench: ${error.message}`);
@@ -135,11 +133,31 @@ if (parts.includes("peers")) {
   }
 }
 
+const date = String(results.startedAt).slice(0, 10);
+const peers = results.peers as PeersResult | { error: string } | undefined;
+if (peers && !("error" in peers)) {
+  // A run without the speed part keeps the README's earlier speed rows, said to be from that run.
+  const earlier = peers.speed.length ? undefined : earlierSpeed(sectionOf(readFileSync(README, "utf8"), "peers") ?? "");
+  const table = renderPeers(peers, results.machine as ReturnType<typeof describeMachine>, date, earlier);
+  writeFileSync(join(out, "peers.md"), `${table}\n`);
+  log(table);
+  if (values.readme) writeFileSync(README, replaceSection(readFileSync(README, "utf8"), "peers", table));
+}
+
 // The goals of issue #13 against what this run measured; what it did not run is said so.
-const goals = renderGoals(results, new Date().toISOString().slice(0, 10));
+const goals = renderGoals(results, date);
 writeFileSync(join(out, "goals.md"), `${goals}\n`);
 log(goals);
 if (values.readme) writeFileSync(README, replaceSection(readFileSync(README, "utf8"), "bench-goals", goals));
 
-writeFileSync(join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);
-log(`written ${join(out, "bench.json")}`);
+if (!rendering) {
+  writeFileSync(join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);
+  log(`written ${join(out, "bench.json")}`);
+}
+
+/** An earlier run's results with each document's peer speed figures derived again from its runs. */
+function rederived(r: Record<string, unknown>): Record<string, unknown> {
+  const p = r.peers as PeersResult | { error: string } | undefined;
+  if (!p || "error" in p) return r;
+  return { ...r, peers: { ...p, speed: p.speed.map((x) => speedOf(x.spec, x.agentwire.runs, x.schemathesis.runs)) } };
+}

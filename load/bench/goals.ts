@@ -3,6 +3,7 @@
  * README's `bench-goals` section): each figure against its goal, a missed goal said plainly, and a part the
  * run did not include named as not measured, never filled from an earlier run.
  */
+import { stalls } from "./peers/table.ts";
 import type { TimedRuns } from "./verdict.ts";
 
 /** The goals, fixed here so a table can never be judged against a goal moved to fit it. */
@@ -27,9 +28,10 @@ interface DriverResult {
 interface PeersSpeed {
   spec: string;
   agentwire: { median: { wallMs: number; requests: number; reqPerS: number } };
-  schemathesis: { median: { wallMs: number; requests: number; reqPerS: number }; runs: { capped: boolean }[] };
+  schemathesis: { median: { wallMs: number; requests: number; reqPerS: number }; runs: { capped: boolean }[]; finished: number };
   ratio: number | null;
 }
+
 
 interface PeersDetection {
   fault: string;
@@ -90,9 +92,9 @@ function peerRows(r: BenchResults): Row[] {
     const what = `full profile, ${DOC[spec]} document: agentwire's contract phase beside Schemathesis`;
     const x = speed.find((q) => q.spec === spec);
     if (!x) return notMeasured(what, goal, "peers");
-    const capped = x.schemathesis.runs.some((q) => q.capped);
-    const measured = `agentwire ${s1(x.agentwire.median.wallMs)}, ${x.agentwire.median.reqPerS} req/s; Schemathesis ${s1(x.schemathesis.median.wallMs)}, ${x.schemathesis.median.reqPerS} req/s${capped ? " (capped: it did not finish)" : ""}; ratio ${x.ratio ?? "—"}×`;
-    return { what, goal, measured, verdict: x.ratio === null ? "not measured" : judge(x.ratio >= GOALS.peerRatio) };
+    const measured = `agentwire ${s1(x.agentwire.median.wallMs)}, ${x.agentwire.median.reqPerS} req/s; Schemathesis ${s1(x.schemathesis.median.wallMs)}, ${x.schemathesis.median.reqPerS} req/s${stalls(x.schemathesis)}; ratio ${x.ratio ?? "—"}×`;
+    // Against a peer that only ever stalled, the ratio measures the stall: not judged.
+    return { what, goal, measured, verdict: x.ratio === null || x.schemathesis.finished === 0 ? "not measured" : judge(x.ratio >= GOALS.peerRatio) };
   });
   const detection = r.peers?.detection ?? [];
   const what = "detection on the reference faults it ran";

@@ -26,7 +26,7 @@ test("a quick smoke conformance run is not a full run; a fault only Schemathesis
       machine,
       conformance: { profile: "smoke", ...timed([40_000], {}) },
       peers: {
-        speed: [{ spec: "managed-deep-agents", agentwire: { median: { wallMs: 100_000, requests: 5000, reqPerS: 50 } }, schemathesis: { median: { wallMs: 70_000, requests: 1400, reqPerS: 20 }, runs: [{ capped: false }] }, ratio: 2.5 }],
+        speed: [{ spec: "managed-deep-agents", agentwire: { median: { wallMs: 100_000, requests: 5000, reqPerS: 50 } }, schemathesis: { median: { wallMs: 70_000, requests: 1400, reqPerS: 20 }, runs: [{ capped: false }], finished: 1 }, ratio: 2.5 }],
         detection: [
           { fault: "server-error", agentwire: { detected: true }, schemathesis: { detected: true } },
           { fault: "odd-one", agentwire: { detected: false }, schemathesis: { detected: true } },
@@ -39,4 +39,16 @@ test("a quick smoke conformance run is not a full run; a fault only Schemathesis
   assert.match(row(table, "full profile, Managed"), /ratio 2\.5×.*\*\*missed\*\*/);
   assert.match(row(table, "full profile, Agent Server"), /not measured/);
   assert.match(row(table, "detection"), /2 faults: agentwire 1, Schemathesis 2; only Schemathesis: `odd-one`.*\*\*missed\*\*/);
+});
+
+test("a ratio against a peer that only stalled is not judged; one with some runs stopped says which runs its median is over", () => {
+  const speed = (spec: string, capped: boolean[]) => ({
+    spec,
+    agentwire: { median: { wallMs: 50_000, requests: 10_000, reqPerS: 200 } },
+    schemathesis: { median: { wallMs: 140_000, requests: 1400, reqPerS: 10 }, runs: capped.map((c) => ({ capped: c })), finished: capped.filter((c) => !c).length },
+    ratio: 20,
+  });
+  const table = renderGoals({ machine, peers: { speed: [speed("managed-deep-agents", [true, false, true]), speed("agent-server", [true, true, true])], detection: [] } }, "2026-12-03");
+  assert.match(row(table, "full profile, Managed"), /median of the 1 of 3 runs that finished; 2 stalled in its stateful phase and were stopped at the cap\); ratio 20× \| met/);
+  assert.match(row(table, "full profile, Agent Server"), /each of its 3 runs stalled and was stopped at the cap\); ratio 20× \| not measured/);
 });

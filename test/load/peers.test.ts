@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { agentwireFindings, causedByFault, harEntries, schemathesisFindings, schemathesisInternalErrors, unfinishedPhase, withDeclared, withoutNoise, type PeerFinding } from "../../load/bench/peers/findings.ts";
 import type { CheckName } from "../../core/checks.ts";
-import { inTurn, phasesFor, type PeersResult } from "../../load/bench/peers/index.ts";
+import { inTurn, phasesFor, speedOf, type PeersResult } from "../../load/bench/peers/index.ts";
 import { runSchemathesis, schemathesisArgs } from "../../load/bench/peers/schemathesis.ts";
 import { faultScope, readDocument, resolveOperation, type FaultScope } from "../../load/bench/peers/scope.ts";
 import { earlierSpeed, renderPeers } from "../../load/bench/peers/table.ts";
@@ -288,4 +288,14 @@ test("a Schemathesis run stopped at its stateful phase's cap keeps what its even
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("Schemathesis' speed is the median of its runs that finished when any did: a run stopped at a cap measures its stall", () => {
+  const run = (wallMs: number, requests: number, capped = false) => ({ wallMs, requests, reqPerS: Math.round((requests / wallMs) * 10000) / 10, exit: 0, capped });
+  const aw = [run(50_000, 13_000), run(55_000, 13_000), run(54_000, 13_000)];
+  const some = speedOf("agent-server", aw, [run(136_000, 1800, true), run(137_000, 1790, true), run(53_000, 1850)]);
+  assert.deepEqual([some.schemathesis.median, some.schemathesis.finished], [{ wallMs: 53_000, requests: 1850, reqPerS: 34.9 }, 1]);
+  assert.equal(some.ratio, Math.round((some.agentwire.median.reqPerS / 34.9) * 10) / 10);
+  const none = speedOf("agent-server", aw, [run(136_000, 1800, true)]);
+  assert.deepEqual([none.schemathesis.median.wallMs, none.schemathesis.finished], [136_000, 0], "every run stalled: its medians, said so by the renderers");
 });

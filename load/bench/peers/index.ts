@@ -107,6 +107,22 @@ const timing = (r: { wallMs: number; requests: number; exit: number | null; capp
   ...(r.error ? { error: r.error } : {}),
 });
 
+type Timing = ReturnType<typeof timing>;
+
+/**
+ * One document's speed figures: medians over the runs, and their req/s ratio. Schemathesis' are over its
+ * runs that finished when any did: a run stopped at its stateful phase's cap spent most of its time in a
+ * stall (a wait the document allows, answered with keepalives), so its req/s measures the stall, not the
+ * tool. `finished` says how many of its runs that is.
+ */
+export function speedOf(spec: SpecId, agentwire: Timing[], schemathesis: Timing[]) {
+  const mid = (runs: Timing[]) => ({ wallMs: median(runs.map((r) => r.wallMs)), requests: median(runs.map((r) => r.requests)), reqPerS: median(runs.map((r) => r.reqPerS)) });
+  const finished = schemathesis.filter((r) => !r.capped);
+  const a = { runs: agentwire, median: mid(agentwire) };
+  const s = { runs: schemathesis, median: mid(finished.length ? finished : schemathesis), finished: finished.length };
+  return { spec, agentwire: a, schemathesis: s, ratio: s.median.reqPerS > 0 ? Math.round((a.median.reqPerS / s.median.reqPerS) * 10) / 10 : null };
+}
+
 /** Where a Schemathesis run was stopped at its cap, in words. */
 const cappedIn = (r: SchemathesisResult) => (r.capped ? ` (capped${r.cappedIn ? ` in ${r.cappedIn}` : ""})` : "");
 
@@ -132,13 +148,7 @@ export async function runPeers(o: PeersOptions) {
         const last = st.at(-1)!;
         o.log(`  ${spec} Schemathesis run ${i + 1}: ${(last.wallMs / 1000).toFixed(1)} s, ${last.requests} requests${cappedIn(last)}${last.error ? `: ${last.error}` : ""}`);
       }
-      const summarize = (rs: (AgentwireResult | SchemathesisResult)[]) => {
-        const runs = rs.map(timing);
-        return { runs, median: { wallMs: median(runs.map((r) => r.wallMs)), requests: median(runs.map((r) => r.requests)), reqPerS: median(runs.map((r) => r.reqPerS)) } };
-      };
-      const a = summarize(aw);
-      const s = summarize(st);
-      speed.push({ spec, agentwire: a, schemathesis: s, ratio: s.median.reqPerS > 0 ? Math.round((a.median.reqPerS / s.median.reqPerS) * 10) / 10 : null });
+      speed.push(speedOf(spec, aw.map(timing), st.map(timing)));
     }
   }
 

@@ -30,6 +30,14 @@ export function earlierSpeed(section: string): string | undefined {
   return `From the earlier run of ${earlier} (this run skipped the speed part):\n\n${lines.slice(from, to).join("\n")}`;
 }
 
+/** Schemathesis' runs stopped at a cap, and which runs its medians are over (load/bench/peers speedOf). */
+export function stalls(x: { runs: { capped: boolean }[]; finished: number }): string {
+  const of = x.runs.length;
+  if (x.finished === of) return "";
+  if (x.finished === 0) return of > 1 ? ` (each of its ${of} runs stalled and was stopped at the cap)` : " (it stalled and was stopped at the cap)";
+  return ` (median of the ${x.finished} of ${of} runs that finished; ${of - x.finished} stalled in its stateful phase and ${of - x.finished > 1 ? "were" : "was"} stopped at the cap)`;
+}
+
 type Tried = PeersResult["detection"][number]["documents"][number];
 
 const scopeCell = (d: Tried) =>
@@ -54,10 +62,11 @@ export function renderPeers(r: PeersResult, machine: Machine, date: string, prev
       "| document | agentwire | Schemathesis | req/s ratio |",
       "|---|---|---|---|",
       ...r.speed.map((x) => {
-        const cell = (m: { wallMs: number; requests: number; reqPerS: number }, capped: boolean) => `${s(m.wallMs)}, ${n(m.requests)} requests, ${m.reqPerS} req/s${capped ? " (capped)" : ""}`;
+        const cell = (m: { wallMs: number; requests: number; reqPerS: number }) => `${s(m.wallMs)}, ${n(m.requests)} requests, ${m.reqPerS} req/s`;
         const internal = Math.max(0, ...x.schemathesis.runs.map((q) => q.internalErrors ?? 0));
         const own = internal ? `; ${internal} test cases ended in its own internal error` : "";
-        return `| ${DOC[x.spec]} | ${cell(x.agentwire.median, x.agentwire.runs.some((q) => q.capped))} | ${cell(x.schemathesis.median, x.schemathesis.runs.some((q) => q.capped))}${own} | ${x.ratio ?? "—"}× |`;
+        const awCapped = x.agentwire.runs.some((q) => q.capped) ? " (capped)" : "";
+        return `| ${DOC[x.spec]} | ${cell(x.agentwire.median)}${awCapped} | ${cell(x.schemathesis.median)}${stalls(x.schemathesis)}${own} | ${x.ratio ?? "—"}× |`;
       }),
       "",
     );
