@@ -49,7 +49,7 @@ mkdirSync(out, { recursive: true });
 const log = (line: string) => console.log(line);
 
 // The load average around each part: on a machine shared with other work the figures say so.
-const results: Record<string, unknown> = rendering ? rederived(JSON.parse(readFileSync(values.render!, "utf8"))) : { machine: describeMachine(), startedAt: new Date().toISOString(), loadAverage: {} as Record<string, [number, number]> };
+const results: Record<string, unknown> = rendering ? earlierRun(values.render!) : { machine: describeMachine(), startedAt: new Date().toISOString(), loadAverage: {} as Record<string, [number, number]> };
 const loadAround = async <T>(part: string, measure: () => Promise<T> | T): Promise<T> => {
   const before = loadavg()[0]!;
   const r = await measure();
@@ -155,9 +155,16 @@ if (!rendering) {
   log(`written ${join(out, "bench.json")}`);
 }
 
-/** An earlier run's results with each document's peer speed figures derived again from its runs. */
-function rederived(r: Record<string, unknown>): Record<string, unknown> {
+/** An earlier run's results, each document's peer speed figures derived again from its runs. */
+function earlierRun(file: string): Record<string, unknown> {
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    console.error(`agentwire bench: --render ${file}: ${(error as Error).message.split("\n")[0]}`);
+    process.exit(2);
+  }
   const p = r.peers as PeersResult | { error: string } | undefined;
   if (!p || "error" in p) return r;
-  return { ...r, peers: { ...p, speed: p.speed.map((x) => speedOf(x.spec, x.agentwire.runs, x.schemathesis.runs)) } };
+  return { ...r, peers: { ...p, leftOut: p.leftOut ?? [], speed: p.speed.map((x) => speedOf(x.spec, x.agentwire.runs, x.schemathesis.runs)) } };
 }

@@ -32,7 +32,6 @@ interface PeersSpeed {
   ratio: number | null;
 }
 
-
 interface PeersDetection {
   fault: string;
   agentwire: { detected: boolean };
