@@ -98,8 +98,9 @@ if (parts.includes("report")) {
 
 if (parts.includes("peers")) {
   // A fault the shipped documents allow breaks nothing here: --all-faults names it, and why, beside the table.
-  const leftOut = values["all-faults"] ? FAULTS.filter((f) => f.stricterDocument).map((f) => ({ fault: f.name, why: `it breaks only a document with ${f.stricterDocument}` })) : [];
-  const faults = values["all-faults"] ? FAULT_NAMES.filter((f) => !leftOut.some((l) => l.fault === f)) : (values.faults?.split(",").filter(Boolean) ?? DEFAULT_FAULTS);
+  const all = values["all-faults"] === true;
+  const leftOut = all ? FAULTS.filter((f) => f.stricterDocument).map((f) => ({ fault: f.name, why: `it breaks only a document with ${f.stricterDocument}` })) : [];
+  const faults = all ? FAULTS.filter((f) => !f.stricterDocument).map((f) => f.name) : (values.faults?.split(",").filter(Boolean) ?? DEFAULT_FAULTS);
   const unknown = faults.filter((f) => !FAULT_NAMES.includes(f));
   if (unknown.length) {
     console.error(`agentwire bench: unknown fault ${unknown.join(", ")} (agentwire reference --list-faults names them)`);
